@@ -1,0 +1,168 @@
+"""The one place the steps meet: store → classify → enqueue flagged for review → audit.
+
+Imported and scraped posts both come through `ingest_batch`. Each batch is one transaction, so a
+crash leaves either the whole batch (posts, scores, queue items) or none of it; re-running stores
+nothing twice because posts dedupe on (platform, external_id).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol, Sequence
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
+
+from storage.audit import append_audit
+from storage.db import Database
+from storage.models import Author, Post, Score
+from storage.posts import StoredPost, store_posts
+from storage.reader import LineResult
+from storage.records import Author as RecordAuthor
+from storage.records import Media, PostRecord
+from storage.reviews import ScoreRow, add_scores, enqueue
+
+__all__ = ["Scorer", "IngestStats", "ingest_batch", "import_lines", "score_unscored"]
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 1000
+
+
+class PredictionLike(Protocol):
+    score: float
+    flagged: bool
+    model_version: str
+    threshold: float
+    category: str | None
+    explanation: Sequence[Sequence[Any]]
+
+
+class Scorer(Protocol):
+    """What the pipeline needs of a model (classifier.Model provides it)."""
+
+    version: str
+
+    def predict(self, records: Sequence[PostRecord],
+                asn_status: Sequence[str | None] | None = None) -> Sequence[PredictionLike]: ...
+
+
+@dataclass
+class IngestStats:
+    received: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    scored: int = 0
+    flagged: int = 0
+    queued: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "IngestStats") -> None:
+        for name in ("received", "new", "updated", "unchanged", "rejected", "scored", "flagged",
+                     "queued"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if k != "errors"}
+
+
+def _score(session: Session, stored: Sequence[StoredPost], scorer: Scorer) -> tuple[int, int, int]:
+    predictions = scorer.predict([s.record for s in stored], [s.asn_status for s in stored])
+    rows = [
+        ScoreRow(post_id=s.id, post_version=s.version, model_version=p.model_version,
+                 score=float(p.score), threshold=float(p.threshold), flagged=bool(p.flagged),
+                 category=p.category, explanation=[list(t) for t in p.explanation])
+        for s, p in zip(stored, predictions, strict=True)
+    ]
+    add_scores(session, rows)
+    flagged = [r for r in rows if r.flagged]
+    return len(rows), len(flagged), enqueue(session, flagged)
+
+
+def ingest_batch(
+    session: Session, records: Sequence[PostRecord], *, scorer: Scorer | None,
+    source_id: int | None = None, snapshot_ids: Sequence[int | None] | None = None,
+) -> tuple[IngestStats, list[StoredPost]]:
+    """Store one batch and score what is new or changed, in the caller's transaction."""
+    stats = IngestStats(received=len(records))
+    stored = store_posts(session, records, source_id=source_id, snapshot_ids=snapshot_ids)
+    for item in stored:
+        setattr(stats, item.outcome, getattr(stats, item.outcome) + 1)
+    changed = [s for s in stored if s.outcome != "unchanged"]
+    if scorer is not None and changed:
+        stats.scored, stats.flagged, stats.queued = _score(session, changed, scorer)
+    return stats, stored
+
+
+def import_lines(
+    db: Database, lines: Iterable[LineResult], *, scorer: Scorer | None, source_id: int | None = None,
+    on_error: Callable[[LineResult], None] | None = None,
+    on_batch: Callable[[IngestStats], None] | None = None, actor: str = "cli",
+    batch_size: int = BATCH_SIZE, origin: str = "",
+) -> IngestStats:
+    """Import interchange lines in batches; bad lines are reported, never stop the good ones."""
+    total = IngestStats()
+    batch: list[PostRecord] = []
+
+    def flush() -> None:
+        with db.session() as session:
+            stats, _ = ingest_batch(session, batch, scorer=scorer, source_id=source_id)
+        total.add(stats)
+        if on_batch:
+            on_batch(stats)
+        batch.clear()
+
+    for line in lines:
+        if line.record is None:
+            total.rejected += 1
+            total.errors.append(f"line {line.line}: {line.error}")
+            if on_error:
+                on_error(line)
+            continue
+        batch.append(line.record)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    with db.session() as session:
+        append_audit(session, actor=actor, action="import", entity="posts", entity_id=origin or None,
+                     details=total.as_dict())
+    return total
+
+
+def _record_from_row(post: Post, author: Author | None) -> PostRecord:
+    return PostRecord(
+        platform=post.platform, external_id=post.external_id, text=post.text, url=post.url,
+        author=RecordAuthor(handle=author.handle, name=author.name, bio=author.bio, url=author.url)
+        if author else RecordAuthor(),
+        posted_at=post.posted_at, region=post.region,
+        media=tuple(Media(url=m["url"], type=m["type"]) for m in post.media or ()),
+        extra=post.extra or {},
+    )
+
+
+def score_unscored(db: Database, scorer: Scorer, *, batch_size: int = BATCH_SIZE) -> IngestStats:
+    """Score posts that have no score from this model for their current version."""
+    total = IngestStats()
+    last_id = 0
+    while True:
+        with db.session() as session:
+            rows = session.execute(
+                select(Post, Author).outerjoin(Author, Author.id == Post.author_id)
+                .where(Post.id > last_id, ~exists().where(and_(
+                    Score.post_id == Post.id, Score.post_version == Post.version,
+                    Score.model_version == scorer.version)))
+                .order_by(Post.id).limit(batch_size)
+            ).all()
+            if not rows:
+                return total
+            last_id = rows[-1][0].id
+            stored = [StoredPost(p.id, _record_from_row(p, a), p.version, "unchanged",
+                                 a.asn_status if a else "unknown") for p, a in rows]
+            scored, flagged, queued = _score(session, stored, scorer)
+        total.scored += scored
+        total.flagged += flagged
+        total.queued += queued

@@ -1,0 +1,38 @@
+"""Opening the database and the active model for a command, with user-facing errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.config import Settings
+from storage.db import Database, StorageError
+from storage.migrate import require_current
+
+__all__ = ["open_database", "active_scorer", "model_registry"]
+
+
+def open_database(settings: Settings, *, migrated: bool = True) -> Database:
+    """The database of these settings; by default it must already be at the current schema."""
+    db = Database(settings.database_url)
+    if migrated:
+        try:
+            require_current(db)
+        except StorageError:
+            db.dispose()
+            raise
+        except Exception as exc:  # server down, bad credentials
+            db.dispose()
+            raise StorageError(f"cannot open {db.describe()}: {exc}") from exc
+    return db
+
+
+def model_registry(settings: Settings) -> Any:
+    from classifier import ModelRegistry
+
+    return ModelRegistry(settings.models_dir)
+
+
+def active_scorer(settings: Settings) -> Any:
+    """The active model; built from the seed corpus on first use so a fresh install classifies."""
+    return model_registry(settings).ensure_default(
+        recall_target=settings.get("classifier.recall_target"))

@@ -1,0 +1,94 @@
+"""Engine and session factory; the SQLite pragmas that make the embedded default safe to share.
+
+SQLite runs in WAL mode with a busy timeout so that the scheduler, the importer and reviewers
+can write from several connections; PostgreSQL needs nothing special.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["Database", "StorageError", "SchemaNotReady"]
+
+log = logging.getLogger(__name__)
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class StorageError(RuntimeError):
+    """A storage problem the caller should report to the user as is."""
+
+
+class SchemaNotReady(StorageError):
+    """The database has no schema, or an older one: run `pantau init`."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # Take the write lock at BEGIN: a read-then-write transaction can then never fail with
+    # "database is locked" half-way, it waits (busy_timeout) at the start instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One engine per process; `session()` is the unit of work for everything that writes."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.dialect == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            # pysqlite's own transaction handling is replaced by explicit BEGIN IMMEDIATE.
+            kwargs["connect_args"]["isolation_level"] = None
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(url, **kwargs)
+        except Exception as exc:  # invalid URL, missing driver
+            raise StorageError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Commit on success, roll back on any exception: never half a unit of work."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def describe(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)

@@ -1,0 +1,298 @@
+"""The database schema (SQLAlchemy 2). One schema for SQLite and PostgreSQL.
+
+Evidence is append-only: post versions, snapshots, score rows, review decisions and the audit
+log are only ever inserted. The `reviews` row carries the current state of one queue item and a
+`version` counter so that two reviewers cannot silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base", "Source", "Author", "Post", "PostVersion", "Blob", "Snapshot", "PostSnapshot",
+    "Score", "Review", "ReviewDecision", "AuditEntry", "User",
+    "REVIEW_STATUSES", "DECISIONS", "ASN_STATUSES",
+]
+
+REVIEW_STATUSES = ("pending", "confirmed", "rejected", "escalated")
+DECISIONS = ("confirmed", "rejected", "escalated")
+ASN_STATUSES = ("known", "likely", "unknown")
+
+_ESC = "\U0010ffff"  # a Unicode noncharacter: escape prefix for what PostgreSQL text cannot hold
+
+
+class ScrapedText(TypeDecorator[str]):
+    """Text kept exactly as scraped. PostgreSQL refuses NUL in text, so there NUL is stored as
+    ESC+"0" and ESC itself as ESC+ESC — reversible, and a no-op for ordinary text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        if value is None or dialect.name != "postgresql" or ("\x00" not in value and _ESC not in value):
+            return value
+        return value.replace(_ESC, _ESC + _ESC).replace("\x00", _ESC + "0")
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        if value is None or dialect.name != "postgresql" or _ESC not in value:
+            return value
+        out, chars, i = [], value, 0
+        while i < len(chars):
+            char = chars[i]
+            if char == _ESC and i + 1 < len(chars):
+                out.append("\x00" if chars[i + 1] == "0" else _ESC)
+                i += 2
+            else:
+                out.append(char)
+                i += 1
+        return "".join(out)
+
+
+# Big integer ids on PostgreSQL, INTEGER (rowid alias) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both backends (SQLite would otherwise hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware values")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UtcDateTime()}
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    interval_seconds: Mapped[float] = mapped_column(Float)
+    region: Mapped[str | None] = mapped_column(String(200))
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    origin: Mapped[str] = mapped_column(String(16), default="cli")  # cli | config
+    asn_status: Mapped[str] = mapped_column(String(16), default="unknown")
+    cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    last_run_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    posts_collected: Mapped[int] = mapped_column(BigInteger, default=0)
+    next_run_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None]
+    __table_args__ = (Index(None, "enabled", "next_run_at"),)
+
+
+class Author(Base):
+    __tablename__ = "authors"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(ScrapedText, default="")
+    bio: Mapped[str] = mapped_column(ScrapedText, default="")
+    url: Mapped[str] = mapped_column(ScrapedText, default="")
+    asn_status: Mapped[str] = mapped_column(String(16), default="unknown")
+    first_seen_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("platform", "handle"),)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(ScrapedText)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    text: Mapped[str] = mapped_column(ScrapedText)
+    posted_at: Mapped[datetime | None]
+    collected_at: Mapped[datetime]
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    region: Mapped[str | None] = mapped_column(String(200))
+    media: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    label: Mapped[int | None] = mapped_column(SmallInteger)
+    category: Mapped[str | None] = mapped_column(String(40))
+    hard_case: Mapped[str | None] = mapped_column(String(40))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | possibly_deleted
+    status_changed_at: Mapped[datetime | None]
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        Index(None, "source_id", "posted_at"),
+        Index(None, "collected_at"),
+        Index(None, "author_id"),
+    )
+
+
+class PostVersion(Base):
+    """An earlier text of a post, kept when the post was seen again with different content."""
+
+    __tablename__ = "post_versions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(ScrapedText)
+    url: Mapped[str | None] = mapped_column(ScrapedText)
+    media: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    collected_at: Mapped[datetime]
+    replaced_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("post_id", "version"),)
+
+
+class Blob(Base):
+    """Raw response bodies, content-addressed so an unchanged page is stored once."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Snapshot(Base):
+    __tablename__ = "snapshots"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[dict[str, Any]]
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    fetched_at: Mapped[datetime]
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (Index(None, "source_id", "fetched_at"),)
+
+
+class PostSnapshot(Base):
+    """Which snapshot(s) a post was read from: the evidence behind every stored version."""
+
+    __tablename__ = "post_snapshots"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    post_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Score(Base):
+    __tablename__ = "scores"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    post_version: Mapped[int] = mapped_column(Integer, default=1)
+    model_version: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    category: Mapped[str | None] = mapped_column(String(40))
+    explanation: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    scored_at: Mapped[datetime]
+    __table_args__ = (
+        UniqueConstraint("post_id", "post_version", "model_version"),
+        Index(None, "flagged"),
+    )
+
+
+class Review(Base):
+    """One review-queue item per flagged post; `version` guards against stale decisions."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    priority: Mapped[float] = mapped_column(Float)  # the flagging score, for "highest first"
+    category: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __table_args__ = (Index(None, "status", "priority", "id"),)
+
+
+class ReviewDecision(Base):
+    """Every decision ever recorded, never edited: who decided what, when, from which state."""
+
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    previous_status: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]
+    review_version: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Hash-chained log: each entry's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]

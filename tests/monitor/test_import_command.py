@@ -1,0 +1,99 @@
+"""`pantau import`: streaming, idempotent, bad lines reported by number while good lines are kept."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+
+BROKEN = {
+    17: "{not json",
+    101: json.dumps({"platform": "x", "text": "missing id"}),
+    202: json.dumps({"platform": "x", "external_id": "e", "text": 12}),
+    303: json.dumps({"platform": "x", "external_id": "d", "text": "t", "posted_at": "besok pagi"}),
+    404: json.dumps(["a", "list"]),
+    505: json.dumps({"platform": "x", "external_id": "l", "text": "t", "label": "ya"}),
+    606: json.dumps({"platform": "BAD PLATFORM", "external_id": "p", "text": "t"}),
+    707: json.dumps({"platform": "x", "external_id": "m", "text": "t", "media": "foto"}),
+    808: '{"platform": "x", "external_id": "t", "text": "trailing",}',
+    909: json.dumps({"platform": "x", "external_id": "a", "text": "t", "author": ["budi"]}),
+}
+
+
+def write_file(path: Path, lines: int = 1000) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(1, lines + 1):
+            if number in BROKEN:
+                handle.write(BROKEN[number] + "\n")
+                continue
+            handle.write(json.dumps({
+                "platform": "facebook", "external_id": f"p{number}", "text": f"Postingan ke-{number} 🗳️",
+                "author": {"handle": f"user{number % 37}", "bio": "warga Kendari"},
+                "posted_at": "2024-11-20T10:00:00+08:00", "region": "Kota Kendari",
+                "reactions": number,
+            }, ensure_ascii=False) + "\n")
+    return path
+
+
+def run(db_url: str, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", db_url, *args], input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def ready_db(db_url: str) -> str:
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    database = Database(db_url)
+    upgrade(database)
+    database.dispose()
+    return db_url
+
+
+def test_broken_lines_are_reported_by_number_and_good_lines_kept(ready_db: str, tmp_path: Path) -> None:
+    source = write_file(tmp_path / "posts.jsonl")
+    code, out, err = run(ready_db, "import", str(source), "--no-classify", "--json")
+    assert code == 1
+    summary = json.loads(out)
+    assert summary["new"] == 990 and summary["rejected"] == 10
+    for number in BROKEN:
+        assert f"posts.jsonl:{number}: rejected:" in err
+    assert "invalid JSON" in err and "external_id is required" in err and "ISO 8601" in err
+
+
+def test_importing_the_same_file_twice_stores_nothing_new(ready_db: str, tmp_path: Path) -> None:
+    source = write_file(tmp_path / "posts.jsonl", lines=300)
+    run(ready_db, "import", str(source), "--no-classify")
+    code, out, _ = run(ready_db, "import", str(source), "--no-classify", "--json")
+    summary = json.loads(out)
+    assert (summary["new"], summary["unchanged"]) == (0, 297)
+    _, stats, _ = run(ready_db, "stats", "--json")
+    assert json.loads(stats)["posts"] == 297
+
+
+def test_a_clean_file_from_stdin_exits_zero(ready_db: str) -> None:
+    line = json.dumps({"platform": "x", "external_id": 7, "text": "halo"})
+    code, out, _ = run(ready_db, "import", "-", "--no-classify", "--json", input=line + "\n")
+    assert code == 0 and json.loads(out)["new"] == 1
+
+
+def test_csv_with_the_same_column_names(ready_db: str, tmp_path: Path) -> None:
+    source = tmp_path / "posts.csv"
+    source.write_text(
+        "platform,external_id,text,author.handle,author_bio,posted_at,label\n"
+        "instagram,1,\"Ayo, coblos!\",rina,PNS Dinkes,2024-11-20T10:00:00+08:00,1\n"
+        "instagram,2,,rina,,,\n"
+        "instagram,3,Halo semua,,,,0\n", encoding="utf-8")
+    code, out, err = run(ready_db, "import", str(source), "--no-classify", "--json")
+    assert code == 1 and json.loads(out)["new"] == 2
+    assert "posts.csv:3: rejected: text may be empty only when media is present" in err
+
+
+def test_a_database_without_schema_gets_a_clear_message(tmp_path: Path) -> None:
+    code, _, err = run(f"sqlite:///{tmp_path / 'empty.db'}", "stats", "--json")
+    assert code == 2 and "run `pantau init` first" in err
