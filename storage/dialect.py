@@ -1,14 +1,20 @@
-"""The one place that knows SQLite and PostgreSQL spell upserts differently."""
+"""The one place that knows SQLite and PostgreSQL spell things differently, and the bulk fast path.
+
+Posts arrive by the thousand; SQLAlchemy's per-row parameter handling costs more than the
+database itself there. `bulk_insert_ignore` and `select_by_keys` build plain DB-API statements
+once per batch and run the columns' own type processors, so values are converted exactly as
+the ORM would convert them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_ignore"]
+__all__ = ["insert_ignore", "bulk_insert_ignore", "select_by_keys"]
 
 
 def insert_ignore(session: Session, table: Table, conflict_columns: list[str]) -> Any:
@@ -16,3 +22,53 @@ def insert_ignore(session: Session, table: Table, conflict_columns: list[str]) -
     name = session.get_bind().dialect.name
     module: Any = postgresql if name == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing(index_elements=conflict_columns)
+
+
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[Any]:
+    return [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+
+
+def bulk_insert_ignore(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str]
+) -> None:
+    """executemany INSERT … ON CONFLICT DO NOTHING; all rows must have the same keys."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    converters = [(i, p) for i, p in enumerate(_processors(conn, table, columns)) if p]
+    params = []
+    for row in rows:
+        values = [row[c] for c in columns]
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        params.append(tuple(values))
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([_mark(conn)] * len(columns))}) "
+           f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING")
+    conn.exec_driver_sql(sql, params)
+
+
+def select_by_keys(
+    conn: Connection, table: Table, key_columns: Sequence[str], keys: Sequence[tuple[Any, ...]],
+    columns: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """Rows whose key columns match one of `keys`."""
+    if not keys:
+        return []
+    processors, placeholder = _processors(conn, table, key_columns), _mark(conn)
+    one = f"({', '.join([placeholder] * len(key_columns))})"
+    # A join against a VALUES list, not a row-value IN: SQLite scans the whole index for the
+    # latter but probes the unique index once per key for the join.
+    on = " AND ".join(f"t.{c} = k.column{i}" for i, c in enumerate(key_columns, start=1))
+    sql = (f"SELECT {', '.join('t.' + c for c in columns)} "
+           f"FROM (VALUES {', '.join([one] * len(keys))}) AS k JOIN {table.name} AS t ON {on}")
+    flat = [p(v) if p else v for key in keys for v, p in zip(key, processors)]
+    readers = [table.c[c].type._cached_result_processor(conn.dialect, None) for c in columns]
+    return [
+        tuple(r(v) if r else v for r, v in zip(readers, row))
+        for row in conn.exec_driver_sql(sql, tuple(flat))
+    ]

@@ -10,18 +10,29 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, Sequence
+from typing import Any, Literal, NamedTuple, Sequence
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from storage.dialect import insert_ignore
+from storage.dialect import bulk_insert_ignore, insert_ignore, select_by_keys
 from storage.models import Author, Post, PostSnapshot, PostVersion
 from storage.records import PostRecord
 
 __all__ = ["StoredPost", "content_sha256", "store_posts", "author_key"]
 
+AUTHORS = Author.__table__
+POSTS = Post.__table__
+
 Outcome = Literal["new", "updated", "unchanged"]
+
+
+class _Existing(NamedTuple):
+    id: int
+    platform: str
+    external_id: str
+    content_sha256: str
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +74,21 @@ def _upsert_authors(
          "url": r.author.url, "asn_status": "unknown", "first_seen_at": now}
         for (p, h), r in wanted.items()
     ]
-    session.execute(insert_ignore(session, Author.__table__, ["platform", "handle"]), rows)
-    found = session.execute(
-        select(Author.id, Author.platform, Author.handle, Author.name, Author.bio, Author.asn_status)
-        .where(tuple_(Author.platform, Author.handle).in_(list(wanted)))
-    ).all()
-    result = {}
-    for row in found:
-        record = wanted[(row.platform, row.handle)]
-        if (record.author.name, record.author.bio) != (row.name, row.bio) and (
-            record.author.name or record.author.bio
-        ):
-            session.execute(update(Author).where(Author.id == row.id).values(
-                name=record.author.name or row.name, bio=record.author.bio or row.bio))
-        result[(row.platform, row.handle)] = (row.id, row.asn_status)
+    conn = session.connection()
+    bulk_insert_ignore(conn, AUTHORS, rows, ["platform", "handle"])
+    found = select_by_keys(conn, AUTHORS, ["platform", "handle"], list(wanted),
+                           ["id", "platform", "handle", "name", "bio", "asn_status"])
+    result, changed = {}, []
+    for author_id, platform, handle, old_name, old_bio, asn_status in found:
+        author = wanted[(platform, handle)].author
+        name, bio = author.name or old_name, author.bio or old_bio
+        if (name, bio) != (old_name, old_bio):
+            changed.append({"author_id": author_id, "new_name": name, "new_bio": bio})
+        result[(platform, handle)] = (author_id, asn_status)
+    if changed:  # a profile edited since last seen: keep the latest name and bio
+        conn.execute(
+            update(AUTHORS).where(AUTHORS.c.id == bindparam("author_id"))
+            .values(name=bindparam("new_name"), bio=bindparam("new_bio")), changed)
     return result
 
 
@@ -112,13 +124,11 @@ def store_posts(
     for index, record in enumerate(records):
         latest[(record.platform, record.external_id)] = index
     authors = _upsert_authors(session, [records[i] for i in latest.values()], now)
+    conn = session.connection()
     existing = {
         (row.platform, row.external_id): row
-        for row in session.execute(
-            select(Post.id, Post.platform, Post.external_id, Post.content_sha256, Post.version,
-                   Post.text, Post.url, Post.media, Post.collected_at)
-            .where(tuple_(Post.platform, Post.external_id).in_(list(latest)))
-        )
+        for row in map(_Existing._make, select_by_keys(
+            conn, POSTS, ["platform", "external_id"], list(latest), _Existing._fields))
     }
     digests = {key: content_sha256(records[i]) for key, i in latest.items()}
     new_rows, results, links = [], {}, []
@@ -132,35 +142,32 @@ def store_posts(
             results[key] = StoredPost(row.id, record, row.version, "unchanged", author[1])
         else:
             version = row.version + 1
+            old = session.get_one(Post, row.id)
             session.add(PostVersion(
-                post_id=row.id, version=row.version, text=row.text, url=row.url, media=row.media,
-                content_sha256=row.content_sha256, collected_at=row.collected_at, replaced_at=now))
+                post_id=row.id, version=row.version, text=old.text, url=old.url, media=old.media,
+                content_sha256=row.content_sha256, collected_at=old.collected_at, replaced_at=now))
             session.execute(update(Post).where(Post.id == row.id).values(
-                text=record.text, url=record.url or row.url, content_sha256=digests[key],
+                text=record.text, url=record.url or old.url, content_sha256=digests[key],
                 media=[{"url": m.url, "type": m.type} for m in record.media] or None,
                 version=version, collected_at=now, status="active"))
             results[key] = StoredPost(row.id, record, version, "updated", author[1])
             links.append((row.id, snapshots[index], version))
     if new_rows:
-        inserted = session.execute(
-            insert_ignore(session, Post.__table__, ["platform", "external_id"])
-            .returning(Post.id, Post.platform, Post.external_id), new_rows,
-        ).all()
-        for row in inserted:
-            key = (row.platform, row.external_id)
+        bulk_insert_ignore(conn, POSTS, new_rows, ["platform", "external_id"])
+        new_keys = [(r["platform"], r["external_id"]) for r in new_rows]
+        for post_id, platform, external_id, version, digest in select_by_keys(
+            conn, POSTS, ["platform", "external_id"], new_keys,
+            ["id", "platform", "external_id", "version", "content_sha256"],
+        ):
+            key = (platform, external_id)
             record = records[latest[key]]
             status = authors.get((record.platform, author_key(record) or ""), (None, "unknown"))[1]
-            results[key] = StoredPost(row.id, record, 1, "new", status)
-            links.append((row.id, snapshots[latest[key]], 1))
+            if version == 1 and digest == digests[key]:
+                results[key] = StoredPost(post_id, record, 1, "new", status)
+                links.append((post_id, snapshots[latest[key]], 1))
+            else:  # another process stored it first: theirs is the stored copy
+                results[key] = StoredPost(post_id, record, version, "unchanged", status)
     _link_snapshots(session, links)
-    missing = [key for key in latest if key not in results]
-    if missing:  # inserted meanwhile by another process: theirs is the stored copy
-        for row in session.execute(
-            select(Post.id, Post.platform, Post.external_id, Post.version)
-            .where(tuple_(Post.platform, Post.external_id).in_(missing))
-        ):
-            key = (row.platform, row.external_id)
-            results[key] = StoredPost(row.id, records[latest[key]], row.version, "unchanged", "unknown")
     out = []
     for index, record in enumerate(records):
         key = (record.platform, record.external_id)

@@ -108,7 +108,7 @@ def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
 def _author(value: Any) -> Author:
     if value is None:
         return Author()
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise InvalidRecord(f"author must be an object, got {type(value).__name__}")
     parts: dict[str, str] = {}
     for key in _AUTHOR_FIELDS:
@@ -128,7 +128,7 @@ def _media(value: Any) -> tuple[Media, ...]:
         raise InvalidRecord(f"media must be a list, got {type(value).__name__}")
     items = []
     for index, item in enumerate(value):
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             raise InvalidRecord(f"media[{index}] must be an object")
         url, kind = item.get("url"), item.get("type", "link")
         if not isinstance(url, str) or not url:
@@ -165,7 +165,7 @@ def _label(value: Any) -> int | None:
 
 def record_from_dict(data: Any) -> PostRecord:
     """Validate one decoded interchange object; raise InvalidRecord naming the first problem."""
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         raise InvalidRecord(f"a record must be a JSON object, got {type(data).__name__}")
     platform = data.get("platform")
     if not isinstance(platform, str) or not _PLATFORM_RE.match(platform):

@@ -1,0 +1,165 @@
+"""Import throughput: `pantau import --no-classify` beside a bare executemany of the same rows.
+
+For each backend (SQLite, and PostgreSQL when PANTAU_TEST_POSTGRES_URL is set) it imports N
+synthetic interchange posts through the real pipeline (parse, validate, dedupe, author upsert,
+store) and, in the same database and run, inserts the same rows with one bare DB-API
+executemany into a twin table: the floor that any importer pays. Peak memory is measured on a
+separate `pantau import` process reading a 1,000,000-line file.
+
+    python bench/import_bench.py [--posts 200000] [--memory-lines 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from monitor.pipeline import import_lines  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.reader import read_interchange  # noqa: E402
+
+WORDS = ("ayo coblos pilih nomor dukung paslon warga kendari konawe muna buton kolaka pasar "
+         "jalan sekolah puskesmas bantuan kegiatan hari ini besok kita semua mantap 🙏 ☝️ ✌️").split()
+
+
+def write_posts(path: Path, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            user = rng.randrange(count // 20 + 1)
+            handle.write(json.dumps({
+                "platform": rng.choice(("facebook", "instagram", "x", "tiktok")),
+                "external_id": f"bench-{i}",
+                "url": f"https://example.org/p/{i}",
+                "author": {"handle": f"user{user}", "name": f"Warga {user}",
+                           "bio": "ASN Pemkab" if user % 3 else ""},
+                "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 40))),
+                "posted_at": "2024-11-%02dT%02d:%02d:00+08:00" % (rng.randint(1, 27), rng.randrange(24), rng.randrange(60)),
+                "region": rng.choice(("Kota Kendari", "Kab. Muna", None)),
+            }, ensure_ascii=False) + "\n")
+
+
+def pipeline_import(url: str, path: Path) -> float:
+    db = Database(url)
+    upgrade(db)
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        stats = import_lines(db, read_interchange(handle, name=path.name), scorer=None)
+    elapsed = time.perf_counter() - start
+    db.dispose()
+    assert stats.new > 0 and stats.rejected == 0, stats
+    return stats.new / elapsed
+
+
+def bare_executemany(url: str, path: Path) -> float:
+    """Same rows, already decoded, into a twin of the posts table with one executemany per 1000."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            d = json.loads(line)
+            rows.append((d["platform"], d["external_id"], d["url"], d["text"], d["posted_at"],
+                         d.get("region"), json.dumps(d["author"])))
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("DROP TABLE IF EXISTS bare_posts")
+        cur.execute("CREATE TABLE bare_posts (platform TEXT, external_id TEXT, url TEXT, text TEXT, "
+                    "posted_at TEXT, region TEXT, author TEXT, UNIQUE (platform, external_id))")
+        raw.commit()
+        mark = "?" if engine.dialect.name == "sqlite" else "%s"
+        sql = f"INSERT INTO bare_posts VALUES ({', '.join([mark] * 7)})"
+        start = time.perf_counter()
+        for i in range(0, len(rows), 1000):
+            cur.executemany(sql, rows[i:i + 1000])
+            raw.commit()
+        elapsed = time.perf_counter() - start
+        cur.execute("DROP TABLE bare_posts")
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    return len(rows) / elapsed
+
+
+def peak_memory_mb(path: Path, workdir: Path) -> float:
+    env = {**os.environ, "PANTAU_HOME": str(workdir / "mem-home")}
+    url = f"sqlite:///{workdir / 'mem.db'}"
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "monitor", "--db", url, "import", str(path), "--no-classify"],
+                   check=True, env=env, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(after, before) / 1024
+
+
+def postgres_database(admin_url: str) -> tuple[str, object]:
+    name = f"pantau_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--memory-lines", type=int, default=1_000_000)
+    args = parser.parse_args()
+    results: dict[str, object] = {"posts": args.posts}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data = work / "posts.jsonl"
+        write_posts(data, args.posts)
+        backends = [("sqlite", f"sqlite:///{work / 'bench.db'}", None)]
+        pg = os.environ.get("PANTAU_TEST_POSTGRES_URL")
+        if pg:
+            url, drop = postgres_database(pg)
+            backends.append(("postgresql", url, drop))
+        print(f"{'backend':<11} {'pantau import':>15} {'bare executemany':>18} {'ratio':>7}")
+        for name, url, drop in backends:
+            try:
+                ours = pipeline_import(url, data)
+                bare = bare_executemany(url, data)
+            finally:
+                if drop:
+                    drop()  # type: ignore[operator]
+            print(f"{name:<11} {ours:>11,.0f} p/s {bare:>14,.0f} p/s {ours / bare:>6.0%}")
+            results[name] = {"posts_per_s": round(ours), "bare_posts_per_s": round(bare),
+                             "ratio": round(ours / bare, 3)}
+        if args.memory_lines:
+            big = work / "big.jsonl"
+            write_posts(big, args.memory_lines, seed=11)
+            peak = peak_memory_mb(big, work)
+            print(f"peak memory importing {args.memory_lines:,} lines: {peak:,.0f} MB")
+            results["peak_memory_mb"] = round(peak, 1)
+            results["memory_lines"] = args.memory_lines
+    print(json.dumps({"bench": "import", **results}))
+
+
+if __name__ == "__main__":
+    main()
