@@ -19,7 +19,7 @@ from storage.models import DECISIONS, REVIEW_STATUSES, Author, Post, Review, Rev
 
 __all__ = [
     "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem",
-    "add_scores", "enqueue", "review_queue", "decide", "count_by_status",
+    "add_scores", "enqueue", "review_queue", "decide", "count_by_status", "latest_scores",
 ]
 
 
@@ -93,9 +93,11 @@ def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | No
     return len(result)
 
 
-def _latest_score_subquery() -> Any:
+def latest_scores() -> Any:
+    """Subquery: the most recent score row of each post."""
     ranked = select(
-        Score.post_id, Score.score, Score.category, Score.explanation, Score.model_version,
+        Score.post_id, Score.score, Score.flagged, Score.category, Score.explanation,
+        Score.model_version,
         func.row_number().over(partition_by=Score.post_id, order_by=Score.id.desc()).label("rn"),
     ).subquery()
     return select(ranked).where(ranked.c.rn == 1).subquery()
@@ -108,7 +110,7 @@ def review_queue(
     """Queue items, highest score first (the index on status, priority serves this)."""
     if status is not None and status not in REVIEW_STATUSES:
         raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
-    latest = _latest_score_subquery()
+    latest = latest_scores()
     query = (
         select(Review, Post, Author, latest.c.category, latest.c.explanation, latest.c.model_version)
         .join(Post, Post.id == Review.post_id)

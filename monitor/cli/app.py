@@ -63,4 +63,7 @@ def cli(ctx: click.Context, db_url: str | None, config_path: Path | None, verbos
         level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    if not verbose:
+        for noisy in ("alembic", "httpx", "httpcore", "apscheduler.executors.default"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     ctx.obj = AppContext(config_path=config_path, db_url=db_url, verbose=verbose)

@@ -1,0 +1,242 @@
+"""`pantau classify`, `evaluate`, `train` and `models …`: the classifier's commands (interfaces.md §3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+import click
+import numpy as np
+
+from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
+from monitor.services import active_scorer, model_registry
+from storage.reader import LineResult, read_interchange
+from storage.records import PostRecord
+
+CLASSIFY_BATCH = 1000
+
+
+def _load_model(app: AppContext, version: str | None) -> Any:
+    from classifier import ClassifierError
+
+    try:
+        return model_registry(app.settings).load(version) if version else active_scorer(app.settings)
+    except ClassifierError as exc:
+        fail(str(exc))
+
+
+def _read_labeled(path: Path) -> list[PostRecord]:
+    """All records of a labeled file; a bad line stops the command (metrics would be wrong)."""
+    with path.open("rb") as handle:
+        results = list(read_interchange(handle, name=path.name))
+    bad = [r for r in results if r.record is None]
+    for r in bad[:20]:
+        click.echo(f"{path}:{r.line}: {r.error}", err=True)
+    if bad:
+        fail(f"{path}: {len(bad)} invalid line(s)")
+    return [r.record for r in results if r.record is not None]
+
+
+def _batches(lines: Iterator[LineResult], size: int) -> Iterator[list[LineResult]]:
+    batch: list[LineResult] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _scored_object(raw: dict[str, Any], prediction: Any) -> dict[str, Any]:
+    out = dict(raw)
+    if "category" in out:
+        out["category_true"] = out.pop("category")
+    out.update(score=round(prediction.score, 6), flagged=prediction.flagged,
+               model_version=prediction.model_version, category=prediction.category,
+               explanation=[[t, w] for t, w in prediction.explanation])
+    return out
+
+
+@cli.command("classify")
+@click.option("--input", "input_path", required=True, help="Interchange JSONL (or CSV); - = stdin.")
+@click.option("--output", "output_path", required=True, help="Scored JSONL; - = stdout.")
+@click.option("--model", "version", help="Model version (default: the active one).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@pass_app
+def classify_command(app: AppContext, input_path: str, output_path: str, version: str | None,
+                     as_json: bool) -> None:
+    """Score posts with the active model, streaming in batches; no database needed."""
+    if as_json and output_path == "-":
+        fail("--json needs --output to be a file (stdout carries the records)")
+    model = _load_model(app, version)
+    counts = {"scored": 0, "flagged": 0, "rejected": 0}
+    with ExitStack() as stack:
+        source: IO[bytes] = (sys.stdin.buffer if input_path == "-"
+                             else stack.enter_context(open(input_path, "rb")))
+        sink: IO[str] = (sys.stdout if output_path == "-"
+                         else stack.enter_context(open(output_path, "w", encoding="utf-8")))
+        for batch in _batches(read_interchange(source, name=input_path), CLASSIFY_BATCH):
+            good = [line for line in batch if line.record is not None]
+            for line in batch:
+                if line.record is None:
+                    counts["rejected"] += 1
+                    click.echo(f"{input_path}:{line.line}: {line.error}", err=True)
+            predictions = model.predict([line.record for line in good])
+            sink.write("".join(
+                json.dumps(_scored_object(line.raw or {}, p), ensure_ascii=False) + "\n"
+                for line, p in zip(good, predictions)))
+            counts["scored"] += len(good)
+            counts["flagged"] += sum(p.flagged for p in predictions)
+    summary = {"model_version": model.version, "threshold": model.threshold, **counts}
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(f"scored {counts['scored']}, flagged {counts['flagged']}, "
+                   f"rejected {counts['rejected']} (model {model.version})", err=True)
+    if counts["rejected"]:
+        raise SystemExit(1)
+
+
+def _evaluation(model: Any, records: list[PostRecord]) -> dict[str, Any]:
+    from classifier.evaluate import evaluate_scores, keyword_scores
+
+    unlabeled = sum(r.label is None for r in records)
+    records = [r for r in records if r.label is not None]
+    if not records:
+        fail("no labeled records to evaluate")
+    predictions = model.predict(records)
+    scores = np.array([p.score for p in predictions])
+    return {
+        "model_version": model.version, "records": len(records), "unlabeled_skipped": unlabeled,
+        "model": evaluate_scores(records, scores, model.threshold, [p.category for p in predictions]),
+        "keyword_baseline": evaluate_scores(records, keyword_scores(records), 0.5),
+    }
+
+
+def _print_evaluation(doc: dict[str, Any]) -> None:
+    model, base = doc["model"], doc["keyword_baseline"]
+    click.echo(f"model {doc['model_version']} on {doc['records']} labeled records "
+               f"(threshold {model['threshold']:.4f})")
+    click.echo(f"{'metric':<32}{'model':>10}{'keywords':>10}")
+    for key in ("precision", "recall", "f1", "pr_auc"):
+        click.echo(f"{key:<32}{model[key]:>10.3f}{base[key]:>10.3f}")
+    for case, row in model["fpr_by_hard_case"].items():
+        other = base["fpr_by_hard_case"][case]["fpr"]
+        click.echo(f"{'FPR ' + case + ' (n=' + str(row['n']) + ')':<32}{row['fpr']:>10.3f}{other:>10.3f}")
+    for cat, row in model["recall_by_category"].items():
+        other = base["recall_by_category"][cat]["recall"]
+        click.echo(f"{'recall ' + cat + ' (n=' + str(row['n']) + ')':<32}"
+                   f"{row['recall']:>10.3f}{other:>10.3f}")
+    if "category_accuracy_on_flagged" in model:
+        click.echo(f"{'category accuracy (flagged)':<32}{model['category_accuracy_on_flagged']:>10.3f}")
+
+
+@cli.command("evaluate")
+@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Labeled interchange JSONL.")
+@click.option("--model", "version", help="Model version (default: the active one).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: bool) -> None:
+    """Precision, recall, F1, PR-AUC, per-hard_case FPR and per-category recall, beside a
+    keyword-matching baseline."""
+    doc = _evaluation(_load_model(app, version), _read_labeled(data))
+    if as_json:
+        emit_json(doc)
+    else:
+        _print_evaluation(doc)
+
+
+def reviewed_records(app: AppContext) -> list[PostRecord]:
+    """Reviewers' decisions as labeled records (confirmed → 1, rejected → 0) for `train`.
+
+    Seam for storage: the lead wires this to the review table; until then it adds nothing.
+    """
+    return []
+
+
+@cli.command("train")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Extra labeled interchange JSONL (repeatable).")
+@click.option("--no-reviews", is_flag=True, help="Leave reviewers' decisions out.")
+@click.option("--seed", default=0, show_default=True, help="Cross-validation seed.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def train_command(app: AppContext, data: tuple[Path, ...], no_reviews: bool, seed: int,
+                  as_json: bool) -> None:
+    """Train a new model version from the seed corpus, --data files and reviews; not activated."""
+    from classifier import build_training_set, train_model
+
+    files = [r for path in data for r in _read_labeled(path)]
+    extra = [] if no_reviews else reviewed_records(app)
+    records = build_training_set(files, extra_records=extra)
+    try:
+        model = train_model(records, recall_target=app.settings.get("classifier.recall_target"),
+                            seed=seed)
+    except ValueError as exc:
+        fail(str(exc))
+    path = model_registry(app.settings).save(model)
+    doc = {"version": model.version, "path": str(path), "threshold": model.threshold,
+           "records": len(records), "reviews": len(extra), **model.metadata["metrics"]}
+    if as_json:
+        emit_json(doc)
+        return
+    cv = model.metadata["metrics"]["cross_validated"]
+    click.echo(f"trained {model.version} on {len(records)} records ({len(extra)} from reviews); "
+               f"saved to {path}; not active (use `pantau models promote {model.version}`)")
+    click.echo("cross-validated: " + ", ".join(f"{k} {cv[k]}" for k in
+                                                 ("precision", "recall", "f1", "pr_auc", "threshold")))
+
+
+@cli.group("models")
+def models_group() -> None:
+    """The model registry: versions, the active one, promotion and rollback."""
+
+
+@models_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def models_list(app: AppContext, as_json: bool) -> None:
+    """Saved model versions, newest first; * marks the active one."""
+    infos = model_registry(app.settings).list()
+    if as_json:
+        emit_json([{"version": i.version, "created_at": i.created_at, "threshold": i.threshold,
+                    "active": i.active, "metrics": i.metrics, "path": str(i.path)} for i in infos])
+        return
+    for i in infos:
+        f1 = i.metrics.get("cross_validated", {}).get("f1", "")
+        click.echo(f"{'*' if i.active else ' '} {i.version}  {i.created_at}  "
+                   f"threshold {i.threshold:.4f}  cv-f1 {f1}")
+
+
+@models_group.command("promote")
+@click.argument("version")
+@pass_app
+def models_promote(app: AppContext, version: str) -> None:
+    """Make VERSION the active model."""
+    from classifier import ClassifierError
+
+    registry = model_registry(app.settings)
+    try:
+        registry.load(version)  # refuse to activate an artifact that would not load
+        registry.promote(version)
+    except ClassifierError as exc:
+        fail(str(exc))
+    click.echo(f"active model: {version}", err=True)
+
+
+@models_group.command("rollback")
+@pass_app
+def models_rollback(app: AppContext) -> None:
+    """Re-activate the previously active model."""
+    from classifier import ClassifierError
+
+    try:
+        version = model_registry(app.settings).rollback()
+    except ClassifierError as exc:
+        fail(str(exc))
+    click.echo(f"active model: {version}", err=True)
