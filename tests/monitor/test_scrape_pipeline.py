@@ -1,0 +1,166 @@
+"""A source run end to end against a local HTTP server: stored once, versioned, marked, recorded.
+
+The server's feed is changed between runs the way a real site changes: an item edited, an item
+removed, the server failing. Posts stored before a failure stay stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from email.utils import format_datetime
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from monitor.config import SourceSpec, load_settings
+from monitor.scrape import ScrapeReport, make_client, run_source
+from monitor.sources import add_source
+from storage.db import Database
+from storage.models import Blob, Post, PostSnapshot, PostVersion, Snapshot, Source
+
+
+class FeedServer:
+    """Serves `self.body` at /feed.xml with an ETag; counts requests; can be told to fail."""
+
+    def __init__(self) -> None:
+        self.body = b""
+        self.status = 200
+        self.requests: list[dict[str, str]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                outer.requests.append(dict(self.headers))
+                if self.path == "/robots.txt":
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                etag = f'"{hash(outer.body) & 0xFFFFFFFF:x}"'
+                if outer.status != 200:
+                    self.send_response(outer.status)
+                    self.end_headers()
+                    return
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", str(len(outer.body)))
+                self.end_headers()
+                self.wfile.write(outer.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/feed.xml"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def rss(items: dict[str, str]) -> bytes:
+    base = datetime(2024, 11, 20, 10, tzinfo=UTC)
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{text}</title><description>{text}</description>"
+        f"<link>https://berita.example/{guid}</link>"
+        f"<pubDate>{format_datetime(base + timedelta(hours=i))}</pubDate></item>"
+        for i, (guid, text) in enumerate(items.items()))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Berita Sultra</title><link>https://berita.example/</link>{entries}</channel></rss>").encode()
+
+
+@pytest.fixture
+def feed() -> Iterator[FeedServer]:
+    server = FeedServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    return load_settings(environ={"PANTAU_ALLOW_PRIVATE_NETWORKS": "1", "PANTAU_HOME": str(tmp_path / "home"),
+                                  "PANTAU_SCRAPE__MIN_HOST_DELAY": "0", "PANTAU_SCRAPE__MAX_RETRIES": "1",
+                                  "PANTAU_SCHEDULER__MIN_INTERVAL": "1s"}, cwd=tmp_path)
+
+
+def scrape(db: Database, settings, name: str = "berita") -> ScrapeReport:  # type: ignore[no-untyped-def]
+    async def go() -> ScrapeReport:
+        async with make_client(settings) as client:
+            return await run_source(db, name, client=client, scorer=None, settings=settings)
+    return asyncio.run(go())
+
+
+def count(db: Database, model: type) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_first_run_stores_posts_with_their_snapshot(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    feed.body = rss({"a1": "Paslon nomor 1 kampanye di Unaaha", "a2": "Logistik tiba", "a3": "Debat"})
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    report = scrape(db, settings)
+    assert (report.ok, report.fetched, report.new) == (True, 3, 3)
+    assert count(db, Post) == 3 and count(db, Snapshot) == 1 and count(db, PostSnapshot) == 3
+    with db.session() as session:
+        blob = session.scalars(select(Blob)).one()
+        source = session.scalars(select(Source)).one()
+    assert blob.body == feed.body
+    assert source.last_success_at is not None and source.posts_collected == 3
+    assert "Pantau/" in feed.requests[-1]["User-Agent"]
+
+
+def test_unchanged_source_is_fetched_conditionally_and_stores_nothing(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    feed.body = rss({"a1": "satu", "a2": "dua"})
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    scrape(db, settings)
+    second = scrape(db, settings)
+    assert second.not_modified and second.new == 0
+    assert feed.requests[-1].get("If-None-Match")
+    assert count(db, Post) == 2
+
+
+def test_an_edited_post_gets_a_version_and_a_removed_one_is_marked(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    feed.body = rss({"a1": "teks awal", "a2": "tetap", "a3": "akan dihapus"})
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    scrape(db, settings)
+    feed.body = rss({"a1": "teks sudah diedit", "a2": "tetap"})
+    report = scrape(db, settings)
+    assert (report.updated, report.marked_deleted) == (1, 1)
+    with db.session() as session:
+        posts = {p.external_id.rsplit("/", 1)[-1]: p for p in session.scalars(select(Post))}
+        [old] = session.scalars(select(PostVersion)).all()
+    assert posts["a1"].text.startswith("teks sudah diedit") and posts["a1"].version == 2
+    assert old.text.startswith("teks awal")
+    assert posts["a3"].status == "possibly_deleted" and posts["a3"].text.startswith("akan dihapus")
+    assert posts["a2"].status == "active"
+
+
+@pytest.mark.parametrize("failure", [500, 429, "malformed"])
+def test_a_failing_source_is_recorded_and_keeps_what_was_stored(db: Database, feed: FeedServer, settings, failure) -> None:  # type: ignore[no-untyped-def]
+    feed.body = rss({"a1": "satu", "a2": "dua"})
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    scrape(db, settings)
+    if failure == "malformed":
+        feed.body = b"<rss><channel><item><title>rusak"
+    else:
+        feed.status = failure
+    report = scrape(db, settings)
+    assert report.errors and report.new == 0
+    with db.session() as session:
+        source = session.scalars(select(Source)).one()
+    assert source.last_error
+    if failure != "malformed":
+        assert not report.ok and source.consecutive_failures == 1
+    assert count(db, Post) == 2
