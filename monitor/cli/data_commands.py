@@ -225,3 +225,34 @@ def audit_verify(app: AppContext, as_json: bool) -> None:
         click.echo(f"audit log BROKEN at entry {broken.entry_id}: {broken.reason}", err=True)
     if broken is not None:
         raise SystemExit(1)
+
+
+@cli.group("users")
+def users_group() -> None:
+    """People who may log in to the review app, and their roles."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["monitor", "lead", "data", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_app
+def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
+    """Create a user (asks for the password unless --password-stdin)."""
+    from storage.users import UserError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = _db(app)
+    try:
+        with db.session() as session:
+            create_user(session, name, password, role)
+            append_audit(session, actor="cli", action="user.add", entity="user", entity_id=name,
+                         details={"role": role})
+    except UserError as exc:
+        fail(str(exc))
+    finally:
+        db.dispose()
+    click.echo(f"user {name} added ({role})", err=True)
