@@ -1,0 +1,5 @@
+"""Bluesky public AppView feeds and searches."""
+
+from scrapers.bluesky.source import BlueskyAdapter
+
+__all__ = ["BlueskyAdapter"]

@@ -1,0 +1,107 @@
+"""Bluesky XRPC JSON → PostRecords (pure). Reads `feed` (FeedViewPost) or `posts` (PostView).
+
+external_id is the post's at:// URI; a repost keeps the original post's URI and author and
+names the reposter in `extra.reposted_by`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from scrapers.bluesky.constants import PLATFORM, REPOST, WEB
+from scrapers.common import to_datetime
+from scrapers.errors import ParseError
+from storage.records import Author, Media, PostRecord
+
+__all__ = ["BlueskyPage", "parse_page", "post_record"]
+
+
+@dataclass(frozen=True)
+class BlueskyPage:
+    records: list[PostRecord]
+    cursor: str | None
+    errors: list[str]
+
+
+def _media(embed: Mapping[str, Any] | None) -> list[Media]:
+    if not embed:
+        return []
+    kind, items = str(embed.get("$type", "")), []
+    for image in embed.get("images") or []:
+        if image.get("fullsize") or image.get("thumb"):
+            items.append(Media(url=str(image.get("fullsize") or image["thumb"]), type="image"))
+    external = embed.get("external") or {}
+    if external.get("uri"):
+        items.append(Media(url=str(external["uri"]), type="link"))
+    if kind.startswith("app.bsky.embed.video") and embed.get("playlist"):
+        items.append(Media(url=str(embed["playlist"]), type="video"))
+    return items + _media(embed.get("media"))
+
+
+def _extra(
+    item: Mapping[str, Any], post: Mapping[str, Any], record: Mapping[str, Any]
+) -> dict[str, Any]:
+    reply = record.get("reply") or {}
+    extra: dict[str, Any] = {"is_reply": bool(reply), "is_repost": False, "cid": post.get("cid")}
+    if reply:
+        extra["reply_parent"] = (reply.get("parent") or {}).get("uri")
+    reason = item.get("reason") or {}
+    if reason.get("$type") == REPOST:
+        extra["is_repost"] = True
+        extra["reposted_by"] = (reason.get("by") or {}).get("handle")
+        extra["reposted_at"] = reason.get("indexedAt")
+    for key in ("replyCount", "repostCount", "likeCount", "quoteCount", "indexedAt"):
+        if post.get(key) is not None:
+            extra[key] = post[key]
+    if record.get("langs"):
+        extra["language"] = record["langs"]
+    return extra
+
+
+def post_record(item: Mapping[str, Any]) -> PostRecord:
+    """A FeedViewPost ({post, reason?, reply?}) or a bare PostView → record."""
+    post = item.get("post", item)
+    uri = post.get("uri")
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        raise ParseError("post without an at:// uri")
+    record = post.get("record") or {}
+    author = post.get("author") or {}
+    actor = author.get("handle") or author.get("did") or uri.split("/")[2]
+    return PostRecord(
+        platform=PLATFORM,
+        external_id=uri,
+        text=str(record.get("text") or ""),
+        url=WEB.format(actor=actor, rkey=uri.rsplit("/", 1)[1]),
+        author=Author(
+            handle=str(author.get("handle") or ""),
+            name=str(author.get("displayName") or ""),
+            bio=str(author.get("description") or ""),
+            url=f"https://bsky.app/profile/{actor}",
+        ),
+        posted_at=to_datetime(record.get("createdAt")),
+        media=tuple(_media(post.get("embed"))),
+        extra=_extra(item, post, record),
+    )
+
+
+def parse_page(text: str) -> BlueskyPage:
+    """Records, next cursor and per-item errors of one XRPC response."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"malformed JSON: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
+    items = data.get("feed", data.get("posts"))
+    if not isinstance(items, list):
+        raise ParseError(f"no feed/posts list in response ({data.get('error') or 'unknown'})")
+    records, errors = [], []
+    for index, item in enumerate(items):
+        try:
+            records.append(post_record(item))
+        except (ParseError, AttributeError, TypeError, IndexError) as exc:
+            errors.append(f"item #{index}: {exc}")
+    cursor = data.get("cursor")
+    return BlueskyPage(records, str(cursor) if cursor else None, errors)

@@ -1,0 +1,235 @@
+"""PoliteClient: the one HTTP door of Pantau (house rule 3), shared by all sources of a process.
+
+Per request: scheme allow-list → private-network check (every resolved address, every redirect
+hop) → robots.txt (cached per origin) → per-host slot (concurrency 1, minimum delay, Retry-After)
+→ streamed, size-capped, hand-decompressed body. Timeouts, connect errors, 429 and 5xx are
+retried with capped exponential backoff and jitter. 2xx and 304 come back as a Snapshot; a cut
+body comes back with `truncated=True` (the adapter records it), every other outcome raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Mapping
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+from scrapers.base import Snapshot
+from scrapers.body import ACCEPT_ENCODING, read_limited
+from scrapers.errors import FetchError, RateLimited
+from scrapers.hosts import HostGate, host_key
+from scrapers.netguard import check_host, check_scheme
+from scrapers.retry import RETRY_STATUSES, backoff, parse_retry_after
+from scrapers.robots import RobotsCache, robots_url
+
+__all__ = ["ClientSettings", "PoliteClient"]
+
+log = logging.getLogger(__name__)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_ROBOTS_MAX_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Plain values (the lead maps `scrape.*` settings onto these; scrapers never read config)."""
+
+    user_agent: str = "Pantau/0.1.0 (+contact unset)"
+    min_host_delay: float = 1.0
+    max_response_bytes: int = 10_000_000
+    timeout: float = 20.0
+    max_retries: int = 3
+    max_redirects: int = 5
+    respect_robots: bool = True
+    allow_private_networks: bool = False
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    retry_after_cap: float = 120.0
+    total_timeout: float | None = None  # whole request incl. body; None = 3 × timeout
+
+
+@dataclass(frozen=True)
+class _Response:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    truncated: bool
+
+
+class PoliteClient:
+    """Async, polite, bounded GETs. Use as `async with PoliteClient(settings) as client:`."""
+
+    def __init__(
+        self, settings: ClientSettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(settings.timeout),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        )
+        self._gate = HostGate(settings.min_host_delay)
+        self._robots = RobotsCache()
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> PoliteClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def get(
+        self, url: str, *, headers: Mapping[str, str] | None = None, respect_robots: bool = True
+    ) -> Snapshot:
+        """GET `url` (http, https or file). Raises InvalidSource, FetchError, RateLimited."""
+        if check_scheme(url) == "file":
+            return await asyncio.to_thread(self._read_file, url)
+        robots = respect_robots and self.settings.respect_robots
+        for _hop in range(self.settings.max_redirects + 1):
+            if check_scheme(url) == "file":
+                raise FetchError(f"{url}: redirect to a file URL refused", url=url)
+            await self._check_address(url)
+            if robots:
+                await self._check_robots(url)
+            response = await self._with_retries(url, headers or {})
+            location = response.headers.get("location")
+            if response.status in _REDIRECTS and location:
+                url = urljoin(url, location)
+                continue
+            return Snapshot.build(
+                response.url,
+                response.status,
+                response.headers,
+                response.body,
+                truncated=response.truncated,
+            )
+        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects", url=url)
+
+    async def _check_address(self, url: str) -> None:
+        if not self.settings.allow_private_networks:
+            await check_host(url)
+
+    async def _with_retries(self, url: str, headers: Mapping[str, str]) -> _Response:
+        key, last = host_key(url), self.settings.max_retries
+        for attempt in range(last + 1):
+            try:
+                response = await self._once(url, headers, self.settings.max_response_bytes)
+            except (httpx.TransportError, TimeoutError) as exc:
+                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                if attempt == last:
+                    raise FetchError(
+                        f"{url}: {reason} (after {attempt + 1} tries)", url=url
+                    ) from exc
+                self._pause(
+                    key,
+                    backoff(attempt, self.settings.backoff_base, self.settings.backoff_cap),
+                    url,
+                    reason,
+                )
+                continue
+            if response.status not in RETRY_STATUSES:
+                if response.status == 304 or 200 <= response.status < 400:
+                    return response
+                raise FetchError(f"{url}: HTTP {response.status}", url=url, status=response.status)
+            self._retry_status(response, attempt, key)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry_status(self, response: _Response, attempt: int, key: str) -> None:
+        """Raise if this 429/5xx is final, else schedule the host's next slot."""
+        url, status = response.url, response.status
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        error = RateLimited if status == 429 else FetchError
+        if wait is not None and wait > self.settings.retry_after_cap:
+            self._gate.defer(key, wait)
+            raise RateLimited(
+                f"{url}: HTTP {status}, Retry-After {wait:.0f}s beyond the cap",
+                url=url,
+                status=status,
+                retry_after=wait,
+            )
+        if attempt == self.settings.max_retries:
+            message = f"{url}: HTTP {status} (after {attempt + 1} tries)"
+            if error is RateLimited:
+                raise RateLimited(message, url=url, status=status, retry_after=wait)
+            raise FetchError(message, url=url, status=status)
+        if wait is None:
+            wait = backoff(attempt, self.settings.backoff_base, self.settings.backoff_cap)
+        self._pause(key, wait, url, f"HTTP {status}")
+
+    def _pause(self, key: str, wait: float, url: str, reason: str) -> None:
+        log.info("retrying %s in %.2fs: %s", url, wait, reason)
+        self._gate.defer(key, wait)
+
+    async def _once(self, url: str, headers: Mapping[str, str], limit: int) -> _Response:
+        total = self.settings.total_timeout or 3 * self.settings.timeout
+        async with self._gate.slot(host_key(url)):
+            async with asyncio.timeout(total):
+                async with self._http.stream("GET", url, headers=headers) as response:
+                    encoding = response.headers.get("content-encoding", "")
+                    body, cut = await read_limited(response.aiter_raw(), encoding, limit)
+                    return _Response(
+                        str(response.url),
+                        response.status_code,
+                        dict(response.headers.items()),
+                        body,
+                        cut,
+                    )
+
+    async def _check_robots(self, url: str) -> None:
+        key = robots_url(url)
+        lock = self._robots_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            parser = self._robots.get(key)
+            if parser is None:
+                status, text = await self._fetch_robots(key)
+                parser = self._robots.put(key, status, text)
+        if not parser.can_fetch(self.settings.user_agent, url):
+            raise FetchError(f"{url}: disallowed by {key}", url=url)
+
+    async def _fetch_robots(self, url: str) -> tuple[int | None, str]:
+        """(status, text) of robots.txt after up to 5 redirects; status None if unreachable."""
+        for _hop in range(6):
+            try:
+                await self._check_address(url)
+                response = await self._once(url, {}, _ROBOTS_MAX_BYTES)
+            except (httpx.TransportError, TimeoutError, FetchError) as exc:
+                log.info("robots.txt unreachable at %s: %s", url, exc)
+                return None, ""
+            location = response.headers.get("location")
+            if response.status in _REDIRECTS and location:
+                url = urljoin(url, location)
+                continue
+            return response.status, response.body.decode("utf-8", "replace")
+        return None, ""
+
+    def _read_file(self, url: str) -> Snapshot:
+        """file:// for local demo packs: the file itself, capped like a response body."""
+        path = Path(url2pathname(unquote(urlsplit(url).path)))
+        limit = self.settings.max_response_bytes
+        try:
+            with path.open("rb") as handle:
+                body = handle.read(limit + 1)
+        except OSError as exc:
+            raise FetchError(f"{url}: cannot read: {exc.strerror}", url=url) from exc
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return Snapshot.build(
+            url, 200, {"content-type": kind}, body[:limit], truncated=len(body) > limit
+        )

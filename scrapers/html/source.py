@@ -1,0 +1,68 @@
+"""HTML source: selector-driven items, `next` links followed until a known item or max_pages."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar, Mapping
+
+from scrapers.base import FetchResult, SourceConfig
+from scrapers.client import PoliteClient
+from scrapers.common import opt_int, opt_str, respects_robots, scraped
+from scrapers.errors import FetchError, InvalidSource
+from scrapers.html.constants import (
+    DEFAULT_MAX_PAGES,
+    KNOWN_IDS_KEPT,
+    PLATFORM,
+    SELECTOR_OPTIONS,
+)
+from scrapers.html.parse import parse_items
+from scrapers.text import decode_body
+
+__all__ = ["HtmlAdapter"]
+
+
+def _selectors(source: SourceConfig) -> dict[str, str]:
+    selectors = {k: str(source.options[k]) for k in SELECTOR_OPTIONS if source.options.get(k)}
+    if "item" not in selectors:
+        raise InvalidSource(f"source {source.name}: html sources need an `item` selector option")
+    return selectors
+
+
+class HtmlAdapter:
+    """The cursor keeps the ids of the newest page; pagination stops when one reappears."""
+
+    type: ClassVar[str] = "html"
+
+    async def fetch(
+        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
+    ) -> FetchResult:
+        selectors, known = _selectors(source), set(cursor.get("known") or [])
+        platform = opt_str(source, "platform", PLATFORM) or PLATFORM
+        result, visited = FetchResult(cursor=dict(cursor)), set[str]()
+        url: str | None = source.url
+        for page_no in range(opt_int(source, "max_pages", DEFAULT_MAX_PAGES)):
+            if url is None or url in visited:
+                break
+            visited.add(url)
+            try:
+                snapshot = await client.get(url, respect_robots=respects_robots(source))
+            except FetchError as exc:
+                if page_no == 0:
+                    raise
+                result.errors.append(str(exc))
+                break
+            index = result.add_snapshot(snapshot)
+            page = await asyncio.to_thread(
+                parse_items,
+                decode_body(snapshot.body, snapshot.headers),
+                snapshot.url,
+                selectors,
+                platform,
+            )
+            result.errors += [f"{url}: {e}" for e in page.errors]
+            result.posts += [scraped(r, source, index) for r in page.records]
+            ids = [r.external_id for r in page.records]
+            if page_no == 0 and ids:
+                result.cursor["known"] = ids[:KNOWN_IDS_KEPT]
+            url = None if known.intersection(ids) else page.next_url
+        return result

@@ -1,0 +1,5 @@
+"""Interchange JSON Lines files."""
+
+from scrapers.jsonl.source import JsonlAdapter
+
+__all__ = ["JsonlAdapter"]

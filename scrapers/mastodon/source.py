@@ -1,0 +1,74 @@
+"""Mastodon timeline source: `min_id` since the last seen status, then newer pages by Link."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scrapers.base import FetchResult, SourceConfig
+from scrapers.client import PoliteClient
+from scrapers.common import id_key, opt_int, respects_robots, scraped
+from scrapers.errors import FetchError, ParseError
+from scrapers.mastodon.constants import DEFAULT_MAX_PAGES
+from scrapers.mastodon.parse import parse_links, parse_statuses
+from scrapers.text import decode_body
+
+__all__ = ["MastodonAdapter", "with_min_id"]
+
+
+def with_min_id(url: str, min_id: str) -> str:
+    """The timeline URL asking for statuses right after `min_id`."""
+    parts = urlsplit(url)
+    drop = {"min_id", "max_id", "since_id"}
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in drop]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("min_id", min_id)])))
+
+
+class MastodonAdapter:
+    """First run: newest page then older (`rel=next`). Later runs: `min_id`, then `rel=prev`."""
+
+    type: ClassVar[str] = "mastodon"
+
+    async def fetch(
+        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
+    ) -> FetchResult:
+        last_id = str(cursor.get("last_id") or "")
+        direction = "prev" if last_id else "next"
+        url: str | None = with_min_id(source.url, last_id) if last_id else source.url
+        result = FetchResult(cursor={"last_id": last_id} if last_id else {})
+        max_pages, seen = opt_int(source, "max_pages", DEFAULT_MAX_PAGES), set[str]()
+        for page_no in range(max_pages):
+            if url is None:
+                break
+            try:
+                snapshot = await client.get(
+                    url,
+                    headers={"Accept": "application/json"},
+                    respect_robots=respects_robots(source),
+                )
+            except FetchError as exc:
+                if page_no == 0:
+                    raise
+                result.errors.append(str(exc))
+                break
+            index = result.add_snapshot(snapshot)
+            try:
+                records, errors = parse_statuses(decode_body(snapshot.body, snapshot.headers))
+            except ParseError as exc:
+                result.errors.append(f"{url}: {exc}")
+                break
+            result.errors += [f"{url}: {e}" for e in errors]
+            fresh = [
+                r
+                for r in records
+                if r.external_id not in seen
+                and (not last_id or id_key(r.external_id) > id_key(last_id))
+            ]
+            seen.update(r.external_id for r in fresh)
+            result.posts += [scraped(r, source, index) for r in fresh]
+            if fresh:
+                newest = max((r.external_id for r in fresh), key=id_key)
+                current = result.cursor.get("last_id") or newest
+                result.cursor["last_id"] = max(current, newest, key=id_key)
+            url = parse_links(snapshot.headers.get("link")).get(direction) if fresh else None
+        return result

@@ -1,0 +1,52 @@
+"""RSS/Atom/YouTube feed source: one conditional GET per run."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar, Mapping
+
+from scrapers.base import FetchResult, SourceConfig
+from scrapers.client import PoliteClient
+from scrapers.common import respects_robots, scraped
+from scrapers.conditional import conditional_headers, validators
+from scrapers.errors import ParseError
+from scrapers.rss.constants import ACCEPT
+from scrapers.rss.parse import parse_feed
+
+__all__ = ["RssAdapter"]
+
+
+class RssAdapter:
+    """Feeds list their newest items; the whole feed is parsed each time it changed."""
+
+    type: ClassVar[str] = "rss"
+
+    async def fetch(
+        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
+    ) -> FetchResult:
+        headers = {"Accept": ACCEPT, **conditional_headers(cursor)}
+        snapshot = await client.get(
+            source.url, headers=headers, respect_robots=respects_robots(source)
+        )
+        if snapshot.status == 304:
+            return FetchResult(cursor=dict(cursor), not_modified=True)
+        result = FetchResult(cursor=validators(snapshot))
+        index = result.add_snapshot(snapshot)
+        try:
+            records, warning = await asyncio.to_thread(
+                parse_feed, snapshot.body, snapshot.headers, snapshot.url
+            )
+        except ParseError as exc:
+            result.errors.append(f"{snapshot.url}: {exc}")
+            result.cursor = dict(cursor)
+            return result
+        if warning:
+            result.errors.append(f"{snapshot.url}: {warning}")
+        if warning or snapshot.truncated:
+            result.cursor = dict(cursor)  # no validators: fetch the whole feed again next run
+        result.posts = [scraped(r, source, index) for r in records]
+        dates = [r.posted_at for r in records]
+        if records and all(dates) and not snapshot.truncated and not warning:
+            result.listing = frozenset(r.external_id for r in records)
+            result.listing_since = min(d for d in dates if d)
+        return result

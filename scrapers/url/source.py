@@ -1,0 +1,52 @@
+"""A single reported page: fetched once, snapshotted, main text and metadata extracted."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar, Mapping
+from urllib.parse import urlsplit
+
+from scrapers.base import FetchResult, SourceConfig
+from scrapers.client import PoliteClient
+from scrapers.common import opt_str, respects_robots, scraped
+from scrapers.errors import InvalidSource
+from scrapers.text import decode_body
+from scrapers.url.constants import PLATFORM
+from scrapers.url.parse import parse_page
+
+__all__ = ["UrlAdapter"]
+
+
+class UrlAdapter:
+    """Reported URLs come from the public: only http(s), never file://. Fetched once per cursor."""
+
+    type: ClassVar[str] = "url"
+
+    async def fetch(
+        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
+    ) -> FetchResult:
+        if urlsplit(source.url).scheme.lower() not in ("http", "https"):
+            raise InvalidSource(f"{source.url}: a reported page must be an http(s) URL")
+        if cursor.get("fetched"):
+            return FetchResult(cursor=dict(cursor), not_modified=True)
+        snapshot = await client.get(
+            source.url,
+            headers={"Accept": "text/html,*/*;q=0.8"},
+            respect_robots=respects_robots(source),
+        )
+        result = FetchResult(
+            cursor={"fetched": snapshot.fetched_at.isoformat(), "sha256": snapshot.sha256}
+        )
+        index = result.add_snapshot(snapshot)
+        record = await asyncio.to_thread(
+            parse_page,
+            decode_body(snapshot.body, snapshot.headers),
+            source.url,
+            snapshot.url,
+            opt_str(source, "platform", PLATFORM) or PLATFORM,
+        )
+        if not record.text:
+            result.errors.append(f"{source.url}: no text found on the page")
+            return result
+        result.posts.append(scraped(record, source, index))
+        return result

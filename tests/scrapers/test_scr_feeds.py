@@ -1,0 +1,202 @@
+"""rss adapter against the real feeds, YouTube feeds and the feedparser robustness corpus."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrape_helpers import expected, fast_settings, run, with_client
+from scrape_server import FixtureServer, Reply
+
+from scrapers import FetchResult, PoliteClient, SourceConfig
+from scrapers.rss import RssAdapter
+from scrapers.rss.parse import parse_feed
+from storage.records import parse_datetime
+
+
+def _prefix(text: str) -> str:
+    return " ".join(text.split())[:40]
+
+
+def _fetch(
+    server: FixtureServer,
+    path: str,
+    cursor: dict[str, Any] | None = None,
+    region: str | None = None,
+) -> FetchResult:
+    source = SourceConfig("feed", "rss", server.url(path), region=region)
+
+    async def work(client: PoliteClient) -> FetchResult:
+        return await RssAdapter().fetch(source, cursor or {}, client)
+
+    return run(with_client(fast_settings(), work))
+
+
+def _cases(folder: str) -> list[tuple[str, str, dict[str, Any]]]:
+    try:
+        return [(folder, name, spec) for name, spec in expected(folder).items()]
+    except FileNotFoundError:
+        return []
+
+
+def _same_time(record_time: datetime | None, text: str) -> bool:
+    from email.utils import parsedate_to_datetime
+
+    want = parsedate_to_datetime(text) if text[:3].isalpha() else parse_datetime(text)
+    return record_time == want
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "spec"),
+    _cases("feeds") + _cases("youtube"),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_feed_items_match_expected(
+    server: FixtureServer, fixtures_dir: Path, folder: str, name: str, spec: dict[str, Any]
+) -> None:
+    result = _fetch(server, f"/fixtures/{folder}/{name}", region="Kota Bandung")
+    records = [p.record for p in result.posts]
+    assert len(records) == spec["count"]
+    assert result.errors == []
+    for want, got in zip(spec["items"], (records[0], records[-1])):
+        assert _prefix(got.extra["title"]) == want["title_prefix"]
+        assert got.url == want["link"]
+        if "id" in want:
+            assert got.external_id == want["id"]
+        if "author" in want:
+            assert got.author.name == want["author"]
+        updated = got.extra.get("updated")  # the manifest's "published" is Atom <updated> at times
+        assert _same_time(got.posted_at, want["published"]) or (
+            updated and _same_time(datetime.fromisoformat(updated), want["published"])
+        )
+        if "video_id" in want:
+            assert got.platform == "youtube" and got.extra["video_id"] == want["video_id"]
+        else:
+            assert got.platform == "rss"
+        assert got.region == "Kota Bandung"
+    assert {p.snapshot for p in result.posts} == {0}
+    assert result.snapshots[0].sha256 and result.cursor.get("etag") is None
+
+
+def test_feed_listing_window(server: FixtureServer, fixtures_dir: Path) -> None:
+    result = _fetch(server, "/fixtures/feeds/guardian_rss2.xml")
+    assert result.listing is not None and len(result.listing) == 55
+    assert result.listing_since == min(
+        p.record.posted_at for p in result.posts if p.record.posted_at
+    )
+
+
+def test_conditional_get_returns_not_modified(server: FixtureServer, fixtures_dir: Path) -> None:
+    body = (fixtures_dir / "feeds" / "huffpost_canada_rss2.xml").read_bytes()
+
+    def feed(seen: Any) -> Reply:
+        if seen.headers.get("if-none-match") == '"v1"':
+            return Reply(304, headers={"ETag": '"v1"'})
+        return Reply(
+            200,
+            body,
+            {
+                "ETag": '"v1"',
+                "Last-Modified": "Tue, 17 Oct 2017 22:17:00 GMT",
+                "Content-Type": "application/rss+xml",
+            },
+        )
+
+    server.routes["/feed"] = feed
+    first = _fetch(server, "/feed")
+    assert len(first.posts) == 2 and first.cursor["etag"] == '"v1"'
+    second = _fetch(server, "/feed", first.cursor)
+    assert second.not_modified and second.posts == [] and second.cursor == first.cursor
+    assert server.hits("/feed")[1].headers["if-modified-since"] == "Tue, 17 Oct 2017 22:17:00 GMT"
+
+
+def test_entity_expansion_is_not_performed() -> None:
+    lol = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{lol}]>'
+        '<rss version="2.0"><channel><title>t</title><item><title>&l9;</title>'
+        "<guid>g1</guid><description>x</description></item></channel></rss>"
+    ).encode()
+    started = time.monotonic()
+    records, _warning = parse_feed(feed, {"content-type": "application/rss+xml"}, "http://x/")
+    assert time.monotonic() - started < 5
+    assert all(len(r.text) < 10_000 for r in records)
+
+
+def test_external_entities_are_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+        '<rss version="2.0"><channel><title>t</title><item><title>a &x; b</title>'
+        "<guid>g1</guid></item></channel></rss>"
+    ).encode()
+    records, _warning = parse_feed(feed, {}, "http://x/")
+    assert all("TOPSECRET" not in r.text for r in records)
+
+
+def _robustness_files(fixtures: Path) -> list[tuple[str, dict[str, Any]]]:
+    data = json.loads((fixtures / "feeds-robustness" / "expected.json").read_text())
+    return sorted(data["files"].items())
+
+
+def test_robustness_corpus_never_crashes(
+    server: FixtureServer, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _robustness_files(fixtures_dir)
+    for name, spec in files:
+        headers = dict(h.split(":", 1) for h in spec.get("http_headers", []))
+        body = (fixtures_dir / "feeds-robustness" / name).read_bytes()
+        server.routes[f"/robust/{name}"] = Reply(
+            200, body, {k.strip(): v.strip() for k, v in headers.items()}
+        )
+
+    async def work(client: PoliteClient) -> tuple[int, int, int]:
+        posts = errors = 0
+        for name, _spec in files:
+            source = SourceConfig(name, "rss", server.url(f"/robust/{name}"))
+            result = await RssAdapter().fetch(source, {}, client)
+            posts, errors = posts + len(result.posts), errors + len(result.errors)
+        return len(files), posts, errors
+
+    started = time.monotonic()
+    count, posts, errors = run(with_client(fast_settings(), work))
+    assert count == 272
+    assert time.monotonic() - started < 60
+    with capsys.disabled():
+        print(f"\nfeeds-robustness: {count} files, {posts} posts, {errors} recorded errors")
+
+
+def test_oversized_feed_is_cut_and_recorded(server: FixtureServer, fixtures_dir: Path) -> None:
+    body = (fixtures_dir / "feeds" / "guardian_rss2.xml").read_bytes()
+    server.routes["/huge"] = Reply(200, body + b"<!--" + b"x" * 3_000_000 + b"-->")
+
+    async def work(client: PoliteClient) -> FetchResult:
+        return await RssAdapter().fetch(SourceConfig("f", "rss", server.url("/huge")), {}, client)
+
+    result = run(with_client(fast_settings(max_response_bytes=1_000_000), work))
+    assert result.snapshots[0].truncated and "body cut at 1000000 bytes" in result.errors[0]
+    assert len(result.posts) == 55 and result.listing is None
+
+
+def test_not_a_feed_is_a_recorded_error(server: FixtureServer) -> None:
+    server.routes["/nofeed"] = Reply(
+        200, b"\x00\x01 binary \xff garbage <<<", {"Content-Type": "text/html"}
+    )
+    result = _fetch(server, "/nofeed")
+    assert result.posts == [] and len(result.errors) == 1 and len(result.snapshots) == 1
+
+
+def test_feed_broken_off_mid_item_drops_that_item(server: FixtureServer) -> None:
+    server.routes["/cut"] = Reply(
+        200,
+        b'<rss><channel><item><guid isPermaLink="false">1</guid><title>utuh</title></item>'
+        b"<item><title>ru",
+    )
+    result = _fetch(server, "/cut", {"etag": '"old"'})
+    assert [p.record.external_id for p in result.posts] == ["1"]
+    assert "ends early" in result.errors[0] and result.cursor == {"etag": '"old"'}
