@@ -8,8 +8,10 @@ nothing twice because posts dedupe on (platform, external_id).
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from queue import Empty, Queue
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from storage.audit import append_audit
 from storage.db import Database
 from storage.models import Author, Post, Score
-from storage.posts import StoredPost, store_posts
+from storage.posts import AuthorCache, StoredPost, store_posts
 from storage.reader import LineResult
 from storage.records import Author as RecordAuthor
 from storage.records import Media, PostRecord
@@ -26,7 +28,7 @@ from storage.reviews import ScoreRow, add_scores, enqueue
 __all__ = ["Scorer", "IngestStats", "ingest_batch", "import_lines", "score_unscored"]
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 
 
 class PredictionLike(Protocol):
@@ -85,16 +87,55 @@ def _score(session: Session, stored: Sequence[StoredPost], scorer: Scorer) -> tu
 def ingest_batch(
     session: Session, records: Sequence[PostRecord], *, scorer: Scorer | None,
     source_id: int | None = None, snapshot_ids: Sequence[int | None] | None = None,
+    author_cache: AuthorCache | None = None,
 ) -> tuple[IngestStats, list[StoredPost]]:
     """Store one batch and score what is new or changed, in the caller's transaction."""
     stats = IngestStats(received=len(records))
-    stored = store_posts(session, records, source_id=source_id, snapshot_ids=snapshot_ids)
+    stored = store_posts(session, records, source_id=source_id, snapshot_ids=snapshot_ids,
+                         author_cache=author_cache)
     for item in stored:
         setattr(stats, item.outcome, getattr(stats, item.outcome) + 1)
     changed = [s for s in stored if s.outcome != "unchanged"]
     if scorer is not None and changed:
         stats.scored, stats.flagged, stats.queued = _score(session, changed, scorer)
     return stats, stored
+
+
+def _read_ahead(lines: Iterable[LineResult], chunk: int, depth: int = 4) -> Iterator[LineResult]:
+    """Parse in a second thread while this one stores: the sqlite/psycopg calls release the GIL,
+    so decoding the next batch overlaps writing this one. The bounded queue keeps memory flat."""
+    queue: Queue[list[LineResult] | BaseException | None] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            buffer: list[LineResult] = []
+            for line in lines:
+                buffer.append(line)
+                if len(buffer) >= chunk:
+                    queue.put(buffer)
+                    buffer = []
+                    if stop.is_set():
+                        return
+            queue.put(buffer)
+            queue.put(None)
+        except BaseException as exc:  # re-raised in the consumer
+            queue.put(exc)
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                queue.get_nowait()
+            except Empty:
+                thread.join(0.05)
 
 
 def import_lines(
@@ -106,16 +147,22 @@ def import_lines(
     """Import interchange lines in batches; bad lines are reported, never stop the good ones."""
     total = IngestStats()
     batch: list[PostRecord] = []
+    authors: AuthorCache = {}
 
     def flush() -> None:
-        with db.session() as session:
-            stats, _ = ingest_batch(session, batch, scorer=scorer, source_id=source_id)
+        try:
+            with db.session() as session:
+                stats, _ = ingest_batch(session, batch, scorer=scorer, source_id=source_id,
+                                        author_cache=authors)
+        except BaseException:
+            authors.clear()  # it may name rows of the rolled-back batch
+            raise
         total.add(stats)
         if on_batch:
             on_batch(stats)
         batch.clear()
 
-    for line in lines:
+    for line in _read_ahead(lines, batch_size):
         if line.record is None:
             total.rejected += 1
             total.errors.append(f"line {line.line}: {line.error}")

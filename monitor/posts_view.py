@@ -29,13 +29,13 @@ def post_record(post: Post, author: Author | None) -> PostRecord:
 
 def list_posts(db: Database, *, source: str | None = None, flagged: bool = False,
                limit: int = 20) -> list[dict[str, Any]]:
-    """Newest first (by collection time); score is the latest score of the current version."""
+    """Newest first (ids grow with collection); score is the post's latest score."""
     latest = latest_scores()
     query = (select(Post, Author, Source.name, latest.c.score, latest.c.flagged, latest.c.model_version)
              .outerjoin(Author, Author.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
              .outerjoin(latest, latest.c.post_id == Post.id)
-             .order_by(Post.collected_at.desc(), Post.id.desc()).limit(limit))
+             .order_by(Post.id.desc()).limit(limit))
     if source:
         query = query.where(Source.name == source)
     if flagged:

@@ -41,10 +41,17 @@ def bulk_insert_ignore(
     columns = list(rows[0])
     converters = [(i, p) for i, p in enumerate(_processors(conn, table, columns)) if p]
     params = []
+    last: dict[int, tuple[Any, Any]] = {}  # a batch shares values (collected_at): convert once
     for row in rows:
         values = [row[c] for c in columns]
         for i, convert in converters:
-            values[i] = convert(values[i])
+            value = values[i]
+            seen = last.get(i)
+            if seen is not None and seen[0] is value:
+                values[i] = seen[1]
+            else:
+                values[i] = convert(value)
+                last[i] = (value, values[i])
         params.append(tuple(values))
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([_mark(conn)] * len(columns))}) "
@@ -70,5 +77,5 @@ def select_by_keys(
     readers = [table.c[c].type._cached_result_processor(conn.dialect, None) for c in columns]
     return [
         tuple(r(v) if r else v for r, v in zip(readers, row))
-        for row in conn.exec_driver_sql(sql, tuple(flat))
+        for row in conn.exec_driver_sql(sql, tuple(flat)).all()
     ]

@@ -168,9 +168,9 @@ class Post(Base):
     status_changed_at: Mapped[datetime | None]
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
+        # Few indexes on purpose: every one is paid on each of millions of inserts. Lists go
+        # newest first by id; deletion marks look up (source_id, posted_at).
         Index(None, "source_id", "posted_at"),
-        Index(None, "collected_at"),
-        Index(None, "author_id"),
     )
 
 

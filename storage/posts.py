@@ -19,7 +19,7 @@ from storage.dialect import bulk_insert_ignore, insert_ignore, select_by_keys
 from storage.models import Author, Post, PostSnapshot, PostVersion
 from storage.records import PostRecord
 
-__all__ = ["StoredPost", "content_sha256", "store_posts", "author_key"]
+__all__ = ["StoredPost", "AuthorCache", "content_sha256", "store_posts", "author_key"]
 
 AUTHORS = Author.__table__
 POSTS = Post.__table__
@@ -59,32 +59,47 @@ def author_key(record: PostRecord) -> str | None:
     return None
 
 
+AuthorCache = dict[tuple[str, str], tuple[int, str, str, str]]
+"""(platform, handle) → (id, asn_status, name, bio): lets one long import skip authors it has
+already stored. Only valid for the process's own, committed batches."""
+
+
 def _upsert_authors(
-    session: Session, records: Sequence[PostRecord], now: datetime
+    session: Session, records: Sequence[PostRecord], now: datetime, cache: AuthorCache | None,
 ) -> dict[tuple[str, str], tuple[int, str]]:
     wanted: dict[tuple[str, str], PostRecord] = {}
+    result: dict[tuple[str, str], tuple[int, str]] = {}
     for record in records:
         key = author_key(record)
-        if key is not None:
+        if key is None:
+            continue
+        known = cache.get((record.platform, key)) if cache is not None else None
+        if known and (record.author.name or known[2], record.author.bio or known[3]) == known[2:]:
+            result[(record.platform, key)] = known[:2]
+        else:
             wanted[(record.platform, key)] = record
     if not wanted:
-        return {}
-    rows = [
-        {"platform": p, "handle": h, "name": r.author.name, "bio": r.author.bio,
-         "url": r.author.url, "asn_status": "unknown", "first_seen_at": now}
-        for (p, h), r in wanted.items()
-    ]
+        return result
     conn = session.connection()
-    bulk_insert_ignore(conn, AUTHORS, rows, ["platform", "handle"])
-    found = select_by_keys(conn, AUTHORS, ["platform", "handle"], list(wanted),
-                           ["id", "platform", "handle", "name", "bio", "asn_status"])
-    result, changed = {}, []
+    columns = ["id", "platform", "handle", "name", "bio", "asn_status"]
+    found = select_by_keys(conn, AUTHORS, ["platform", "handle"], list(wanted), columns)
+    missing = [key for key in wanted if key not in {(row[1], row[2]) for row in found}]
+    if missing:
+        bulk_insert_ignore(conn, AUTHORS, [
+            {"platform": p, "handle": h, "name": wanted[(p, h)].author.name,
+             "bio": wanted[(p, h)].author.bio, "url": wanted[(p, h)].author.url,
+             "asn_status": "unknown", "first_seen_at": now} for p, h in missing
+        ], ["platform", "handle"])
+        found += select_by_keys(conn, AUTHORS, ["platform", "handle"], missing, columns)
+    changed = []
     for author_id, platform, handle, old_name, old_bio, asn_status in found:
         author = wanted[(platform, handle)].author
         name, bio = author.name or old_name, author.bio or old_bio
         if (name, bio) != (old_name, old_bio):
             changed.append({"author_id": author_id, "new_name": name, "new_bio": bio})
         result[(platform, handle)] = (author_id, asn_status)
+        if cache is not None:
+            cache[(platform, handle)] = (author_id, asn_status, name, bio)
     if changed:  # a profile edited since last seen: keep the latest name and bio
         conn.execute(
             update(AUTHORS).where(AUTHORS.c.id == bindparam("author_id"))
@@ -113,6 +128,7 @@ def store_posts(
     source_id: int | None = None,
     snapshot_ids: Sequence[int | None] | None = None,
     now: datetime | None = None,
+    author_cache: AuthorCache | None = None,
 ) -> list[StoredPost]:
     """Insert new posts, version changed ones, skip unchanged ones; one result per input record.
 
@@ -123,7 +139,7 @@ def store_posts(
     latest: dict[tuple[str, str], int] = {}
     for index, record in enumerate(records):
         latest[(record.platform, record.external_id)] = index
-    authors = _upsert_authors(session, [records[i] for i in latest.values()], now)
+    authors = _upsert_authors(session, [records[i] for i in latest.values()], now, author_cache)
     conn = session.connection()
     existing = {
         (row.platform, row.external_id): row

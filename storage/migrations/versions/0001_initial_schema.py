@@ -110,8 +110,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('platform', 'external_id', name=op.f('uq_posts_platform_external_id'))
     )
     with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_posts_author_id'), ['author_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_posts_collected_at'), ['collected_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_source_id_posted_at'), ['source_id', 'posted_at'], unique=False)
 
     op.create_table('snapshots',
@@ -239,8 +237,6 @@ def downgrade() -> None:
     op.drop_table('snapshots')
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_posts_source_id_posted_at'))
-        batch_op.drop_index(batch_op.f('ix_posts_collected_at'))
-        batch_op.drop_index(batch_op.f('ix_posts_author_id'))
 
     op.drop_table('posts')
     op.drop_table('users')
