@@ -1,0 +1,90 @@
+"""`pantau sources add/list/remove`, `scrape`, `posts list` and pantau.toml sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from storage.db import Database
+from storage.migrate import upgrade
+
+FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Warta</title>
+<item><guid isPermaLink="false">w1</guid><title>Jadwal debat kedua diumumkan KPU</title>
+<pubDate>Wed, 20 Nov 2024 10:00:00 +0800</pubDate></item>
+<item><guid isPermaLink="false">w2</guid><title>Pasar murah di Kecamatan Poasia</title>
+<pubDate>Wed, 20 Nov 2024 11:00:00 +0800</pubDate></item></channel></rss>"""
+
+
+@pytest.fixture
+def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PANTAU_DATABASE_URL", db_url)
+    monkeypatch.setenv("PANTAU_SCHEDULER__MIN_INTERVAL", "1s")
+    monkeypatch.chdir(tmp_path)
+    database = Database(db_url)
+    upgrade(database)
+    database.dispose()
+    (tmp_path / "feed.xml").write_text(FEED, encoding="utf-8")
+    return tmp_path
+
+
+def pantau(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_add_list_scrape_and_remove_a_source(env: Path) -> None:
+    code, _, err = pantau("sources", "add", "warta", "--type", "rss", "--url", "feed.xml",
+                          "--interval", "15m", "--region", "Kota Kendari", "--option", "max_pages=2")
+    assert code == 0, err
+    code, out, _ = pantau("scrape", "warta", "--no-classify", "--json")
+    assert code == 0 and json.loads(out)[0]["new"] == 2
+    _, out, _ = pantau("sources", "list", "--json")
+    [source] = json.loads(out)
+    assert source["name"] == "warta" and source["posts_collected"] == 2
+    assert source["interval"] == 900 and source["options"] == {"max_pages": 2}
+    assert source["url"].startswith("file://") and source["last_success"]
+    _, out, _ = pantau("posts", "list", "--source", "warta", "--json")
+    posts = json.loads(out)
+    assert {p["external_id"] for p in posts} == {"w1", "w2"}
+    assert all(p["source"] == "warta" and p["region"] == "Kota Kendari" for p in posts)
+    assert pantau("sources", "remove", "warta")[0] == 0
+    _, out, _ = pantau("sources", "list", "--json")
+    assert json.loads(out) == []
+    _, out, _ = pantau("stats", "--json")
+    assert json.loads(out)["posts"] == 2  # posts outlive their source: they are evidence
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--type", "myspace", "--url", "x"], "unknown source type"),
+    (["--type", "rss", "--url", "feed.xml", "--interval", "10s"], "below scheduler.min_interval"),
+    (["--type", "rss", "--url", "ftp://host/feed"], "unsupported URL scheme"),
+    (["--type", "rss", "--url", "feed.xml", "--option", "novalue"], "KEY=VALUE"),
+])
+def test_invalid_sources_are_refused_with_a_reason(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   args: list[str], message: str) -> None:
+    monkeypatch.setenv("PANTAU_SCHEDULER__MIN_INTERVAL", "60s")
+    code, _, err = pantau("sources", "add", "bad", *args)
+    assert code != 0 and message in err
+
+
+def test_sources_declared_in_pantau_toml_are_synced(env: Path) -> None:
+    (env / "pantau.toml").write_text(
+        '[scheduler]\nmin_interval = "1s"\n\n[[sources]]\nname = "warta"\ntype = "rss"\n'
+        'url = "file:feed.xml"\ninterval = "2m"\n', encoding="utf-8")
+    code, out, err = pantau("scrape", "--all", "--no-classify", "--json")
+    assert code == 0, err
+    assert json.loads(out)[0]["name"] == "warta"
+    _, out, _ = pantau("sources", "list", "--json")
+    assert json.loads(out)[0]["origin"] == "config"
+
+
+def test_scrape_without_a_name_or_all_is_an_error(env: Path) -> None:
+    code, _, err = pantau("scrape")
+    assert code == 2 and "--all" in err
