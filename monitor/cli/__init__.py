@@ -5,7 +5,9 @@ from monitor.cli.app import cli
 # Registration by import: one module per command family.
 from monitor.cli import data_commands  # noqa: E402,F401
 from monitor.cli import source_commands  # noqa: E402,F401
+from monitor.cli import export_commands  # noqa: E402,F401
 from monitor.cli import model_commands  # noqa: E402,F401
+from monitor.cli import run_commands  # noqa: E402,F401
 
 __all__ = ["cli", "main"]
 

@@ -1,0 +1,103 @@
+"""Exports: CSV/JSONL of decisions, evidence bundles that `pantau verify` checks file by file."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from storage.db import Database
+from storage.models import Blob, Snapshot
+from storage.posts import store_posts
+from storage.records import Author, PostRecord
+from storage.reviews import ScoreRow, add_scores, decide, enqueue
+
+RAW = b"<html><body><p>=HYPERLINK(\"http://evil\") Ayo coblos nomor 2!</p></body></html>"
+
+
+@pytest.fixture
+def decided(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PANTAU_DATABASE_URL", db.url)
+    with db.session() as session:
+        session.add(Blob(sha256="ab" * 32, size=len(RAW), body=RAW))
+        snapshot = Snapshot(url="https://fb.example/p/1", status=200, headers={}, sha256="ab" * 32,
+                            fetched_at=datetime.now(UTC))
+        session.add(snapshot)
+        session.flush()
+        records = [PostRecord(platform="facebook", external_id=str(i), region="Kab. Muna",
+                              text="=HYPERLINK(\"http://evil\") Ayo coblos nomor 2!" if i == 0 else f"post {i}",
+                              author=Author(handle=f"asn{i}", bio="PNS Dinkes Muna")) for i in range(3)]
+        stored = store_posts(session, records, snapshot_ids=[snapshot.id] * 3)
+        rows = [ScoreRow(s.id, 1, "m1", 0.9 - i / 10, 0.5, True, "social_media_campaign", [["coblos", 0.4]])
+                for i, s in enumerate(stored)]
+        add_scores(session, rows)
+        enqueue(session, rows)
+    with db.session() as session:
+        decide(session, 1, decision="confirmed", reviewer="ani", category="social_media_campaign",
+               note="jelas ASN")
+        decide(session, 2, decision="rejected", reviewer="budi")
+    return db
+
+
+def pantau(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_csv_export_of_confirmed_items_defuses_formulas(decided: Database, tmp_path: Path) -> None:
+    out = tmp_path / "confirmed.csv"
+    assert pantau("export", "--format", "csv", "--status", "confirmed", "--out", str(out))[0] == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 1 and rows[0]["reviewer"] == "ani" and rows[0]["note"] == "jelas ASN"
+    assert rows[0]["text"].startswith("'=HYPERLINK")
+
+
+def test_jsonl_export_carries_the_decision_trail_and_snapshots(decided: Database, tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl"
+    pantau("export", "--format", "jsonl", "--region", "Kab. Muna", "--out", str(out))
+    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [i["status"] for i in items] == ["confirmed", "rejected", "pending"]
+    assert items[0]["decisions"][0]["reviewer"] == "ani"
+    assert items[0]["snapshots"][0]["sha256"] == "ab" * 32 and len(items[0]["content_sha256"]) == 64
+
+
+def test_a_bundle_verifies_and_every_tampering_is_named(decided: Database, tmp_path: Path) -> None:
+    bundle = tmp_path / "evidence.zip"
+    code, out, _ = pantau("export", "--format", "bundle", "--status", "confirmed", "--out", str(bundle), "--json")
+    assert code == 0 and json.loads(out)["items"] == 1
+    with zipfile.ZipFile(bundle) as archive:
+        assert archive.read(f"snapshots/{'ab' * 32}.bin") == RAW
+        names = archive.namelist()
+    code, out, _ = pantau("verify", str(bundle), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["intact"] and report["recorded_export"]["audit_entry"]
+
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for name in names:
+            if name == "items.csv":
+                continue  # removed
+            body = src.read(name)
+            dst.writestr(name, body.replace(b"jelas ASN", b"tidak ASN") if name == "items.jsonl" else body)
+        dst.writestr("notes.txt", b"added later")
+    code, _, err = pantau("verify", str(tampered))
+    assert code == 1
+    assert "altered file: items.jsonl" in err and "missing file: items.csv" in err
+    assert "extra file: notes.txt" in err
+
+
+def test_verify_refuses_something_that_is_not_a_bundle(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    code, _, err = pantau("verify", str(junk))
+    assert code == 1 and "not a readable ZIP" in err
