@@ -16,13 +16,13 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
+from monitor.posts_view import post_record
 from storage.audit import append_audit
 from storage.db import Database
 from storage.models import Author, Post, Score
 from storage.posts import AuthorCache, StoredPost, store_posts
 from storage.reader import LineResult
-from storage.records import Author as RecordAuthor
-from storage.records import Media, PostRecord
+from storage.records import PostRecord
 from storage.reviews import ScoreRow, add_scores, enqueue
 
 __all__ = ["Scorer", "IngestStats", "ingest_batch", "import_lines", "score_unscored"]
@@ -180,17 +180,6 @@ def import_lines(
     return total
 
 
-def _record_from_row(post: Post, author: Author | None) -> PostRecord:
-    return PostRecord(
-        platform=post.platform, external_id=post.external_id, text=post.text, url=post.url,
-        author=RecordAuthor(handle=author.handle, name=author.name, bio=author.bio, url=author.url)
-        if author else RecordAuthor(),
-        posted_at=post.posted_at, region=post.region,
-        media=tuple(Media(url=m["url"], type=m["type"]) for m in post.media or ()),
-        extra=post.extra or {},
-    )
-
-
 def score_unscored(db: Database, scorer: Scorer, *, batch_size: int = BATCH_SIZE) -> IngestStats:
     """Score posts that have no score from this model for their current version."""
     total = IngestStats()
@@ -207,7 +196,7 @@ def score_unscored(db: Database, scorer: Scorer, *, batch_size: int = BATCH_SIZE
             if not rows:
                 return total
             last_id = rows[-1][0].id
-            stored = [StoredPost(p.id, _record_from_row(p, a), p.version, "unchanged",
+            stored = [StoredPost(p.id, post_record(p, a), p.version, "unchanged",
                                  a.asn_status if a else "unknown") for p, a in rows]
             scored, flagged, queued = _score(session, stored, scorer)
         total.scored += scored
