@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Author, Post, Source
+from storage.posts import public_handle
 from storage.reviews import latest_scores
 from storage.records import Author as RecordAuthor
 from storage.records import Media, PostRecord, record_to_dict
@@ -18,7 +19,7 @@ __all__ = ["post_record", "list_posts"]
 def post_record(post: Post, author: Author | None) -> PostRecord:
     return PostRecord(
         platform=post.platform, external_id=post.external_id, text=post.text, url=post.url,
-        author=RecordAuthor(handle=author.handle, name=author.name, bio=author.bio, url=author.url)
+        author=RecordAuthor(handle=public_handle(author.handle), name=author.name, bio=author.bio, url=author.url)
         if author else RecordAuthor(),
         posted_at=post.posted_at, region=post.region,
         media=tuple(Media(url=m["url"], type=m["type"]) for m in post.media or ()),

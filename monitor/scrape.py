@@ -7,6 +7,7 @@ fetches the same items again, and dedupe makes that harmless.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -137,6 +138,7 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
     snapshot_ids = _store_snapshots(db, source_id, result.snapshots)
     totals = IngestStats()
     for start in range(0, len(result.posts), BATCH):
+        await asyncio.sleep(0)  # a stop request lands between batches, never inside one
         chunk = result.posts[start:start + BATCH]
         with db.session() as session:
             stats, _ = ingest_batch(

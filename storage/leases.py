@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database
@@ -43,7 +43,7 @@ def _now(now: datetime | None) -> datetime:
     return now if now is not None else datetime.now(UTC)
 
 
-def is_due(now: datetime) -> object:
+def is_due(now: datetime) -> ColumnElement[bool]:
     """SQL condition: enabled, its slot has come, and nobody holds a live lease on it."""
     return and_(
         Source.enabled.is_(True),

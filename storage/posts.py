@@ -19,7 +19,7 @@ from storage.dialect import bulk_insert_ignore, insert_ignore, select_by_keys
 from storage.models import Author, Post, PostSnapshot, PostVersion
 from storage.records import PostRecord
 
-__all__ = ["StoredPost", "AuthorCache", "content_sha256", "store_posts", "author_key"]
+__all__ = ["StoredPost", "AuthorCache", "content_sha256", "store_posts", "author_key", "public_handle"]
 
 AUTHORS = Author.__table__
 POSTS = Post.__table__
@@ -48,6 +48,11 @@ def content_sha256(record: PostRecord) -> str:
     """Hash of what a reader sees: text and media. A change here makes a new version."""
     payload = json.dumps([record.text, [[m.url, m.type] for m in record.media]], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def public_handle(stored_handle: str) -> str:
+    """The handle as users know it: authors known only by name are keyed "name:<name>"."""
+    return "" if stored_handle.startswith("name:") else stored_handle
 
 
 def author_key(record: PostRecord) -> str | None:

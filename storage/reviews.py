@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
+from storage.posts import public_handle
 from storage.models import DECISIONS, REVIEW_STATUSES, Author, Post, Review, ReviewDecision, Score
 
 __all__ = [
@@ -128,7 +129,7 @@ def review_queue(
         items.append(QueueItem(
             id=review.id, post_id=post.id, platform=post.platform, external_id=post.external_id,
             url=post.url,
-            author={"handle": author.handle if author else "", "name": author.name if author else "",
+            author={"handle": public_handle(author.handle) if author else "", "name": author.name if author else "",
                     "bio": author.bio if author else ""},
             text=post.text, score=review.priority, status=review.status, category=review.category,
             predicted_category=category, explanation=explanation or [],

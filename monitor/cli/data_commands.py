@@ -158,6 +158,8 @@ def review_list(app: AppContext, status: str, limit: int, as_json: bool) -> None
         emit_json([item.as_dict() for item in items])
         return
     table = Table("id", "score", "status", "platform", "author", "text", "v")
+    table.columns[5].overflow = "ellipsis"
+    table.columns[5].no_wrap = True
     for item in items:
         table.add_row(str(item.id), f"{item.score:.3f}", item.status, item.platform,
                       item.author.get("handle") or item.author.get("name") or "",

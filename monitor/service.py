@@ -1,0 +1,187 @@
+"""The long-running processes: `pantau run` (scheduler + pipeline + web) and `pantau serve` (web).
+
+Layout of `pantau run`: the main thread runs the asyncio loop with the scheduler and the
+source runs; the web app runs in its own thread (uvicorn), so `/metrics` answers even while a
+batch is being classified. SIGINT/SIGTERM: stop claiming, give runs in flight a grace period,
+cancel what is left (between transactions), drop leases, stop the web server, exit 0 — within
+STOP_DEADLINE seconds, or a watchdog ends the process (an open transaction then rolls back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import threading
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import uvicorn
+
+from monitor.config import Settings
+from monitor.metrics import Metrics
+from monitor.scheduler import Scheduler, SchedulerConfig
+from monitor.scrape import make_client, run_source
+from monitor.services import active_scorer, open_database
+from monitor.sources import sync_config_sources
+from monitor.web.app import create_app
+from storage.db import Database
+from monitor.logfmt import quote as _quote
+
+__all__ = ["ServiceError", "WebServer", "run_monitor", "serve_web", "STOP_DEADLINE"]
+
+log = logging.getLogger("monitor.service")
+STOP_DEADLINE = 9.5  # seconds from the signal to exit, whatever happens
+RUN_GRACE = 6.0  # of which runs in flight may use this much to finish on their own
+
+
+class ServiceError(RuntimeError):
+    """The service cannot start (port in use, database unreachable); the message is for the user."""
+
+
+class WebServer:
+    """uvicorn in a daemon thread: it serves while the main loop is busy, and stops on request."""
+
+    def __init__(self, app: Any, host: str, port: int) -> None:
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.url = f"http://{host}:{port}"
+        self._thread = threading.Thread(target=self.server.run, name="web", daemon=True)
+
+    def start(self, timeout: float = 10.0) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise ServiceError(f"the web app could not listen on {self.url} "
+                                   "(port in use? set web.port or PANTAU_WEB__PORT)")
+            time.sleep(0.02)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout)
+
+
+def _watchdog(deadline: float) -> None:
+    """Last resort after a signal: leave within the promised time even if something hangs."""
+    def fire() -> None:
+        time.sleep(deadline)
+        logging.getLogger("monitor.service").error("stop deadline passed; exiting now")
+        os._exit(0)
+
+    threading.Thread(target=fire, name="stop-watchdog", daemon=True).start()
+
+
+def _signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Plain signal handlers, not loop.add_signal_handler: they run even while the loop is busy
+    in a synchronous batch, so the stop deadline is armed the moment the signal arrives."""
+    armed: list[int] = []
+
+    def handle(signum: int, _frame: Any) -> None:
+        if not armed:
+            armed.append(signum)
+            _watchdog(STOP_DEADLINE)
+        loop.call_soon_threadsafe(stop.set)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handle)
+
+
+def _prepare(settings: Settings) -> Database:
+    db = open_database(settings)
+    for change in sync_config_sources(db, settings):
+        log.info("config_sync %s", change)
+    return db
+
+
+def _config_flag(settings: Settings) -> str:
+    path = settings.config_path
+    if path is None or path.resolve() == (Path.cwd() / "pantau.toml").resolve():
+        return ""
+    return f" --config {path}"
+
+
+def _tell_flagged(run: Callable[[str], Awaitable[Any]], settings: Settings) -> Callable[[str], Awaitable[Any]]:
+    """Wrap a run to tell the user, once, where flagged posts are waiting."""
+    told = False
+
+    async def wrapped(name: str) -> Any:
+        nonlocal told
+        report = await run(name)
+        if not told and getattr(report, "flagged", 0):
+            told = True
+            print(f"Flagged posts are waiting for review: `pantau{_config_flag(settings)} review list`",
+                  flush=True)
+        return report
+
+    return wrapped
+
+
+def _announce(settings: Settings, db: Database, web: WebServer | None) -> None:
+    where = f"metrics: {web.url}/metrics · " if web else ""
+    config = _config_flag(settings)
+    log.info("ready db=%s web=%s", _quote(db.describe()), web.url if web else "off")
+    print(f"Pantau is running. Flagged posts: `pantau{config} review list` · {where}"
+          "stop: Ctrl-C", flush=True)
+
+
+async def _monitor(settings: Settings, db: Database, *, with_web: bool) -> None:
+    scorer = await asyncio.to_thread(active_scorer, settings)
+    log.info("model version=%s threshold=%.3f", scorer.version, getattr(scorer, "threshold", -1))
+    metrics = Metrics()
+    web = None
+    if with_web:
+        web = WebServer(create_app(settings, db=db, metrics=metrics), settings.get("web.host"),
+                        settings.get("web.port"))
+        web.start()
+    stop = asyncio.Event()
+    _signals(asyncio.get_running_loop(), stop)
+    try:
+        async with make_client(settings) as client:
+            run = _tell_flagged(
+                partial(run_source, db, client=client, scorer=scorer, settings=settings), settings)
+            scheduler = Scheduler(db, SchedulerConfig.from_settings(settings), run, metrics=metrics)
+            await scheduler.start()
+            _announce(settings, db, web)
+            await stop.wait()
+            log.info("signal received, stopping (deadline %.1fs)", STOP_DEADLINE)
+            await scheduler.stop(RUN_GRACE)
+    finally:
+        if web is not None:
+            web.stop()
+
+
+def run_monitor(settings: Settings, *, with_web: bool = True) -> int:
+    """`pantau run` until SIGINT/SIGTERM; returns the exit status (0 after a clean stop)."""
+    if not settings.get("scrape.contact_url"):
+        log.warning("scrape.contact_url is unset: site owners cannot reach you (set it in pantau.toml)")
+    db = _prepare(settings)
+    try:
+        asyncio.run(_monitor(settings, db, with_web=with_web))
+    finally:
+        db.dispose()
+    log.info("stopped")
+    return 0
+
+
+def serve_web(settings: Settings, host: str, port: int) -> int:
+    """`pantau serve`: the web app alone, until SIGINT/SIGTERM (then exit 0)."""
+    db = open_database(settings)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    web = WebServer(create_app(settings, db=db), host, port)
+    try:
+        web.start()
+        print(f"Pantau web app on {web.url} (health: /healthz, metrics: /metrics) · stop: Ctrl-C",
+              flush=True)
+        stop.wait()
+        log.info("stopping web app")
+        web.stop(timeout=STOP_DEADLINE - 1)
+    finally:
+        db.dispose()
+    return 0
