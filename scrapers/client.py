@@ -1,10 +1,11 @@
 """PoliteClient: the one HTTP door of Pantau (house rule 3), shared by all sources of a process.
 
 Per request: scheme allow-list → private-network check (every resolved address, every redirect
-hop) → robots.txt (cached per origin) → per-host slot (concurrency 1, minimum delay, Retry-After)
-→ streamed, size-capped, hand-decompressed body. Timeouts, connect errors, 429 and 5xx are
-retried with capped exponential backoff and jitter. 2xx and 304 come back as a Snapshot; a cut
-body comes back with `truncated=True` (the adapter records it), every other outcome raises.
+hop; the connection then goes to a checked address, see `pinning`) → robots.txt (cached per
+origin) → per-host slot (concurrency 1, minimum delay, Retry-After) → streamed, size-capped,
+hand-decompressed body. Timeouts, connect errors, 429 and 5xx are retried with capped
+exponential backoff and jitter. 2xx and 304 come back as a Snapshot; a cut body comes back
+with `truncated=True` (the adapter records it), every other outcome raises.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from scrapers.base import Snapshot
 from scrapers.body import ACCEPT_ENCODING, read_limited
 from scrapers.errors import FetchError, RateLimited
 from scrapers.hosts import HostGate, host_key
-from scrapers.netguard import check_host, check_scheme
+from scrapers.netguard import Resolver, check_host, check_scheme, resolve
+from scrapers.pinning import pinned_transport
 from scrapers.retry import RETRY_STATUSES, backoff, parse_retry_after
 from scrapers.robots import RobotsCache, robots_url
 
@@ -67,15 +69,24 @@ class PoliteClient:
     """Async, polite, bounded GETs. Use as `async with PoliteClient(settings) as client:`."""
 
     def __init__(
-        self, settings: ClientSettings, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: ClientSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        resolver: Resolver = resolve,
     ) -> None:
+        """`transport` replaces the pinned network transport (tests: httpx.MockTransport);
+        `resolver` (host, port) → addresses replaces the system DNS (tests)."""
         self.settings = settings
+        self._resolver = resolver
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        if transport is None:
+            transport = pinned_transport(limits, settings.allow_private_networks, resolver)
         self._http = httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(settings.timeout),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._gate = HostGate(settings.min_host_delay)
@@ -125,7 +136,7 @@ class PoliteClient:
 
     async def _check_address(self, url: str) -> None:
         if not self.settings.allow_private_networks:
-            await check_host(url)
+            await check_host(url, self._resolver)
 
     async def _with_retries(self, url: str, headers: Mapping[str, str]) -> _Response:
         key, last = host_key(url), self.settings.max_retries

@@ -1,16 +1,30 @@
-"""Small pieces every adapter uses: option parsing, record finishing, id ordering."""
+"""Small pieces every adapter uses: the page-fetch step, option parsing, record finishing, id
+ordering."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
-from scrapers.base import ScrapedPost, SourceConfig
-from scrapers.errors import InvalidSource
+from scrapers.base import FetchResult, ScrapedPost, Snapshot, SourceConfig
+from scrapers.errors import FetchError, InvalidSource, ParseError
+from scrapers.text import decode_body
 from storage.records import InvalidRecord, PostRecord, parse_datetime
 
+if TYPE_CHECKING:
+    from scrapers.client import PoliteClient
+
+T = TypeVar("T")
+
 __all__ = [
+    "Page",
+    "source_get",
+    "parse_snapshot",
+    "text_parser",
+    "fetch_page",
     "DEFAULT_MAX_PAGES",
     "opt_bool",
     "opt_int",
@@ -79,3 +93,70 @@ def to_datetime(value: Any) -> datetime | None:
         return parse_datetime(value)
     except InvalidRecord:
         return None
+
+
+async def source_get(
+    client: PoliteClient,
+    source: SourceConfig,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+) -> Snapshot:
+    """GET `url` for `source`, its `respect_robots` option applied (raises like client.get)."""
+    return await client.get(url, headers=headers, respect_robots=respects_robots(source))
+
+
+def text_parser(parse: Callable[[str], T]) -> Callable[[Snapshot], T]:
+    """A text parser as a snapshot parser: the body goes through `decode_body` first."""
+
+    def run(snapshot: Snapshot) -> T:
+        return parse(decode_body(snapshot.body, snapshot.headers))
+
+    return run
+
+
+async def parse_snapshot(
+    result: FetchResult, url: str, snapshot: Snapshot, parse: Callable[[Snapshot], T]
+) -> T | None:
+    """Run a pure parser off the event loop; a ParseError is recorded (`url: reason`) → None."""
+    try:
+        return await asyncio.to_thread(parse, snapshot)
+    except ParseError as exc:
+        result.errors.append(f"{url}: {exc}")
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Page(Generic[T]):
+    """One fetched and parsed page of a paginated source."""
+
+    snapshot: Snapshot
+    index: int  # into FetchResult.snapshots
+    parsed: T
+
+
+async def fetch_page(
+    client: PoliteClient,
+    source: SourceConfig,
+    url: str,
+    result: FetchResult,
+    parse: Callable[[Snapshot], T],
+    *,
+    first: bool,
+    headers: Mapping[str, str] | None = None,
+) -> Page[T] | None:
+    """The page step of every paginated adapter: get, keep the snapshot, parse.
+
+    The first page's FetchError propagates. None means stop paging: a later page failed to
+    fetch or a page did not parse (both recorded in `result.errors`; the snapshot of a page
+    that did not parse is kept as evidence).
+    """
+    try:
+        snapshot = await source_get(client, source, url, headers)
+    except FetchError as exc:
+        if first:
+            raise  # the first request failing fails the run
+        result.errors.append(str(exc))
+        return None
+    index = result.add_snapshot(snapshot)
+    parsed = await parse_snapshot(result, url, snapshot, parse)
+    return None if parsed is None else Page(snapshot, index, parsed)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 from urllib.parse import urlsplit
 
-from scrapers.base import FetchResult, SourceConfig
+from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import opt_str, respects_robots, scraped
+from scrapers.common import opt_str, parse_snapshot, scraped, source_get
 from scrapers.conditional import conditional_headers, validators
 from storage.records import PostRecord
 
-__all__ = ["LineParser", "source_url", "fetch_file"]
+__all__ = ["LineParser", "FileAdapter", "source_url", "fetch_file"]
 
 LineParser = Callable[[str, str | None], tuple[list[tuple[int, PostRecord]], list[str]]]
 
@@ -47,17 +47,29 @@ async def fetch_file(
     parse: LineParser,
 ) -> FetchResult:
     """Read, parse (bad lines → errors with line numbers), dedupe on (platform, external_id)."""
-    snapshot = await client.get(
-        source_url(source.url),
-        headers=conditional_headers(cursor),
-        respect_robots=respects_robots(source),
-    )
+    snapshot = await source_get(client, source, source_url(source.url), conditional_headers(cursor))
     if snapshot.status == 304 or (snapshot.sha256 == cursor.get("sha256") and snapshot.body):
         return FetchResult(cursor=dict(cursor), not_modified=True)
     result = FetchResult(cursor={**validators(snapshot), "sha256": snapshot.sha256})
     index = result.add_snapshot(snapshot)
-    text = snapshot.body.decode("utf-8-sig", "replace")
-    records, errors = parse(text, opt_str(source, "platform"))
+    platform = opt_str(source, "platform")
+
+    def parse_body(snapshot: Snapshot) -> tuple[list[tuple[int, PostRecord]], list[str]]:
+        return parse(snapshot.body.decode("utf-8-sig", "replace"), platform)
+
+    records, errors = await parse_snapshot(result, source.url, snapshot, parse_body) or ([], [])
     result.errors += [f"{source.url}: {e}" for e in errors]
     result.posts = [scraped(r, source, index) for r in _dedupe(records)]
     return result
+
+
+class FileAdapter:
+    """Base of the file adapters: a subclass names its `type` and its line parser."""
+
+    type: ClassVar[str]
+    parser: ClassVar[LineParser]
+
+    async def fetch(
+        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
+    ) -> FetchResult:
+        return await fetch_file(source, cursor, client, type(self).parser)

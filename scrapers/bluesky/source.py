@@ -10,12 +10,13 @@ from scrapers.base import FetchResult, SourceConfig
 from scrapers.bluesky.constants import DEFAULT_MAX_PAGES
 from scrapers.bluesky.parse import parse_page
 from scrapers.client import PoliteClient
-from scrapers.common import opt_int, respects_robots, scraped, to_datetime
-from scrapers.errors import FetchError, ParseError
-from scrapers.text import decode_body
+from scrapers.common import fetch_page, opt_int, scraped, text_parser, to_datetime
 from storage.records import PostRecord
 
 __all__ = ["BlueskyAdapter", "with_cursor"]
+
+_ACCEPT = {"Accept": "application/json"}
+_PARSE = text_parser(parse_page)
 
 
 def with_cursor(url: str, cursor: str) -> str:
@@ -47,23 +48,12 @@ class BlueskyAdapter:
         for page_no in range(max_pages):
             if url is None:
                 break
-            try:
-                snapshot = await client.get(
-                    url,
-                    headers={"Accept": "application/json"},
-                    respect_robots=respects_robots(source),
-                )
-            except FetchError as exc:
-                if page_no == 0:
-                    raise
-                result.errors.append(str(exc))
+            fetched = await fetch_page(
+                client, source, url, result, _PARSE, first=page_no == 0, headers=_ACCEPT
+            )
+            if fetched is None:
                 break
-            index = result.add_snapshot(snapshot)
-            try:
-                page = parse_page(decode_body(snapshot.body, snapshot.headers))
-            except ParseError as exc:
-                result.errors.append(f"{url}: {exc}")
-                break
+            page, index = fetched.parsed, fetched.index
             result.errors += [f"{url}: {e}" for e in page.errors]
             times = [t for t in map(_seen_at, page.records) if t]
             result.posts += [

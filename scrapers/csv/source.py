@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from typing import ClassVar
 
-from scrapers.base import FetchResult, SourceConfig
-from scrapers.client import PoliteClient
 from scrapers.csv.parse import parse_csv
-from scrapers.files import fetch_file
+from scrapers.files import FileAdapter, LineParser
 
 __all__ = ["CsvAdapter"]
 
 
-class CsvAdapter:
+class CsvAdapter(FileAdapter):
     type: ClassVar[str] = "csv"
-
-    async def fetch(
-        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
-    ) -> FetchResult:
-        return await fetch_file(source, cursor, client, parse_csv)
+    parser: ClassVar[LineParser] = parse_csv

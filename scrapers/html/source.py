@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Mapping
 
-from scrapers.base import FetchResult, SourceConfig
+from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import opt_int, opt_str, respects_robots, scraped
-from scrapers.errors import FetchError, InvalidSource
+from scrapers.common import fetch_page, opt_int, opt_str, scraped
+from scrapers.errors import InvalidSource
 from scrapers.html.constants import (
     DEFAULT_MAX_PAGES,
     KNOWN_IDS_KEPT,
     PLATFORM,
     SELECTOR_OPTIONS,
 )
-from scrapers.html.parse import parse_items
+from scrapers.html.parse import HtmlPage, parse_items
 from scrapers.text import decode_body
 
 __all__ = ["HtmlAdapter"]
@@ -44,21 +43,15 @@ class HtmlAdapter:
             if url is None or url in visited:
                 break
             visited.add(url)
-            try:
-                snapshot = await client.get(url, respect_robots=respects_robots(source))
-            except FetchError as exc:
-                if page_no == 0:
-                    raise
-                result.errors.append(str(exc))
+
+            def parse(snapshot: Snapshot) -> HtmlPage:
+                text = decode_body(snapshot.body, snapshot.headers)
+                return parse_items(text, snapshot.url, selectors, platform)
+
+            fetched = await fetch_page(client, source, url, result, parse, first=page_no == 0)
+            if fetched is None:
                 break
-            index = result.add_snapshot(snapshot)
-            page = await asyncio.to_thread(
-                parse_items,
-                decode_body(snapshot.body, snapshot.headers),
-                snapshot.url,
-                selectors,
-                platform,
-            )
+            page, index = fetched.parsed, fetched.index
             result.errors += [f"{url}: {e}" for e in page.errors]
             result.posts += [scraped(r, source, index) for r in page.records]
             ids = [r.external_id for r in page.records]

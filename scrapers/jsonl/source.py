@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from typing import ClassVar
 
-from scrapers.base import FetchResult, SourceConfig
-from scrapers.client import PoliteClient
-from scrapers.files import fetch_file
 from scrapers.jsonl.parse import parse_jsonl
+from scrapers.files import FileAdapter, LineParser
 
 __all__ = ["JsonlAdapter"]
 
 
-class JsonlAdapter:
+class JsonlAdapter(FileAdapter):
     type: ClassVar[str] = "jsonl"
-
-    async def fetch(
-        self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
-    ) -> FetchResult:
-        return await fetch_file(source, cursor, client, parse_jsonl)
+    parser: ClassVar[LineParser] = parse_jsonl

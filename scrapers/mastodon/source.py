@@ -7,13 +7,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.base import FetchResult, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import id_key, opt_int, respects_robots, scraped
-from scrapers.errors import FetchError, ParseError
+from scrapers.common import fetch_page, id_key, opt_int, scraped, text_parser
 from scrapers.mastodon.constants import DEFAULT_MAX_PAGES
 from scrapers.mastodon.parse import parse_links, parse_statuses
-from scrapers.text import decode_body
 
 __all__ = ["MastodonAdapter", "with_min_id"]
+
+_ACCEPT = {"Accept": "application/json"}
+_PARSE = text_parser(parse_statuses)
 
 
 def with_min_id(url: str, min_id: str) -> str:
@@ -40,23 +41,12 @@ class MastodonAdapter:
         for page_no in range(max_pages):
             if url is None:
                 break
-            try:
-                snapshot = await client.get(
-                    url,
-                    headers={"Accept": "application/json"},
-                    respect_robots=respects_robots(source),
-                )
-            except FetchError as exc:
-                if page_no == 0:
-                    raise
-                result.errors.append(str(exc))
+            page = await fetch_page(
+                client, source, url, result, _PARSE, first=page_no == 0, headers=_ACCEPT
+            )
+            if page is None:
                 break
-            index = result.add_snapshot(snapshot)
-            try:
-                records, errors = parse_statuses(decode_body(snapshot.body, snapshot.headers))
-            except ParseError as exc:
-                result.errors.append(f"{url}: {exc}")
-                break
+            (records, errors), index = page.parsed, page.index
             result.errors += [f"{url}: {e}" for e in errors]
             fresh = [
                 r
@@ -70,5 +60,6 @@ class MastodonAdapter:
                 newest = max((r.external_id for r in fresh), key=id_key)
                 current = result.cursor.get("last_id") or newest
                 result.cursor["last_id"] = max(current, newest, key=id_key)
-            url = parse_links(snapshot.headers.get("link")).get(direction) if fresh else None
+            links = parse_links(page.snapshot.headers.get("link"))
+            url = links.get(direction) if fresh else None
         return result

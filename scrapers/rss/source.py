@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Mapping
 
-from scrapers.base import FetchResult, SourceConfig
+from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import respects_robots, scraped
+from scrapers.common import parse_snapshot, source_get, scraped
 from scrapers.conditional import conditional_headers, validators
-from scrapers.errors import ParseError
 from scrapers.rss.constants import ACCEPT
-from scrapers.rss.parse import parse_feed
+from scrapers.rss.parse import ParsedFeed, parse_feed
 
 __all__ = ["RssAdapter"]
+
+
+def _parse(snapshot: Snapshot) -> ParsedFeed:
+    return parse_feed(snapshot.body, snapshot.headers, snapshot.url)
 
 
 class RssAdapter:
@@ -25,21 +27,16 @@ class RssAdapter:
         self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
     ) -> FetchResult:
         headers = {"Accept": ACCEPT, **conditional_headers(cursor)}
-        snapshot = await client.get(
-            source.url, headers=headers, respect_robots=respects_robots(source)
-        )
+        snapshot = await source_get(client, source, source.url, headers)
         if snapshot.status == 304:
             return FetchResult(cursor=dict(cursor), not_modified=True)
         result = FetchResult(cursor=validators(snapshot))
         index = result.add_snapshot(snapshot)
-        try:
-            records, warning = await asyncio.to_thread(
-                parse_feed, snapshot.body, snapshot.headers, snapshot.url
-            )
-        except ParseError as exc:
-            result.errors.append(f"{snapshot.url}: {exc}")
+        parsed = await parse_snapshot(result, snapshot.url, snapshot, _parse)
+        if parsed is None:
             result.cursor = dict(cursor)
             return result
+        records, warning = parsed
         if warning:
             result.errors.append(f"{snapshot.url}: {warning}")
         if warning or snapshot.truncated:

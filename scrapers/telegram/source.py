@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.base import FetchResult, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import opt_int, respects_robots, scraped
-from scrapers.errors import FetchError
+from scrapers.common import fetch_page, opt_int, scraped, text_parser
 from scrapers.telegram.constants import DEFAULT_MAX_PAGES
 from scrapers.telegram.parse import message_number, parse_page
-from scrapers.text import decode_body
 
 __all__ = ["TelegramAdapter", "before_url"]
+
+_PARSE = text_parser(parse_page)
 
 
 def before_url(url: str, before: int) -> str:
@@ -38,15 +37,10 @@ class TelegramAdapter:
         url: str | None = source.url
         page_no, seen, previous_oldest = 0, set[str](), None
         while url is not None and page_no < max_pages:
-            try:
-                snapshot = await client.get(url, respect_robots=respects_robots(source))
-            except FetchError as exc:
-                if page_no == 0:
-                    raise
-                result.errors.append(str(exc))
+            fetched = await fetch_page(client, source, url, result, _PARSE, first=page_no == 0)
+            if fetched is None:
                 break
-            index = result.add_snapshot(snapshot)
-            page = await asyncio.to_thread(parse_page, decode_body(snapshot.body, snapshot.headers))
+            page, index = fetched.parsed, fetched.index
             if not page.records:
                 if page_no == 0:
                     result.errors.append(f"{url}: no messages on the channel page")
@@ -56,7 +50,7 @@ class TelegramAdapter:
                 scraped(r, source, index) for r in page.records if r.external_id not in seen
             ]
             seen.update(r.external_id for r in page.records)
-            if page_no == 0 and not snapshot.truncated:
+            if page_no == 0 and not fetched.snapshot.truncated:
                 result.listing = frozenset(r.external_id for r in page.records)
                 dates = [r.posted_at for r in page.records if r.posted_at]
                 result.listing_since = min(dates) if dates else None

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar, Mapping
 from urllib.parse import urlsplit
 
-from scrapers.base import FetchResult, SourceConfig
+from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import opt_str, respects_robots, scraped
+from scrapers.common import opt_str, parse_snapshot, source_get, scraped
 from scrapers.errors import InvalidSource
 from scrapers.text import decode_body
 from scrapers.url.constants import PLATFORM
 from scrapers.url.parse import parse_page
+from storage.records import PostRecord
 
 __all__ = ["UrlAdapter"]
+
+_ACCEPT = {"Accept": "text/html,*/*;q=0.8"}
 
 
 class UrlAdapter:
@@ -29,23 +31,19 @@ class UrlAdapter:
             raise InvalidSource(f"{source.url}: a reported page must be an http(s) URL")
         if cursor.get("fetched"):
             return FetchResult(cursor=dict(cursor), not_modified=True)
-        snapshot = await client.get(
-            source.url,
-            headers={"Accept": "text/html,*/*;q=0.8"},
-            respect_robots=respects_robots(source),
-        )
+        platform = opt_str(source, "platform", PLATFORM) or PLATFORM
+
+        def parse(snapshot: Snapshot) -> PostRecord:
+            text = decode_body(snapshot.body, snapshot.headers)
+            return parse_page(text, source.url, snapshot.url, platform)
+
+        snapshot = await source_get(client, source, source.url, _ACCEPT)
         result = FetchResult(
             cursor={"fetched": snapshot.fetched_at.isoformat(), "sha256": snapshot.sha256}
         )
         index = result.add_snapshot(snapshot)
-        record = await asyncio.to_thread(
-            parse_page,
-            decode_body(snapshot.body, snapshot.headers),
-            source.url,
-            snapshot.url,
-            opt_str(source, "platform", PLATFORM) or PLATFORM,
-        )
-        if not record.text:
+        record = await parse_snapshot(result, source.url, snapshot, parse)
+        if record is None or not record.text:
             result.errors.append(f"{source.url}: no text found on the page")
             return result
         result.posts.append(scraped(record, source, index))
