@@ -137,18 +137,18 @@ def _print_evaluation(doc: dict[str, Any]) -> None:
     model, base = doc["model"], doc["keyword_baseline"]
     click.echo(f"model {doc['model_version']} on {doc['records']} labeled records "
                f"(threshold {model['threshold']:.4f})")
-    click.echo(f"{'metric':<32}{'model':>10}{'keywords':>10}")
+    click.echo(f"{'metric':<36}{'model':>10}{'keywords':>10}")
     for key in ("precision", "recall", "f1", "pr_auc"):
-        click.echo(f"{key:<32}{model[key]:>10.3f}{base[key]:>10.3f}")
+        click.echo(f"{key:<36}{model[key]:>10.3f}{base[key]:>10.3f}")
     for case, row in model["fpr_by_hard_case"].items():
         other = base["fpr_by_hard_case"][case]["fpr"]
-        click.echo(f"{'FPR ' + case + ' (n=' + str(row['n']) + ')':<32}{row['fpr']:>10.3f}{other:>10.3f}")
+        click.echo(f"{'FPR ' + case + ' (n=' + str(row['n']) + ')':<36}{row['fpr']:>10.3f}{other:>10.3f}")
     for cat, row in model["recall_by_category"].items():
         other = base["recall_by_category"][cat]["recall"]
-        click.echo(f"{'recall ' + cat + ' (n=' + str(row['n']) + ')':<32}"
+        click.echo(f"{'recall ' + cat + ' (n=' + str(row['n']) + ')':<36}"
                    f"{row['recall']:>10.3f}{other:>10.3f}")
     if "category_accuracy_on_flagged" in model:
-        click.echo(f"{'category accuracy (flagged)':<32}{model['category_accuracy_on_flagged']:>10.3f}")
+        click.echo(f"{'category accuracy (flagged)':<36}{model['category_accuracy_on_flagged']:>10.3f}")
 
 
 @cli.command("evaluate")

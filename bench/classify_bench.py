@@ -1,0 +1,111 @@
+"""Throughput of `pantau classify` beside the bare scikit-learn pipeline (issue 3).
+
+Usage: python bench/classify_bench.py [--posts 100000] [--home DIR]
+
+Writes N interchange posts (cycled from the seed corpus, each with its own id), runs the real
+`pantau classify` command on them in a subprocess (start-up, model load, JSON in and out,
+normalisation, scoring, categories and explanations included), then times the same fitted
+vectorizers and linear models on the same posts' raw text and author fields in this process.
+Prints the figures and one JSON line. Target: classify ≥ 70 % of the bare rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from classifier import Model, ModelRegistry  # noqa: E402
+from classifier.corpus import iter_seed_records  # noqa: E402
+from classifier.model import stack_features  # noqa: E402
+
+
+def write_posts(path: Path, n: int) -> list[dict[str, object]]:
+    seeds = [raw for _, _, raw in iter_seed_records()]
+    posts = []
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n):
+            raw = {k: v for k, v in seeds[i % len(seeds)].items()
+                   if k not in ("label", "category", "hard_case", "author_is_asn")}
+            raw["external_id"] = f"bench-{i}"
+            handle.write(json.dumps(raw, ensure_ascii=False) + "\n")
+            posts.append(raw)
+    return posts
+
+
+def bare_rate(model: Model, posts: list[dict[str, object]], batch: int = 1000) -> float:
+    """Posts/s of the fitted vectorizers + linear models alone on raw strings."""
+    state = model.state
+    texts = [str(p["text"]) for p in posts]
+    authors = ["\n".join(str(p.get("author", {}).get(k, "")) for k in ("handle", "name", "bio"))  # type: ignore[union-attr]
+               for p in posts]
+    start = time.perf_counter()
+    for lo in range(0, len(texts), batch):
+        t, a = texts[lo:lo + batch], authors[lo:lo + batch]
+        tw, aw, ac = (state["text_word"].transform(t), state["author_word"].transform(a),
+                      state["author_char"].transform(a))
+        tc = state["text_char"].transform(t) if state.get("text_char") is not None else None
+        cues = sp.csr_matrix((len(t), len(state["text_cues"])), dtype=np.float32)
+        author_cues = sp.csr_matrix((len(t), len(state["author_cues"])), dtype=np.float32)
+        x_asn = sp.hstack([aw, ac, tw, cues, author_cues], format="csr")
+        x_camp = sp.hstack([tw] + ([tc] if tc is not None else []) + [cues], format="csr")
+        p_asn = state["asn_clf"].predict_proba(x_asn)[:, 1]
+        p_camp = state["campaign_clf"].predict_proba(x_camp)[:, 1]
+        state["combiner"].predict_proba(stack_features(p_asn, p_camp, state["combiner_features"]))
+    return len(texts) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--home", type=Path, help="PANTAU_HOME with an active model")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = args.home or Path(tmp) / "home"
+        t0 = time.perf_counter()
+        model = ModelRegistry(home / "models").ensure_default()
+        setup = time.perf_counter() - t0
+        posts = write_posts(Path(tmp) / "in.jsonl", args.posts)
+        bare_before = bare_rate(model, posts)  # measured on both sides: the host is shared
+        env = dict(os.environ, PANTAU_HOME=str(home))
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "monitor", "classify", "--input",
+                        str(Path(tmp) / "in.jsonl"), "--output", str(Path(tmp) / "out.jsonl")],
+                       check=True, env=env, cwd=REPO)
+        classify_s = time.perf_counter() - start
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        out_lines = sum(1 for _ in (Path(tmp) / "out.jsonl").open(encoding="utf-8"))
+        assert out_lines == args.posts, out_lines
+        bare_after = bare_rate(model, posts)
+    bare = (bare_before + bare_after) / 2
+    rate = args.posts / classify_s
+    result = {
+        "posts": args.posts, "model_version": model.version,
+        "classify_posts_per_s": round(rate, 1), "classify_seconds": round(classify_s, 2),
+        "bare_posts_per_s": round(bare, 1), "bare_before_after": [round(bare_before, 1),
+                                                                  round(bare_after, 1)],
+        "ratio": round(rate / bare, 3),
+        "classify_peak_rss_mb": round(peak_mb, 1), "model_setup_seconds": round(setup, 2),
+    }
+    print(f"pantau classify: {rate:,.0f} posts/s ({classify_s:.1f} s for {args.posts:,} posts), "
+          f"peak RSS {peak_mb:,.0f} MB")
+    print(f"bare scikit-learn (same fitted vectorizers + models): {bare:,.0f} posts/s "
+          f"(before {bare_before:,.0f}, after {bare_after:,.0f})")
+    print(f"ratio: {rate / bare:.1%} (target ≥ 70 %)")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

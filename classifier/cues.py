@@ -1,0 +1,61 @@
+"""Word lists from the labeling guide (§2 and §3), added as extra tokens next to the word.
+
+The seed corpus cannot show every office or rank an ASN may name; tagging each cue word with
+a shared token (`_asn_`, `_nonasn_`, `_camp_`) lets the model learn one weight per list and
+carry it to cue words it saw rarely or never. The tag keeps the span of the word it tags, so
+explanations still point at the word itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+__all__ = ["CUE_TAGS", "FIRST_PERSON", "SELF_ONLY", "SELF_WINDOW", "cue_tag"]
+
+_ASN = """
+asn pns pppk cpns nip korpri tpp golongan eselon pangkat satker opd aparatur
+sekda setda sekwan setwan kadis kaban kabid kabag kasubag kasubbag kasi kasie camat lurah
+sekcam seklur dinas badan biro bkd bkpsdm bpsdm bappeda bapenda dukcapil disdukcapil kemenag
+bps kemenkeu inspektorat disdik dikbud dinkes dinsos diskominfo kominfo bpbd dishub disnaker
+distan dispar dlh pupr pemkab pemkot pemprov pemda kecamatan kelurahan puskesmas rsud
+widyaiswara penyuluh sdn smpn sman smkn kepsek analis perencana pranata arsiparis auditor
+fungsional struktural kakanwil kanwil kemendikbud kemendagri kemenkes bkn pegawai kepegawaian
+uptd upt kua bpn lapas rutan kpp bpkad bpkpd bkpp dpmd dpmptsp disperindag disperkim dispora
+sekretariat kedinasan sekdis sekdin kapus kapuskesmas disnakertrans dispenduk kesbangpol
+dpmptsp bkpp kadisdik kadinkes kadinsos kadishub kadispora kadisnaker kakan kacab
+"""
+_NON_ASN = """
+honorer thl kontrak ptt outsourcing outsource pensiunan purnawirawan purna mantan kades
+sekdes kaur kadus perangkat relawan caleg kader timses simpatisan tni polri babinsa
+bhabinkamtibmas bumn bumd swasta wiraswasta pedagang petani nelayan mahasiswa pelajar
+ojol driver kpps pps panwascam pendamping istri suami dprd dewan fraksi partai yayasan
+pesantren ponpes warga freelancer pengusaha
+"""
+_CAMPAIGN = """
+coblos pilih menangkan memenangkan dukung mendukung paslon capres cawapres cagub cawagub cabup
+cawabup cawalkot caleg kampanye deklarasi baliho spanduk stiker twibbon jargon menang
+pemenangan timses tim sukses saksi visi misi nomor urut lanjutkan
+"""
+
+CUE_TAGS: dict[str, str] = {}
+for _words, _tag in ((_CAMPAIGN, "_camp_"), (_NON_ASN, "_nonasn_"), (_ASN, "_asn_")):
+    for _word in _words.split():
+        CUE_TAGS[_word] = _tag
+
+# Guide §2 "text cues that only an ASN would write": a cue word next to the author speaking of
+# themself ("sy PNS", "sbg ASN", "NIP sy"), or a word only an ASN uses of their own job.
+FIRST_PERSON = frozenset("saya aku kami gue gua ane sebagai selaku kita".split())
+SELF_ONLY = frozenset("nip korpri tpp pangkat golongan eselon".split())
+SELF_WINDOW = 3
+
+# Heads and secretaries of offices are written as one word: Kadishub, Kadinsos, Sekdis PU.
+_ASN_PREFIXES = ("kadis", "kadin", "sekdis", "kabid", "kabag", "kasubag", "kasubbag", "kasie")
+
+
+@lru_cache(maxsize=100_000)
+def cue_tag(token: str) -> str | None:
+    """The guide-list tag of one model token, if any."""
+    tag = CUE_TAGS.get(token)
+    if tag is None and len(token) > 5 and token.startswith(_ASN_PREFIXES):
+        return "_asn_"
+    return tag

@@ -1,0 +1,112 @@
+"""Explanations: the words of a post that pushed its score up, as they appear in the post.
+
+A term's weight is its first-order contribution to the final logit: its feature value times
+the sub-model coefficient, times how much that sub-model moves the combined score for this
+post. Word n-grams and cue tags are explained (character n-grams have no single word to point
+at); each is mapped back to the surface text it came from, so the UI can highlight it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from classifier.features import Prepared
+
+if TYPE_CHECKING:
+    from classifier.model import Model
+
+__all__ = ["explain_rows", "surface_term", "TOP_TERMS"]
+
+TOP_TERMS = 8
+_CANDIDATES = TOP_TERMS + 4
+_MIN_WEIGHT = 1e-4
+
+
+def surface_term(prepared: Prepared, ngram: str) -> str | None:
+    """The original substring that produced the model n-gram `ngram`, or None."""
+    wanted = tuple(ngram.split(" "))
+    tokens, n = prepared.tokens, len(wanted)
+    start = 0
+    while True:
+        try:
+            i = tokens.index(wanted[0], start)
+        except ValueError:
+            return None
+        if tokens[i:i + n] == wanted:
+            surface = prepared.source[prepared.spans[i][0]:prepared.spans[i + n - 1][1]]
+            if "\n" not in surface:  # an author n-gram must not cross handle/name/bio
+                return surface
+        start = i + 1
+
+
+def _weighted(matrix: sp.csr_matrix, row_a: np.ndarray, col_a: np.ndarray,
+              row_c: np.ndarray | None = None, col_c: np.ndarray | None = None) -> sp.csr_matrix:
+    """matrix ⊙ (row_a·col_a [+ row_c·col_c]) without densifying."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    weights = row_a[rows] * col_a[matrix.indices]
+    if row_c is not None and col_c is not None:
+        weights = weights + row_c[rows] * col_c[matrix.indices]
+    return sp.csr_matrix((matrix.data * weights, matrix.indices, matrix.indptr),
+                         shape=matrix.shape)
+
+
+def _contributions(model: "Model", blocks: dict[str, sp.csr_matrix], g_asn: np.ndarray,
+                   g_camp: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Per-row contributions over [text words, author words, text cues, author cues], with
+    each column's term and whether it comes from the text (True) or the author (False)."""
+    state = model.state
+    w_asn, w_camp = state["asn_clf"].coef_[0], state["campaign_clf"].coef_[0]
+    tw, aw = blocks["text_word"], blocks["author_word"]
+    tc, ac = blocks["text_cues"], blocks["author_cues"]
+    n_aw, n_ac, n_tw = aw.shape[1], blocks["author_char"].shape[1], tw.shape[1]
+    cue_start = n_aw + n_ac + n_tw  # asn matrix layout: author words, author chars, text words, cues
+    parts = [
+        _weighted(tw, g_asn, w_asn[n_aw + n_ac:cue_start], g_camp, w_camp[:n_tw]),
+        _weighted(aw, g_asn, w_asn[:n_aw]),
+        _weighted(tc, g_asn, w_asn[cue_start:cue_start + tc.shape[1]],
+                  g_camp, w_camp[len(w_camp) - tc.shape[1]:]),
+        _weighted(ac, g_asn, w_asn[len(w_asn) - ac.shape[1]:]),
+    ]
+    names = np.concatenate([model.feature_names("text_word"), model.feature_names("author_word"),
+                            np.asarray(state["text_cues"], dtype=object),
+                            np.asarray(state["author_cues"], dtype=object)])
+    from_text = np.concatenate([np.ones(n_tw, bool), np.zeros(n_aw, bool),
+                                np.ones(tc.shape[1], bool), np.zeros(ac.shape[1], bool)])
+    return sp.hstack(parts, format="csr"), names, from_text
+
+
+def explain_rows(
+    model: "Model",
+    blocks: dict[str, sp.csr_matrix],
+    p_asn: np.ndarray,
+    p_camp: np.ndarray,
+    texts: list[Prepared],
+    authors: list[Prepared],
+) -> list[tuple[tuple[str, float], ...]]:
+    """Top positive terms per row, strongest first, merged by surface form."""
+    g_asn, g_camp = model.gradients(p_asn, p_camp)
+    contrib, names, from_text = _contributions(model, blocks, g_asn, g_camp)
+    n_rows = contrib.shape[0]
+    rows = np.repeat(np.arange(n_rows), np.diff(contrib.indptr))
+    keep = contrib.data > _MIN_WEIGHT
+    rows, cols, values = rows[keep], contrib.indices[keep], contrib.data[keep]
+    order = np.lexsort((cols, -values, rows))  # by row, strongest first, ties by column
+    rows, cols, values = rows[order], cols[order], values[order]
+    starts = np.searchsorted(rows, np.arange(n_rows + 1))
+    cols_list, values_list = cols.tolist(), values.tolist()
+    name_list, text_list = names.tolist(), from_text.tolist()
+    out: list[tuple[tuple[str, float], ...]] = []
+    for row in range(n_rows):
+        lo, hi = int(starts[row]), min(int(starts[row + 1]), int(starts[row]) + _CANDIDATES)
+        merged: dict[str, float] = {}
+        for k in range(lo, hi):
+            col = cols_list[k]
+            term = surface_term(texts[row] if text_list[col] else authors[row], name_list[col])
+            if term:
+                merged[term] = merged.get(term, 0.0) + values_list[k]
+        ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+        out.append(tuple((term, round(weight, 4)) for term, weight in ranked))
+    return out

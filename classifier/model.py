@@ -1,0 +1,173 @@
+"""The fitted model: two sub-models and a combiner, scored in vectorised batches.
+
+A positive needs an ASN author AND partisan campaign content, which one bag of words cannot
+express (a relawan and a PNS post the same words). So the score is a small logistic
+regression over P(author is ASN) and P(content is campaign) and their product. Everything
+fitted is a plain scikit-learn/numpy object, so the artifact loads with a short trusted-type
+list (see registry.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from classifier.explain import explain_rows
+from classifier.features import Prepared, cue_matrix, prepare, prepare_author, set_stemming
+from storage.records import PostRecord
+
+__all__ = [
+    "Prediction", "Model", "prepare_records", "stack_features", "ASN_STATUS_FLOOR", "PREDICT_CHUNK",
+]
+
+# A stored author status is stronger evidence than the text: it floors P(ASN).
+ASN_STATUS_FLOOR = {"known": 0.97, "likely": 0.8}
+PREDICT_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """One post's score; `explanation` lists (term in the post, weight), strongest first."""
+
+    score: float
+    flagged: bool
+    model_version: str
+    threshold: float
+    category: str | None
+    explanation: tuple[tuple[str, float], ...]
+
+
+def prepare_records(records: Sequence[PostRecord]) -> tuple[list[Prepared], list[Prepared]]:
+    """(text, author) preparations for each record, in order."""
+    texts = [prepare(r.text) for r in records]
+    authors = [prepare_author(r.author.handle, r.author.name, r.author.bio) for r in records]
+    return texts, authors
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str) -> np.ndarray:
+    """Combiner inputs: "prob" = [pa, pc, pa·pc]; "logit" = [logit pa, logit pc, min of the two]."""
+    if kind == "logit":
+        la, lc = _logit(p_asn), _logit(p_camp)
+        return np.column_stack([la, lc, np.minimum(la, lc)])
+    return np.column_stack([p_asn, p_camp, p_asn * p_camp])
+
+
+class Model:
+    """A loaded or freshly trained classifier. `state` holds only fitted sklearn/numpy objects."""
+
+    def __init__(self, state: dict[str, Any], metadata: dict[str, Any]) -> None:
+        self.state = state
+        self.metadata = metadata
+        # (records, out-of-fold scores, p_asn, p_camp) after training, for analysis; not saved.
+        self.cv_scores: tuple[Any, ...] | None = None
+        self.version: str = str(metadata["version"])
+        self.threshold: float = float(state["threshold"])
+        self._names = {
+            key: np.asarray(state[key].get_feature_names_out(), dtype=object)
+            for key in ("text_word", "author_word")
+        }
+
+    # ---- feature blocks -------------------------------------------------------------------
+    def blocks(self, texts: list[Prepared], authors: list[Prepared]) -> dict[str, sp.csr_matrix]:
+        """The four TF-IDF blocks; `text_char` is absent when the model was trained without it."""
+        set_stemming(bool(self.state.get("stem", False)))
+        t = [p.text for p in texts]
+        a = [p.text for p in authors]
+        out = {"text_word": self.state["text_word"].transform(t),
+               "author_word": self.state["author_word"].transform(a),
+               "author_char": self.state["author_char"].transform(a)}
+        if self.state.get("text_char") is not None:
+            out["text_char"] = self.state["text_char"].transform([p.words for p in texts])
+        value = float(self.state.get("cue_value", 1.0))
+        out["text_cues"] = cue_matrix(texts, tuple(self.state["text_cues"]), value)
+        out["author_cues"] = cue_matrix(authors, tuple(self.state["author_cues"]), value)
+        return out
+
+    @staticmethod
+    def asn_matrix(b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        return sp.hstack([b["author_word"], b["author_char"], b["text_word"], b["text_cues"],
+                          b["author_cues"]], format="csr")
+
+    @staticmethod
+    def campaign_matrix(b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        parts = [b["text_word"]] + ([b["text_char"]] if "text_char" in b else [])
+        parts.append(b["text_cues"])
+        return sp.hstack(parts, format="csr")
+
+    # ---- scoring --------------------------------------------------------------------------
+    def sub_scores(
+        self, b: dict[str, sp.csr_matrix], asn_status: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(P(author is ASN), P(campaign content)) per row, with the stored-status floor."""
+        p_asn = self.state["asn_clf"].predict_proba(self.asn_matrix(b))[:, 1]
+        p_camp = self.state["campaign_clf"].predict_proba(self.campaign_matrix(b))[:, 1]
+        if asn_status is not None:
+            floors = np.array([ASN_STATUS_FLOOR.get(s or "", 0.0) for s in asn_status])
+            p_asn = np.maximum(p_asn, floors)
+        return p_asn, p_camp
+
+    def combine(self, p_asn: np.ndarray, p_camp: np.ndarray) -> np.ndarray:
+        stacked = stack_features(p_asn, p_camp, self.state.get("combiner_features", "prob"))
+        return self.state["combiner"].predict_proba(stacked)[:, 1]
+
+    def predict(
+        self, records: Sequence[PostRecord], asn_status: Sequence[str | None] | None = None
+    ) -> list[Prediction]:
+        """Score records in vectorised chunks; categories only for flagged posts."""
+        if asn_status is not None and len(asn_status) != len(records):
+            raise ValueError("asn_status must have one entry per record")
+        out: list[Prediction] = []
+        for start in range(0, len(records), PREDICT_CHUNK):
+            chunk = records[start:start + PREDICT_CHUNK]
+            status = None if asn_status is None else asn_status[start:start + PREDICT_CHUNK]
+            out.extend(self._predict_chunk(chunk, status))
+        return out
+
+    def _predict_chunk(
+        self, records: Sequence[PostRecord], asn_status: Sequence[str | None] | None
+    ) -> list[Prediction]:
+        texts, authors = prepare_records(records)
+        b = self.blocks(texts, authors)
+        p_asn, p_camp = self.sub_scores(b, asn_status)
+        scores = self.combine(p_asn, p_camp)
+        flagged = scores >= self.threshold
+        categories: list[str | None] = [None] * len(records)
+        rows = np.flatnonzero(flagged)
+        if rows.size:
+            for row, cat in zip(rows, self.state["category_clf"].predict(b["text_word"][rows])):
+                categories[row] = str(cat)
+        explanations = explain_rows(self, b, p_asn, p_camp, texts, authors)
+        return [
+            Prediction(float(s), bool(f), self.version, self.threshold, c, e)
+            for s, f, c, e in zip(scores, flagged, categories, explanations)
+        ]
+
+    def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """d logit(score) / d logit(sub-model) per row: how much each sub-model's terms count.
+
+        A central difference keeps this right for any combiner feature set.
+        """
+        kind, combiner, eps = self.state.get("combiner_features", "prob"), self.state["combiner"], 1e-3
+
+        def z(pa: np.ndarray, pc: np.ndarray) -> np.ndarray:
+            return combiner.decision_function(stack_features(pa, pc, kind))
+
+        la, lc = _logit(p_asn), _logit(p_camp)
+        g_asn = (z(_sigmoid(la + eps), p_camp) - z(_sigmoid(la - eps), p_camp)) / (2 * eps)
+        g_camp = (z(p_asn, _sigmoid(lc + eps)) - z(p_asn, _sigmoid(lc - eps))) / (2 * eps)
+        return g_asn, g_camp
+
+    def feature_names(self, block: str) -> np.ndarray:
+        return self._names[block]

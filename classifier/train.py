@@ -1,0 +1,185 @@
+"""Training: fit the two sub-models, stack them on out-of-fold scores, pick the threshold.
+
+Deterministic by construction (fixed fold seed, deterministic solvers, sorted inputs), so the
+same data gives the same model, version and scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from classifier.evaluate import choose_threshold, metrics_at
+from classifier.features import cue_matrix, set_stemming
+from classifier.model import Model, prepare_records, stack_features
+from storage.records import PostRecord, record_to_dict
+
+__all__ = ["train_model", "training_sha256", "aux_labels", "PARAMS", "library_versions"]
+
+# Bump when text preparation or the feature layout changes: it is part of the version hash.
+FEATURES_VERSION = 1
+
+PARAMS: dict[str, Any] = {
+    "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),
+    "cue_value": 1.0, "bagged": True, "author_ngrams": 1, "author_char_ngrams": (2, 4),
+    "c_asn": 4.0, "c_campaign": 16.0, "c_category": 8.0,
+    "text_cues": ("_selfasn_",), "author_cues": (), "combiner_features": "logit",
+}
+
+
+def library_versions() -> dict[str, str]:
+    import scipy
+    import sklearn
+    import skops
+
+    return {"scikit-learn": sklearn.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "skops": skops.__version__}
+
+
+def training_sha256(records: Sequence[PostRecord]) -> str:
+    """SHA-256 of the training records in canonical JSON, order-independent."""
+    lines = sorted(json.dumps(record_to_dict(r), sort_keys=True, ensure_ascii=False)
+                   for r in records)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def aux_labels(records: Sequence[PostRecord]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(label, author-is-ASN, campaign-content) with -1 where a record does not say."""
+    y, asn, camp = [], [], []
+    for r in records:
+        label = int(r.label or 0)
+        given = r.extra.get("author_is_asn")
+        y.append(label)
+        if isinstance(given, bool):
+            asn.append(int(given))
+        else:  # guide §1: a positive has an ASN author; asn_neutral is by definition ASN
+            asn.append(1 if label == 1 or r.hard_case == "asn_neutral" else -1)
+        if label == 1 or r.hard_case == "public_campaign":
+            camp.append(1)
+        else:
+            camp.append(0 if r.hard_case else -1)
+    return np.array(y), np.array(asn), np.array(camp)
+
+
+def _vectorizers(params: dict[str, Any]) -> dict[str, TfidfVectorizer | None]:
+    word = dict(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, dtype=np.float32)
+    char = dict(analyzer="char_wb", lowercase=False, sublinear_tf=True, min_df=2,
+                dtype=np.float32)
+    return {
+        "text_word": TfidfVectorizer(ngram_range=(1, params["word_ngrams"]), min_df=1, **word),
+        "text_char": (TfidfVectorizer(ngram_range=tuple(params["char_ngrams"]), **char)
+                      if params["text_char"] else None),
+        "author_word": TfidfVectorizer(ngram_range=(1, params["author_ngrams"]), min_df=1, **word),
+        "author_char": TfidfVectorizer(ngram_range=tuple(params["author_char_ngrams"]), **char),
+    }
+
+
+def _lr(c: float, balanced: bool = False) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=2000, solver="liblinear", dual=True, random_state=0,
+                              class_weight="balanced" if balanced else None)
+
+
+def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y_asn: np.ndarray,
+             y_camp: np.ndarray, rows: np.ndarray, params: dict[str, Any]) -> None:
+    a_rows, c_rows = rows[y_asn[rows] >= 0], rows[y_camp[rows] >= 0]
+    model.state["asn_clf"] = _lr(params["c_asn"], True).fit(
+        model.asn_matrix(b)[a_rows], y_asn[a_rows])
+    model.state["campaign_clf"] = _lr(params["c_campaign"], True).fit(
+        model.campaign_matrix(b)[c_rows], y_camp[c_rows])
+
+
+def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
+                    y_asn: np.ndarray, y_camp: np.ndarray, params: dict[str, Any],
+                    seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    folds = StratifiedKFold(params["folds"], shuffle=True, random_state=seed)
+    p_asn, p_camp = np.zeros(len(y)), np.zeros(len(y))
+    fold_of = np.zeros(len(y), dtype=int)
+    fitted: dict[str, list[LogisticRegression]] = {"asn_clf": [], "campaign_clf": []}
+    for k, (train, test) in enumerate(folds.split(np.zeros(len(y)), y)):
+        _fit_sub(model, b, y_asn, y_camp, train, params)
+        sub = {key: m[test] for key, m in b.items()}
+        p_asn[test], p_camp[test] = model.sub_scores(sub)
+        fold_of[test] = k
+        for key in fitted:
+            fitted[key].append(model.state[key])
+    if params["bagged"]:  # the fold models, averaged: what the combiner saw, less variance
+        for key, models in fitted.items():
+            model.state[key] = _average(models)
+    return p_asn, p_camp, fold_of
+
+
+def _average(models: list[LogisticRegression]) -> LogisticRegression:
+    """One linear model whose coefficients are the mean of the fold models'."""
+    avg = models[0]
+    avg.coef_ = np.mean([m.coef_ for m in models], axis=0)
+    avg.intercept_ = np.mean([m.intercept_ for m in models], axis=0)
+    return avg
+
+
+def train_model(
+    records: Sequence[PostRecord], *, recall_target: float = 0.95, seed: int = 0,
+    params: dict[str, Any] | None = None,
+) -> Model:
+    """Fit a model on labeled records (label 0/1); threshold from cross-validated scores."""
+    params = {**PARAMS, **(params or {})}
+    labeled = sorted((r for r in records if r.label in (0, 1)),
+                     key=lambda r: (r.platform, r.external_id, r.text))
+    y, y_asn, y_camp = aux_labels(labeled)
+    if len(labeled) < 20 or y.sum() < 5 or (1 - y).sum() < 5:
+        raise ValueError("training needs at least 20 labeled records with 5 of each label")
+    set_stemming(params["stem"])
+    texts, authors = prepare_records(labeled)
+    state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"]}
+    state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
+    state["cue_value"] = float(params["cue_value"])
+    b = {"text_cues": cue_matrix(texts, tuple(params["text_cues"]), params["cue_value"]),
+         "author_cues": cue_matrix(authors, tuple(params["author_cues"]), params["cue_value"])}
+    for key, vec in _vectorizers(params).items():
+        state[key] = vec
+        if vec is not None:
+            source = texts if key[0] == "t" else authors
+            b[key] = vec.fit_transform([p.words if key == "text_char" else p.text for p in source])
+    model = Model(state, {"version": "training"})
+    p_asn, p_camp, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params, seed)
+    state["combiner_features"] = params["combiner_features"]
+    stacked = stack_features(p_asn, p_camp, params["combiner_features"])
+    oof = np.zeros(len(y))
+    for k in range(params["folds"]):  # combiner scores out of fold too, for the threshold
+        train, test = fold_of != k, fold_of == k
+        oof[test] = LogisticRegression(C=100.0).fit(stacked[train], y[train]).predict_proba(
+            stacked[test])[:, 1]
+    state["combiner"] = LogisticRegression(C=100.0).fit(stacked, y)
+    state["threshold"] = choose_threshold(y, oof, recall_target)
+    if not params["bagged"]:
+        _fit_sub(model, b, y_asn, y_camp, np.arange(len(y)), params)
+    positives = np.flatnonzero(y == 1)
+    cats = np.array([labeled[i].category or "social_media_campaign" for i in positives])
+    state["category_clf"] = LogisticRegression(
+        C=params["c_category"], max_iter=300, tol=1e-3, class_weight="balanced").fit(
+        b["text_word"][positives], cats)
+    data_sha = training_sha256(labeled)
+    fingerprint = json.dumps([FEATURES_VERSION, data_sha, params, recall_target, seed,
+                              library_versions()], sort_keys=True)
+    metadata = {
+        "version": "m-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12],
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_data_sha256": data_sha,
+        "sizes": {"records": len(labeled), "positives": int(y.sum()),
+                  "features": {k: len(v.vocabulary_) for k, v in state.items()
+                               if isinstance(v, TfidfVectorizer)}},
+        "metrics": {"cross_validated": metrics_at(y, oof, state["threshold"])},
+        "threshold": state["threshold"], "recall_target": recall_target, "seed": seed,
+        "params": params, "features_version": FEATURES_VERSION,
+        "library_versions": library_versions(),
+    }
+    model = Model(state, metadata)
+    model.cv_scores = (labeled, oof, p_asn, p_camp)  # for analysis; not persisted
+    return model
