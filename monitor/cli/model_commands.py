@@ -168,11 +168,20 @@ def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: 
 
 
 def reviewed_records(app: AppContext) -> list[PostRecord]:
-    """Reviewers' decisions as labeled records (confirmed → 1, rejected → 0) for `train`.
+    """Reviewers' decisions as labeled records (confirmed → 1, rejected → 0) for `train`."""
+    from monitor.services import open_database
+    from monitor.training_data import reviewed_records as from_storage
+    from storage.db import StorageError
 
-    Seam for storage: the lead wires this to the review table; until then it adds nothing.
-    """
-    return []
+    try:
+        db = open_database(app.settings)
+    except StorageError as exc:
+        click.echo(f"pantau: reviews left out: {exc}", err=True)
+        return []
+    try:
+        return from_storage(db)
+    finally:
+        db.dispose()
 
 
 @cli.command("train")
