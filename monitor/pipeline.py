@@ -29,6 +29,7 @@ __all__ = ["Scorer", "IngestStats", "ingest_batch", "import_lines", "score_unsco
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
+AUTHOR_CACHE_MAX = 20_000
 
 
 class PredictionLike(Protocol):
@@ -150,6 +151,8 @@ def import_lines(
     authors: AuthorCache = {}
 
     def flush() -> None:
+        if len(authors) > AUTHOR_CACHE_MAX:  # bounded: memory stays flat on huge files
+            authors.clear()
         try:
             with db.session() as session:
                 stats, _ = ingest_batch(session, batch, scorer=scorer, source_id=source_id,

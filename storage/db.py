@@ -35,7 +35,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: index inserts stay in memory at millions of rows
+    cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: index inserts stay in memory at millions of rows
     cursor.execute("PRAGMA temp_store=MEMORY")
     # Checkpoint the WAL every ~40 MB rather than 4 MB: bulk imports rewrite index pages, and a
     # rarer checkpoint writes each page once instead of once per batch.
