@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from classifier.vectorizer import FastTfidfVectorizer
+
 __all__ = ["pack_state", "unpack_state"]
 
 _PARAMS = ("analyzer", "ngram_range", "token_pattern", "lowercase", "sublinear_tf", "min_df",
@@ -26,9 +28,9 @@ def _pack_vectorizer(vec: TfidfVectorizer) -> dict[str, Any]:
             "terms": terms, "idf": np.asarray(vec.idf_, dtype=np.float64)}
 
 
-def _unpack_vectorizer(packed: dict[str, Any]) -> TfidfVectorizer:
+def _unpack_vectorizer(packed: dict[str, Any]) -> FastTfidfVectorizer:
     params = dict(packed["params"], ngram_range=tuple(packed["params"]["ngram_range"]))
-    vec = TfidfVectorizer(dtype=np.dtype(packed["dtype"]).type, **params)
+    vec = FastTfidfVectorizer(dtype=np.dtype(packed["dtype"]).type, **params)
     terms = packed["terms"].split("\n") if packed["terms"] else []
     vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
     vec.idf_ = packed["idf"]

@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 from classifier.evaluate import choose_threshold, metrics_at
 from classifier.features import cue_matrix, set_stemming
 from classifier.model import Model, prepare_records, stack_features
+from classifier.vectorizer import FastTfidfVectorizer
 from storage.records import PostRecord, record_to_dict
 
 __all__ = ["train_model", "training_sha256", "aux_labels", "PARAMS", "library_versions"]
@@ -74,11 +75,12 @@ def _vectorizers(params: dict[str, Any]) -> dict[str, TfidfVectorizer | None]:
     char = dict(analyzer="char_wb", lowercase=False, sublinear_tf=True, min_df=2,
                 dtype=np.float32)
     return {
-        "text_word": TfidfVectorizer(ngram_range=(1, params["word_ngrams"]), min_df=1, **word),
-        "text_char": (TfidfVectorizer(ngram_range=tuple(params["char_ngrams"]), **char)
+        "text_word": FastTfidfVectorizer(ngram_range=(1, params["word_ngrams"]), min_df=1, **word),
+        "text_char": (FastTfidfVectorizer(ngram_range=tuple(params["char_ngrams"]), **char)
                       if params["text_char"] else None),
-        "author_word": TfidfVectorizer(ngram_range=(1, params["author_ngrams"]), min_df=1, **word),
-        "author_char": TfidfVectorizer(ngram_range=tuple(params["author_char_ngrams"]), **char),
+        "author_word": FastTfidfVectorizer(ngram_range=(1, params["author_ngrams"]), min_df=1,
+                                           **word),
+        "author_char": FastTfidfVectorizer(ngram_range=tuple(params["author_char_ngrams"]), **char),
     }
 
 

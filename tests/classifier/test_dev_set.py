@@ -29,7 +29,5 @@ def test_dev_set_f1_and_false_positive_rates(report: dict[str, Any]) -> None:
     assert fpr["neutrality_reminder"] <= 0.05 and fpr["news_report"] <= 0.05, fpr
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: dev recall ≈0.91 at the CV-chosen threshold "
-                   "(target 0.95); see docs/classifier.md. Remove this mark once it passes.")
 def test_dev_set_recall(report: dict[str, Any]) -> None:
     assert report["recall"] >= 0.95, report
