@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -98,17 +97,33 @@ def bare_executemany(url: str, path: Path) -> float:
     return len(rows) / elapsed
 
 
+_CHILD = """
+import atexit, sys
+REPORT = sys.argv[1]
+def report():
+    with open(REPORT, "w") as out:
+        out.write(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")))
+atexit.register(report)
+sys.argv = ["pantau"] + sys.argv[2:]
+from monitor.cli import main
+main()
+"""
+
+
 def peak_memory_mb(path: Path, workdir: Path) -> float:
+    """Peak RSS of a `pantau import` process, read from its own /proc VmHWM at exit.
+
+    (getrusage's maxrss would also count the pages this big parent shares at fork time.)
+    """
     env = {**os.environ, "PANTAU_HOME": str(workdir / "mem-home")}
     url = f"sqlite:///{workdir / 'mem.db'}"
     db = Database(url)
     upgrade(db)
     db.dispose()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-m", "monitor", "--db", url, "import", str(path), "--no-classify"],
-                   check=True, env=env, stderr=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024
+    report = workdir / "vmhwm.txt"
+    subprocess.run([sys.executable, "-c", _CHILD, str(report), "--db", url, "import", str(path),
+                    "--no-classify"], env=env, stderr=subprocess.DEVNULL, check=True)
+    return int(report.read_text().split()[1]) / 1024
 
 
 def postgres_database(admin_url: str) -> tuple[str, object]:

@@ -88,7 +88,8 @@ def _upsert_authors(
     conn = session.connection()
     columns = ["id", "platform", "handle", "name", "bio", "asn_status"]
     found = select_by_keys(conn, AUTHORS, ["platform", "handle"], list(wanted), columns)
-    missing = [key for key in wanted if key not in {(row[1], row[2]) for row in found}]
+    present = {(row[1], row[2]) for row in found}
+    missing = [key for key in wanted if key not in present]
     if missing:
         bulk_insert_ignore(conn, AUTHORS, [
             {"platform": p, "handle": h, "name": wanted[(p, h)].author.name,
