@@ -32,15 +32,21 @@ def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[
     return [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
 
 
+MAX_PARAMS = 8_000  # per statement: big enough to amortise a round trip, small enough to plan fast
+
+
 def bulk_insert_ignore(
-    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str]
-) -> None:
-    """executemany INSERT … ON CONFLICT DO NOTHING; all rows must have the same keys."""
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str],
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """INSERT … ON CONFLICT DO NOTHING as multi-row VALUES statements (a round trip per few
+    thousand rows on both backends); all rows must have the same keys. With `returning`, the
+    values of those columns for the rows actually inserted (conflicting rows are skipped)."""
     if not rows:
-        return
+        return []
     columns = list(rows[0])
     converters = [(i, p) for i, p in enumerate(_processors(conn, table, columns)) if p]
-    params = []
+    flat: list[Any] = []
     last: dict[int, tuple[Any, Any]] = {}  # a batch shares values (collected_at): convert once
     for row in rows:
         values = [row[c] for c in columns]
@@ -52,11 +58,20 @@ def bulk_insert_ignore(
             else:
                 values[i] = convert(value)
                 last[i] = (value, values[i])
-        params.append(tuple(values))
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([_mark(conn)] * len(columns))}) "
-           f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING")
-    conn.exec_driver_sql(sql, params)
+        flat.extend(values)
+    width = len(columns)
+    one = f"({', '.join([_mark(conn)] * width)})"
+    tail = f" RETURNING {', '.join(returning)}" if returning else ""
+    per_statement = max(1, MAX_PARAMS // width)
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(rows), per_statement):
+        count = min(per_statement, len(rows) - start)
+        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {', '.join([one] * count)} "
+               f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING{tail}")
+        result = conn.exec_driver_sql(sql, tuple(flat[start * width:(start + count) * width]))
+        if returning:
+            out.extend(tuple(r) for r in result.all())
+    return out
 
 
 def select_by_keys(

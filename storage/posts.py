@@ -147,48 +147,41 @@ def store_posts(
         latest[(record.platform, record.external_id)] = index
     authors = _upsert_authors(session, [records[i] for i in latest.values()], now, author_cache)
     conn = session.connection()
-    existing = {
-        (row.platform, row.external_id): row
-        for row in map(_Existing._make, select_by_keys(
-            conn, POSTS, ["platform", "external_id"], list(latest), _Existing._fields))
-    }
     digests = {key: content_sha256(records[i]) for key, i in latest.items()}
-    new_rows, results, links = [], {}, []
-    for key, index in latest.items():
-        record = records[index]
-        author = authors.get((record.platform, author_key(record) or ""), (None, "unknown"))
-        row = existing.get(key)
-        if row is None:
-            new_rows.append(_post_row(record, author[0], source_id, now, digests[key]))
-        elif row.content_sha256 == digests[key]:
-            results[key] = StoredPost(row.id, record, row.version, "unchanged", author[1])
-        else:
-            version = row.version + 1
-            old = session.get_one(Post, row.id)
-            session.add(PostVersion(
-                post_id=row.id, version=row.version, text=old.text, url=old.url, media=old.media,
-                content_sha256=row.content_sha256, collected_at=old.collected_at, replaced_at=now))
-            session.execute(update(Post).where(Post.id == row.id).values(
-                text=record.text, url=record.url or old.url, content_sha256=digests[key],
-                media=[{"url": m.url, "type": m.type} for m in record.media] or None,
-                version=version, collected_at=now, status="active"))
-            results[key] = StoredPost(row.id, record, version, "updated", author[1])
-            links.append((row.id, snapshots[index], version))
-    if new_rows:
-        bulk_insert_ignore(conn, POSTS, new_rows, ["platform", "external_id"])
-        new_keys = [(r["platform"], r["external_id"]) for r in new_rows]
-        for post_id, platform, external_id, version, digest in select_by_keys(
-            conn, POSTS, ["platform", "external_id"], new_keys,
-            ["id", "platform", "external_id", "version", "content_sha256"],
-        ):
-            key = (platform, external_id)
-            record = records[latest[key]]
-            status = authors.get((record.platform, author_key(record) or ""), (None, "unknown"))[1]
-            if version == 1 and digest == digests[key]:
-                results[key] = StoredPost(post_id, record, 1, "new", status)
-                links.append((post_id, snapshots[latest[key]], 1))
-            else:  # another process stored it first: theirs is the stored copy
-                results[key] = StoredPost(post_id, record, version, "unchanged", status)
+    author_of = {key: authors.get((key[0], author_key(records[i]) or ""), (None, "unknown"))
+                 for key, i in latest.items()}
+    results: dict[tuple[str, str], StoredPost] = {}
+    links: list[tuple[int, int | None, int]] = []
+    # Insert first: a new post costs one statement; only keys that conflicted are looked up.
+    for post_id, platform, external_id in bulk_insert_ignore(
+        conn, POSTS,
+        [_post_row(records[i], author_of[key][0], source_id, now, digests[key])
+         for key, i in latest.items()],
+        ["platform", "external_id"], returning=["id", "platform", "external_id"],
+    ):
+        key = (platform, external_id)
+        results[key] = StoredPost(post_id, records[latest[key]], 1, "new", author_of[key][1])
+        links.append((post_id, snapshots[latest[key]], 1))
+    seen = [key for key in latest if key not in results]
+    for row in map(_Existing._make, select_by_keys(
+            conn, POSTS, ["platform", "external_id"], seen, _Existing._fields)):
+        key = (row.platform, row.external_id)
+        index = latest[key]
+        record, status = records[index], author_of[key][1]
+        if row.content_sha256 == digests[key]:
+            results[key] = StoredPost(row.id, record, row.version, "unchanged", status)
+            continue
+        version = row.version + 1
+        old = session.get_one(Post, row.id)
+        session.add(PostVersion(
+            post_id=row.id, version=row.version, text=old.text, url=old.url, media=old.media,
+            content_sha256=row.content_sha256, collected_at=old.collected_at, replaced_at=now))
+        session.execute(update(Post).where(Post.id == row.id).values(
+            text=record.text, url=record.url or old.url, content_sha256=digests[key],
+            media=[{"url": m.url, "type": m.type} for m in record.media] or None,
+            version=version, collected_at=now, status="active"))
+        results[key] = StoredPost(row.id, record, version, "updated", status)
+        links.append((row.id, snapshots[index], version))
     _link_snapshots(session, links)
     out = []
     for index, record in enumerate(records):
