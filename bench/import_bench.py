@@ -19,16 +19,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from monitor.pipeline import import_lines  # noqa: E402
+from pg import postgres_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.reader import read_interchange  # noqa: E402
@@ -124,20 +124,6 @@ def peak_memory_mb(path: Path, workdir: Path) -> float:
     subprocess.run([sys.executable, "-c", _CHILD, str(report), "--db", url, "import", str(path),
                     "--no-classify"], env=env, stderr=subprocess.DEVNULL, check=True)
     return int(report.read_text().split()[1]) / 1024
-
-
-def postgres_database(admin_url: str) -> tuple[str, object]:
-    name = f"pantau_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:

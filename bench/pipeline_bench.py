@@ -21,14 +21,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -39,6 +37,7 @@ from classifier import ModelRegistry  # noqa: E402
 from monitor.config import SourceSpec, load_settings  # noqa: E402
 from monitor.scrape import make_client, run_source  # noqa: E402
 from monitor.sources import add_source  # noqa: E402
+from pg import postgres_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Post, Review  # noqa: E402
@@ -92,20 +91,6 @@ def one_backend(url: str, base: str, feeds: list[str], home: Path, scorer: Any) 
     db.dispose()
     return {"posts": posts, "queued": queued, "seconds": round(seconds, 2),
             "posts_per_s": round(posts / seconds, 1)}
-
-
-def postgres_database(admin_url: str) -> tuple[str, Any]:
-    name = f"pantau_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ whose bytes differ from its metadata hash, or that names any other type, is refu
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import hashlib
 import json
 import os
@@ -172,10 +174,8 @@ class ModelRegistry:
 
     def ensure_default(self, recall_target: float = 0.95) -> Model:
         """The active model; when the registry is empty, train one on the seed corpus first."""
-        try:
+        with suppress(NoActiveModel):
             return self.active()
-        except NoActiveModel:
-            pass
         from classifier.corpus import load_seed_corpus
         from classifier.train import train_model
 

@@ -11,6 +11,8 @@ adds jobs for new sources, drops removed or disabled ones and follows other node
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import asyncio
 import logging
 import os
@@ -145,10 +147,8 @@ class Scheduler:
 
     def _drop(self, source_id: int) -> None:
         self._intervals.pop(source_id, None)
-        try:
+        with suppress(JobLookupError):
             self._aps.remove_job(f"source:{source_id}")
-        except JobLookupError:
-            pass
         log.info("source_id=%d unscheduled (removed or disabled)", source_id)
 
     def _aim(self, source_id: int, when: datetime | None) -> None:

@@ -8,6 +8,8 @@ checked addresses (no DNS-rebinding window).
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import asyncio
 import ipaddress
 import socket
@@ -57,10 +59,8 @@ def is_public_address(address: str) -> bool:
 
 async def resolve(host: str, port: int) -> list[str]:
     """Every address of `host`, in resolver order (an IP literal is its own). Raises OSError."""
-    try:
+    with suppress(ValueError):
         return [str(ipaddress.ip_address(host.strip("[]")))]
-    except ValueError:
-        pass
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))

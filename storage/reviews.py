@@ -25,7 +25,7 @@ __all__ = [
 
 
 class ReviewNotFound(LookupError):
-    pass
+    """No review item with that id."""
 
 
 class StaleDecision(RuntimeError):

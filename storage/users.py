@@ -29,7 +29,7 @@ _hasher = PasswordHasher()
 
 
 class UserError(ValueError):
-    pass
+    """A user that cannot be created as asked; the message is for the user."""
 
 
 def can(role: str, permission: str) -> bool:

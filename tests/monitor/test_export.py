@@ -10,9 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from monitor.cli import cli
+from cli_runner import pantau
 from storage.db import Database
 from storage.models import Blob, Snapshot
 from storage.posts import store_posts
@@ -45,13 +44,6 @@ def decided(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Da
                note="jelas ASN")
         decide(session, 2, decision="rejected", reviewer="budi")
     return db
-
-
-def pantau(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_csv_export_of_confirmed_items_defuses_formulas(decided: Database, tmp_path: Path) -> None:

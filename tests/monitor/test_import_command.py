@@ -4,9 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from monitor.cli import cli
+from cli_runner import pantau
 
 BROKEN = {
     17: "{not json",
@@ -38,10 +37,7 @@ def write_file(path: Path, lines: int = 1000) -> Path:
 
 
 def run(db_url: str, *args: str, input: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--db", db_url, *args], input=input)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+    return pantau("--db", db_url, *args, input=input)
 
 
 @pytest.fixture

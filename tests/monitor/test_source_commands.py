@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from monitor.cli import cli
+from cli_runner import pantau
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -30,13 +29,6 @@ def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     database.dispose()
     (tmp_path / "feed.xml").write_text(FEED, encoding="utf-8")
     return tmp_path
-
-
-def pantau(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_add_list_scrape_and_remove_a_source(env: Path) -> None:
