@@ -113,7 +113,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("classifier", "recall_target", _float, 0.95, "used to choose the flag threshold when training"),
     Setting("web", "host", _str, "127.0.0.1", "address the web app listens on"),
     Setting("web", "port", _int, 8000, "port the web app listens on"),
-    Setting("web", "secret_key", _str, "", "signs session cookies; generated into PANTAU_HOME when empty"),
 )
 
 
