@@ -180,6 +180,9 @@ def verify_bundle(path: Path) -> BundleCheck:
         try:
             manifest = json.loads(raw)
             listed: dict[str, dict[str, Any]] = manifest["files"]
+            if not (isinstance(listed, dict) and all(isinstance(v, dict) for v in listed.values())
+                    and isinstance(manifest.get("items", 0), int)):
+                raise TypeError("unexpected manifest structure")
         except (ValueError, KeyError, TypeError):
             return BundleCheck(False, [f"altered file: {MANIFEST} (not a valid manifest)"])
         problems = []

@@ -23,7 +23,7 @@ from storage.models import Author, Post, Score
 from storage.posts import AuthorCache, StoredPost, store_posts
 from storage.reader import LineResult
 from storage.records import PostRecord
-from storage.reviews import ScoreRow, add_scores, enqueue
+from storage.reviews import ScoreRow, add_scores, enqueue, note_post_changes
 
 __all__ = ["Scorer", "IngestStats", "ingest_batch", "import_lines", "score_unscored"]
 
@@ -72,17 +72,22 @@ class IngestStats:
         return {k: v for k, v in self.__dict__.items() if k != "errors"}
 
 
-def _score(session: Session, stored: Sequence[StoredPost], scorer: Scorer) -> tuple[int, int, int]:
+def _score(session: Session, stored: Sequence[StoredPost], scorer: Scorer) -> list[ScoreRow]:
     predictions = scorer.predict([s.record for s in stored], [s.asn_status for s in stored])
-    rows = [
+    return [
         ScoreRow(post_id=s.id, post_version=s.version, model_version=p.model_version,
                  score=float(p.score), threshold=float(p.threshold), flagged=bool(p.flagged),
                  category=p.category, explanation=[list(t) for t in p.explanation])
         for s, p in zip(stored, predictions, strict=True)
     ]
+
+
+def _score_and_enqueue(session: Session, stored: Sequence[StoredPost],
+                       scorer: Scorer) -> tuple[list[ScoreRow], int]:
+    """Score rows written and flagged posts queued; returns (rows, queue items opened)."""
+    rows = _score(session, stored, scorer)
     add_scores(session, rows)
-    flagged = [r for r in rows if r.flagged]
-    return len(rows), len(flagged), enqueue(session, flagged)
+    return rows, enqueue(session, [r for r in rows if r.flagged])
 
 
 def ingest_batch(
@@ -97,8 +102,13 @@ def ingest_batch(
     for item in stored:
         setattr(stats, item.outcome, getattr(stats, item.outcome) + 1)
     changed = [s for s in stored if s.outcome != "unchanged"]
+    scores: dict[int, float | None] = {s.id: None for s in changed if s.outcome == "updated"}
     if scorer is not None and changed:
-        stats.scored, stats.flagged, stats.queued = _score(session, changed, scorer)
+        rows, stats.queued = _score_and_enqueue(session, changed, scorer)
+        stats.scored, stats.flagged = len(rows), sum(r.flagged for r in rows)
+        scores.update((r.post_id, r.score) for r in rows if r.post_id in scores)
+    if scores:
+        note_post_changes(session, scores)
     return stats, stored
 
 
@@ -165,43 +175,45 @@ def import_lines(
             on_batch(stats)
         batch.clear()
 
-    for line in _read_ahead(lines, batch_size):
-        if line.record is None:
-            total.rejected += 1
-            total.errors.append(f"line {line.line}: {line.error}")
-            if on_error:
-                on_error(line)
-            continue
-        batch.append(line.record)
-        if len(batch) >= batch_size:
+    try:
+        for line in _read_ahead(lines, batch_size):
+            if line.record is None:
+                total.rejected += 1
+                total.errors.append(f"line {line.line}: {line.error}")
+                if on_error:
+                    on_error(line)
+                continue
+            batch.append(line.record)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
-    with db.session() as session:
-        append_audit(session, actor=actor, action="import", entity="posts", entity_id=origin or None,
-                     details=total.as_dict())
+    finally:  # what was committed is on record even when a later batch failed
+        with db.session() as session:
+            append_audit(session, actor=actor, action="import", entity="posts",
+                         entity_id=origin or None, details=total.as_dict())
     return total
 
 
 def score_unscored(db: Database, scorer: Scorer, *, batch_size: int = BATCH_SIZE) -> IngestStats:
-    """Score posts that have no score from this model for their current version."""
+    """Score stored posts whose current version has no score yet (stored with --no-classify,
+    or while no model was active), and queue the flagged ones."""
     total = IngestStats()
     last_id = 0
     while True:
         with db.session() as session:
-            rows = session.execute(
+            found = session.execute(
                 select(Post, Author).outerjoin(Author, Author.id == Post.author_id)
                 .where(Post.id > last_id, ~exists().where(and_(
-                    Score.post_id == Post.id, Score.post_version == Post.version,
-                    Score.model_version == scorer.version)))
+                    Score.post_id == Post.id, Score.post_version == Post.version)))
                 .order_by(Post.id).limit(batch_size)
             ).all()
-            if not rows:
+            if not found:
                 return total
-            last_id = rows[-1][0].id
+            last_id = found[-1][0].id
             stored = [StoredPost(p.id, post_record(p, a), p.version, "unchanged",
-                                 a.asn_status if a else "unknown") for p, a in rows]
-            scored, flagged, queued = _score(session, stored, scorer)
-        total.scored += scored
-        total.flagged += flagged
+                                 a.asn_status if a else "unknown") for p, a in found]
+            rows, queued = _score_and_enqueue(session, stored, scorer)
+        total.scored += len(rows)
+        total.flagged += sum(r.flagged for r in rows)
         total.queued += queued

@@ -115,6 +115,22 @@ def _record_failure(db: Database, source_id: int, message: str) -> None:
                      entity_id=source_id, details={"error": message[:500]})
 
 
+async def _store(db: Database, source_id: int, result: FetchResult,
+                 scorer: Scorer | None) -> IngestStats:
+    """Snapshots first (evidence even if a batch fails), then posts in committed batches."""
+    snapshot_ids = _store_snapshots(db, source_id, result.snapshots)
+    totals = IngestStats()
+    for start in range(0, len(result.posts), BATCH):
+        await asyncio.sleep(0)  # a stop request lands between batches, never inside one
+        chunk = result.posts[start:start + BATCH]
+        with db.session() as session:
+            stats, _ = ingest_batch(
+                session, [p.record for p in chunk], scorer=scorer, source_id=source_id,
+                snapshot_ids=[snapshot_ids[p.snapshot] if snapshot_ids else None for p in chunk])
+        totals.add(stats)
+    return totals
+
+
 async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: Scorer | None,
                      settings: Settings) -> ScrapeReport:
     """Run one source once. Source-level failures are recorded in its health, not raised."""
@@ -135,16 +151,14 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         return report
     report.not_modified, report.errors = result.not_modified, list(result.errors)
     report.fetched, report.snapshots = len(result.posts), len(result.snapshots)
-    snapshot_ids = _store_snapshots(db, source_id, result.snapshots)
-    totals = IngestStats()
-    for start in range(0, len(result.posts), BATCH):
-        await asyncio.sleep(0)  # a stop request lands between batches, never inside one
-        chunk = result.posts[start:start + BATCH]
-        with db.session() as session:
-            stats, _ = ingest_batch(
-                session, [p.record for p in chunk], scorer=scorer, source_id=source_id,
-                snapshot_ids=[snapshot_ids[p.snapshot] if snapshot_ids else None for p in chunk])
-        totals.add(stats)
+    try:
+        totals = await _store(db, source_id, result, scorer)
+    except Exception as exc:  # a batch the database refused: this run fails, the process goes on
+        log.exception("source=%s outcome=store_failed", name)
+        report.ok = False
+        report.errors.append(f"storing failed: {type(exc).__name__}: {str(exc)[:300]}")
+        _record_failure(db, source_id, report.errors[-1])
+        return report
     report.new, report.updated, report.unchanged = totals.new, totals.updated, totals.unchanged
     report.flagged = totals.flagged
     now = datetime.now(UTC)

@@ -109,6 +109,8 @@ def sync_config_sources(db: Database, settings: Settings) -> list[str]:
                                    asn_status=str(spec.options.get("asn_status", "unknown")), **wanted))
                 changes.append(f"added {name}")
             elif row.origin == "config" and any(getattr(row, k) != v for k, v in wanted.items()):
+                if any(getattr(row, k) != wanted[k] for k in ("type", "url", "options")):
+                    row.cursor, row.next_run_at = {}, None  # another target: start it afresh
                 for key, value in wanted.items():
                     setattr(row, key, value)
                 changes.append(f"updated {name}")

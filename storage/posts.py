@@ -60,7 +60,7 @@ def author_key(record: PostRecord) -> str | None:
     if author.handle:
         return author.handle
     if author.name:
-        return f"name:{author.name}"
+        return f"name:{author.name[:200]}"
     return None
 
 

@@ -53,6 +53,8 @@ def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[LineResult]:
             yield LineResult(number, None, error="invalid JSON: nested too deeply")
         except InvalidRecord as exc:
             yield LineResult(number, None, error=str(exc))
+        except ValueError as exc:  # e.g. an integer beyond Python's digit limit
+            yield LineResult(number, None, error=f"invalid JSON: {exc}")
 
 
 _AUTHOR_COLUMNS = ("handle", "name", "bio", "url")

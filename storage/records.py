@@ -46,6 +46,10 @@ _KNOWN_FIELDS = frozenset({
     "label", "category", "hard_case",
 })
 _AUTHOR_FIELDS = ("handle", "name", "bio", "url")
+# Column sizes in storage/models.py: a longer value is refused here with a reason, not by the DB.
+_MAX_LENGTH = {"external_id": 500, "region": 200, "category": 40, "hard_case": 40,
+               "author.handle": 290}
+_KEY_FIELDS = ("external_id", "region", "category", "hard_case", "author.handle")
 
 
 class InvalidRecord(ValueError):
@@ -93,7 +97,10 @@ def parse_datetime(value: str) -> datetime:
         raise InvalidRecord(f"posted_at is not an ISO 8601 date: {value!r}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise InvalidRecord(f"posted_at is out of range: {value!r}") from None
 
 
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
@@ -163,6 +170,27 @@ def _label(value: Any) -> int | None:
     raise InvalidRecord(f"label must be 0 or 1, got {value!r}")
 
 
+def _check_strings(record: PostRecord) -> None:
+    """Refuse what no database column can hold: over-long keys, NUL in keys, lone surrogates."""
+    values = {"external_id": record.external_id, "region": record.region,
+              "category": record.category, "hard_case": record.hard_case,
+              "author.handle": record.author.handle}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if len(value) > _MAX_LENGTH[name]:
+            raise InvalidRecord(f"{name} is longer than {_MAX_LENGTH[name]} characters")
+        if "\x00" in value:
+            raise InvalidRecord(f"{name} contains a NUL character")
+    for name, value in (("text", record.text), ("author.name", record.author.name),
+                        ("author.bio", record.author.bio), *values.items()):
+        if value:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidRecord(f"{name} contains an unpaired surrogate (not valid Unicode)") from None
+
+
 def record_from_dict(data: Any) -> PostRecord:
     """Validate one decoded interchange object; raise InvalidRecord naming the first problem."""
     if not isinstance(data, dict):
@@ -182,7 +210,7 @@ def record_from_dict(data: Any) -> PostRecord:
     category = _optional_str(data, "category")
     hard_case = _optional_str(data, "hard_case")
     extra = {k: v for k, v in data.items() if k not in _KNOWN_FIELDS}
-    return PostRecord(
+    record = PostRecord(
         platform=platform,
         external_id=_external_id(data.get("external_id")),
         text=text,
@@ -196,6 +224,8 @@ def record_from_dict(data: Any) -> PostRecord:
         hard_case=hard_case,
         extra=extra,
     )
+    _check_strings(record)
+    return record
 
 
 def _iso(value: datetime) -> str:

@@ -21,6 +21,7 @@ from storage.models import DECISIONS, REVIEW_STATUSES, Author, Post, Review, Rev
 __all__ = [
     "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem",
     "add_scores", "enqueue", "review_queue", "decide", "count_by_status", "latest_scores",
+    "note_post_changes",
 ]
 
 
@@ -92,6 +93,17 @@ def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | No
         insert_ignore(session, Review.__table__, ["post_id"]).returning(Review.id), rows
     ).all()
     return len(result)
+
+
+def note_post_changes(session: Session, scores: dict[int, float | None]) -> None:
+    """Posts edited since they were queued: their items change version, so a decision taken on
+    the old text is refused as stale, and take the new score as their priority."""
+    for post_id, score in scores.items():
+        values: dict[str, Any] = {"version": Review.version + 1}
+        if score is not None:
+            values["priority"] = score
+        session.execute(update(Review).where(Review.post_id == post_id).values(**values)
+                        .execution_options(synchronize_session=False))
 
 
 def latest_scores() -> Any:

@@ -68,7 +68,7 @@ def _open_input(path: str) -> tuple[IO[bytes], str]:
 @cli.command("import")
 @click.argument("file")
 @click.option("--source", "source_name", help="Attribute the posts to this configured source.")
-@click.option("--no-classify", is_flag=True, help="Store only; score later.")
+@click.option("--no-classify", is_flag=True, help="Store only; score later with `pantau score`.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Default: from the name.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_app
@@ -102,6 +102,29 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
         click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()), err=True)
     db.dispose()
     raise SystemExit(1 if stats.rejected else 0)
+
+
+@cli.command("score")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def score_command(app: AppContext, as_json: bool) -> None:
+    """Score stored posts that have no score yet and queue the flagged ones."""
+    from monitor.pipeline import score_unscored
+
+    db = _db(app)
+    scorer = active_scorer(app.settings)
+    with err.status("scoring…"):
+        stats = score_unscored(db, scorer)
+    with db.session() as session:
+        append_audit(session, actor="cli", action="score", entity="posts",
+                     details=stats.as_dict() | {"model_version": scorer.version})
+    db.dispose()
+    summary = {"scored": stats.scored, "flagged": stats.flagged, "queued": stats.queued,
+               "model_version": scorer.version}
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()), err=True)
 
 
 def collect_stats(db: Database, model_version: str | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import click
 from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
 from monitor.cli.data_commands import _db
 from monitor.services import open_database
-from monitor.export import ExportFilter, export, find_export_in_audit, verify_bundle
+from monitor.export import MANIFEST, ExportFilter, export, find_export_in_audit, verify_bundle
 from storage.models import REVIEW_STATUSES
 from storage.records import InvalidRecord, parse_datetime
 
@@ -51,19 +51,27 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
-    """Check an evidence bundle: exit 0 if intact, else name each altered, missing or extra file."""
+    """Check an evidence bundle: exit 0 if intact, else name each altered, missing or extra file.
+
+    Where this machine has Pantau's database, the manifest must also match an export recorded in
+    its audit log (a re-hashed forgery passes the file check but not this one)."""
     check = verify_bundle(bundle)
-    recorded = None
+    recorded, db_checked = None, False
     if check.manifest_sha256:
         try:
             db = open_database(app.settings)
         except Exception:  # no database here: the file check alone still stands
             db = None
         if db is not None:
+            db_checked = True
             with db.session() as session:
                 entry = find_export_in_audit(session, check.manifest_sha256)
                 recorded = {"audit_entry": entry.id, "at": entry.at.isoformat()} if entry else None
             db.dispose()
+    if check.intact and db_checked and recorded is None:
+        check.intact = False
+        check.problems.append(f"{MANIFEST} is not recorded in this database's audit log: the bundle "
+                              "was not exported from here, or its manifest was rewritten")
     if as_json:
         emit_json({"intact": check.intact, "problems": check.problems, "items": check.items,
                    "manifest_sha256": check.manifest_sha256, "recorded_export": recorded})

@@ -119,13 +119,18 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
     targets = list(names) or sorted(n for n, enabled in known.items() if enabled)
     scorer = None if no_classify else active_scorer(settings)
 
-    async def run_all_sources() -> list[ScrapeReport]:
+    async def run_all_sources() -> list[ScrapeReport | BaseException]:
         async with make_client(settings) as client:
             return list(await asyncio.gather(*(
                 run_source(db, name, client=client, scorer=scorer, settings=settings)
-                for name in targets)))
+                for name in targets), return_exceptions=True))
 
-    reports = asyncio.run(run_all_sources())
+    reports = []
+    for name, outcome in zip(targets, asyncio.run(run_all_sources()), strict=True):
+        if isinstance(outcome, BaseException):  # one source's crash must not hide the others
+            outcome = ScrapeReport(name=name, ok=False,
+                                   errors=[f"{type(outcome).__name__}: {outcome}"])
+        reports.append(outcome)
     db.dispose()
     if as_json:
         emit_json([r.as_dict() for r in reports])

@@ -93,3 +93,29 @@ def test_verify_refuses_something_that_is_not_a_bundle(tmp_path: Path) -> None:
     junk.write_bytes(b"not a zip")
     code, _, err = pantau("verify", str(junk))
     assert code == 1 and "not a readable ZIP" in err
+
+
+def test_a_rehashed_forgery_is_refused_where_the_database_is_at_hand(decided: Database, tmp_path: Path) -> None:
+    import hashlib
+
+    bundle, forged = tmp_path / "evidence.zip", tmp_path / "forged.zip"
+    pantau("export", "--format", "bundle", "--out", str(bundle))
+    with zipfile.ZipFile(bundle) as src:
+        files = {name: src.read(name) for name in src.namelist()}
+    files["items.jsonl"] = files["items.jsonl"].replace(b'"confirmed"', b'"rejected"')
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"]["items.jsonl"]["sha256"] = hashlib.sha256(files["items.jsonl"]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(forged, "w") as dst:
+        for name, body in files.items():
+            dst.writestr(name, body)
+    code, _, err = pantau("verify", str(forged))
+    assert code == 1 and "not recorded in this database's audit log" in err
+
+
+def test_a_manifest_of_the_wrong_shape_is_named_not_a_crash(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as dst:
+        dst.writestr("manifest.json", json.dumps({"files": ["items.jsonl"], "items": "many"}))
+    code, _, err = pantau("verify", str(bad))
+    assert code == 1 and "not a valid manifest" in err

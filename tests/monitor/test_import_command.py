@@ -93,3 +93,57 @@ def test_csv_with_the_same_column_names(ready_db: str, tmp_path: Path) -> None:
 def test_a_database_without_schema_gets_a_clear_message(tmp_path: Path) -> None:
     code, _, err = run(f"sqlite:///{tmp_path / 'empty.db'}", "stats", "--json")
     assert code == 2 and "run `pantau init` first" in err
+
+
+def test_posts_stored_without_classifying_are_scored_later(ready_db: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    source = tmp_path / "posts.jsonl"
+    source.write_text("".join(json.dumps({
+        "platform": "facebook", "external_id": f"s{i}", "author": {"bio": "PNS Dinas PU Kolaka"},
+        "text": "Sbg PNS sy ajak semua coblos nomor 2 ✌️ menangkan paslon kita!" if i < 3 else f"Cuaca cerah hari ke-{i}",
+    }) + "\n" for i in range(6)), encoding="utf-8")
+    run(ready_db, "import", str(source), "--no-classify")
+    code, out, _ = run(ready_db, "score", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["scored"] == 6 and summary["queued"] >= 1
+    code, out, _ = run(ready_db, "score", "--json")
+    assert json.loads(out)["scored"] == 0  # nothing left to score
+
+
+def test_an_edited_post_makes_a_decision_on_the_old_text_stale(ready_db: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    post = {"platform": "facebook", "external_id": "e1", "author": {"bio": "ASN Dinkes Muna"},
+            "text": "Sbg ASN sy ajak coblos nomor 2 ✌️ menangkan paslon BERSINAR!"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(post) + "\n", encoding="utf-8")
+    run(ready_db, "import", str(tmp_path / "a.jsonl"))
+    _, out, _ = run(ready_db, "review", "list", "--json")
+    [item] = json.loads(out)
+    post["text"] = "Selamat pagi, jangan lupa sarapan"
+    (tmp_path / "b.jsonl").write_text(json.dumps(post) + "\n", encoding="utf-8")
+    run(ready_db, "import", str(tmp_path / "b.jsonl"))
+    code, _, err = run(ready_db, "review", "decide", str(item["id"]), "--decision", "confirmed",
+                       "--reviewer", "ani", "--version", str(item["version"]))
+    assert code == 1 and "changed since it was read" in err
+    _, out, _ = run(ready_db, "review", "list", "--json")
+    [fresh] = json.loads(out)
+    assert fresh["version"] == item["version"] + 1 and fresh["score"] < item["score"]
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ('{"platform": "x", "external_id": "n", "text": "t", "n": 1' + "1" * 5000 + "}", "invalid JSON"),
+    ('{"platform": "x", "external_id": "d", "text": "t", "posted_at": "0001-01-01T00:00:00+05:00"}', "out of range"),
+    ('{"platform": "x", "external_id": "s", "text": "\\ud800 lone"}', "unpaired surrogate"),
+    (json.dumps({"platform": "x", "external_id": "i" * 501, "text": "t"}), "longer than 500"),
+    (json.dumps({"platform": "x", "external_id": "a\u0000b", "text": "t"}), "NUL"),
+    (json.dumps({"platform": "x", "external_id": "c", "text": "t", "category": "c" * 41}), "longer than 40"),
+])
+def test_hostile_lines_are_rejected_and_the_good_ones_kept(ready_db: str, tmp_path: Path,
+                                                         line: str, reason: str) -> None:
+    source = tmp_path / "hostile.jsonl"
+    good = json.dumps({"platform": "x", "external_id": "ok", "text": "baik"})
+    source.write_text(good + "\n" + line + "\n", encoding="utf-8")
+    code, out, err = run(ready_db, "import", str(source), "--no-classify", "--json")
+    assert code == 1 and json.loads(out)["new"] == 1
+    assert "hostile.jsonl:2: rejected:" in err and reason in err
