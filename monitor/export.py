@@ -116,7 +116,7 @@ def _write_jsonl(items: list[dict[str, Any]]) -> bytes:
 
 def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str = "cli") -> dict[str, Any]:
     """Write the export; returns a summary (counts, and for a bundle the manifest's SHA-256)."""
-    with db.session() as session:
+    with db.reader() as session:  # one consistent snapshot, without holding the write lock
         items = list(_items(session, flt))
         summary: dict[str, Any] = {"format": fmt, "items": len(items), "out": str(out)}
         if fmt == "csv":
@@ -127,6 +127,7 @@ def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str =
             summary.update(_write_bundle(session, items, out, flt, actor))
         else:
             raise ValueError(f"unknown export format {fmt!r}")
+    with db.session() as session:
         append_audit(session, actor=actor, action="export", entity="export", entity_id=out.name,
                      details={k: v for k, v in summary.items() if k != "out"}
                      | {"status": flt.status, "since": _iso(flt.since), "region": flt.region})

@@ -55,7 +55,7 @@ class DbGauges:
 def read_gauges(db: Database, now: datetime | None = None) -> DbGauges:
     """Lag is the time since the source's last successful run (since its creation if none)."""
     now = now or datetime.now(UTC)
-    with db.session() as session:
+    with db.reader() as session:
         posts = session.scalar(select(func.count()).select_from(Post)) or 0
         pending = session.scalar(
             select(func.count()).select_from(Review).where(Review.status == "pending")) or 0

@@ -42,7 +42,7 @@ def list_posts(db: Database, *, source: str | None = None, flagged: bool = False
     if flagged:
         query = query.where(latest.c.flagged.is_(True))
     items = []
-    with db.session() as session:
+    with db.reader() as session:
         for post, author, source_name, score, is_flagged, model_version in session.execute(query):
             item = record_to_dict(post_record(post, author))
             item.update(id=post.id, source=source_name, collected_at=post.collected_at.isoformat(),

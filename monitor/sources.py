@@ -140,7 +140,7 @@ def source_health(source: Source) -> dict[str, Any]:
 
 
 def list_sources(db: Database) -> list[dict[str, Any]]:
-    with db.session() as session:
+    with db.reader() as session:
         return [source_health(s) for s in session.scalars(select(Source).order_by(Source.name))]
 
 

@@ -29,7 +29,7 @@ def reviewed_records(db: Database) -> list[PostRecord]:
              .where(Review.status.in_(("confirmed", "rejected")))
              .order_by(Review.id))
     records = []
-    with db.session() as session:
+    with db.reader() as session:
         for status, category, predicted, post, author in session.execute(query):
             record = post_record(post, author)
             if status == "confirmed":

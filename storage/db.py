@@ -49,6 +49,11 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_begin_deferred(conn: Any) -> None:
+    # Readers take no write lock: under WAL they see a consistent snapshot beside any writer.
+    conn.exec_driver_sql("BEGIN")
+
+
 class Database:
     """One engine per process; `session()` is the unit of work for everything that writes."""
 
@@ -73,10 +78,15 @@ class Database:
             self.engine: Engine = create_engine(url, **kwargs)
         except Exception as exc:  # invalid URL, missing driver
             raise StorageError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+        self._read_engine = self.engine
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
+            self._read_engine = create_engine(url, **kwargs)
+            event.listen(self._read_engine, "connect", _sqlite_pragmas)
+            event.listen(self._read_engine, "begin", _sqlite_begin_deferred)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -84,8 +94,20 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """Commit on success, roll back on any exception: never half a unit of work."""
-        session = self._sessions()
+        """A unit of work that writes. Commit on success, roll back on any exception: never
+        half a unit of work."""
+        with self._unit(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only unit of work; on SQLite it never waits for (or blocks) a writer."""
+        with self._unit(self._readers) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, factory: sessionmaker[Session]) -> Iterator[Session]:
+        session = factory()
         try:
             yield session
             session.commit()
@@ -97,6 +119,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not self.engine:
+            self._read_engine.dispose()
 
     def describe(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)

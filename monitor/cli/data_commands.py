@@ -78,7 +78,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
     db = _db(app)
     source_id = None
     if source_name:
-        with db.session() as session:
+        with db.reader() as session:
             source_id = session.scalar(select(Source.id).where(Source.name == source_name))
         if source_id is None:
             fail(f"no source named {source_name!r} (see `pantau sources list`)")
@@ -128,7 +128,7 @@ def score_command(app: AppContext, as_json: bool) -> None:
 
 
 def collect_stats(db: Database, model_version: str | None) -> dict[str, Any]:
-    with db.session() as session:
+    with db.reader() as session:
         statuses = count_by_status(session)
         document: dict[str, Any] = {
             "posts": session.scalar(select(func.count()).select_from(Post)) or 0,
@@ -174,7 +174,7 @@ def review_group() -> None:
 def review_list(app: AppContext, status: str, limit: int, as_json: bool) -> None:
     """Queue items, highest score first."""
     db = _db(app)
-    with db.session() as session:
+    with db.reader() as session:
         items = review_queue(session, status=status, limit=limit)
     db.dispose()
     if as_json:
@@ -237,7 +237,7 @@ def audit_group() -> None:
 def audit_verify(app: AppContext, as_json: bool) -> None:
     """Check the audit log's hash chain; non-zero exit naming the first broken entry."""
     db = _db(app)
-    with db.session() as session:
+    with db.reader() as session:
         count, broken = verify_chain(session)
     db.dispose()
     if as_json:

@@ -64,7 +64,7 @@ def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
             db = None
         if db is not None:
             db_checked = True
-            with db.session() as session:
+            with db.reader() as session:
                 entry = find_export_in_audit(session, check.manifest_sha256)
                 recorded = {"audit_entry": entry.id, "at": entry.at.isoformat()} if entry else None
             db.dispose()

@@ -111,7 +111,7 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
         sync_config_sources(db, settings)
     except ConfigError as exc:
         fail(str(exc))
-    with db.session() as session:
+    with db.reader() as session:
         known = {s.name: s.enabled for s in session.scalars(select(Source))}
     missing = [n for n in names if n not in known]
     if missing:

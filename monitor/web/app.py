@@ -22,8 +22,8 @@ PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def _ping(db: Database) -> None:
-    with db.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    with db.reader() as session:
+        session.execute(text("SELECT 1"))
 
 
 def create_app(settings: Settings, *, db: Database, metrics: Metrics | None = None) -> FastAPI:

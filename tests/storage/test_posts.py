@@ -68,3 +68,33 @@ def test_hostile_text_is_stored_and_read_back_exactly(db: Database) -> None:
     with db.session() as session:
         stored = session.scalars(select(Post)).one()
     assert stored.text == hostile
+
+
+def test_sqlite_readers_do_not_wait_for_a_writer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from storage.migrate import upgrade
+
+    db = Database(f"sqlite:///{tmp_path / 'p.db'}")
+    upgrade(db)
+    with db.session() as session:
+        store_posts(session, [post("1")])
+    held, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db.session() as session:  # BEGIN IMMEDIATE: holds the write lock
+            store_posts(session, [post("2")])
+            held.set()
+            done.wait(20)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    held.wait(10)
+    try:
+        with db.reader() as session:  # would wait out the 30 s busy timeout if it took the lock
+            count = session.scalar(select(func.count()).select_from(Post))
+        assert count == 1  # the committed snapshot, not the writer's uncommitted row
+    finally:
+        done.set()
+        thread.join(10)
+        db.dispose()
