@@ -93,14 +93,14 @@ def _csv_row_to_object(row: dict[str, str | None]) -> dict[str, Any]:
 def read_csv(stream: IO[str]) -> Iterator[LineResult]:
     reader = csv.DictReader(stream)
     while True:
-        line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield LineResult(line, None, error=f"invalid CSV: {exc}")
+            yield LineResult(reader.line_num, None, error=f"invalid CSV: {exc}")
             continue
+        line = reader.line_num  # where the row ends (a quoted cell may span lines)
         try:
             data = _csv_row_to_object(row)
             yield LineResult(line, record_from_dict(data), data)
@@ -122,7 +122,8 @@ def read_interchange(stream: IO[bytes], *, name: str = "", fmt: str | None = Non
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
     fmt = fmt or sniff_format(name, buffered.peek(64)[:64])
     if fmt == "csv":
-        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")
+        # Invalid bytes become lone surrogates, which record validation rejects per row.
+        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape", newline="")
         yield from read_csv(text)
     else:
         yield from read_jsonl(buffered)

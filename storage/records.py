@@ -182,13 +182,14 @@ def _check_strings(record: PostRecord) -> None:
             raise InvalidRecord(f"{name} is longer than {_MAX_LENGTH[name]} characters")
         if "\x00" in value:
             raise InvalidRecord(f"{name} contains a NUL character")
-    for name, value in (("text", record.text), ("author.name", record.author.name),
-                        ("author.bio", record.author.bio), *values.items()):
+    for name, value in (("text", record.text), ("url", record.url),
+                        ("author.name", record.author.name), ("author.bio", record.author.bio),
+                        ("author.url", record.author.url), *values.items()):
         if value:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise InvalidRecord(f"{name} contains an unpaired surrogate (not valid Unicode)") from None
+                raise InvalidRecord(f"{name} is not valid UTF-8 (an unpaired surrogate)") from None
 
 
 def record_from_dict(data: Any) -> PostRecord:

@@ -90,6 +90,14 @@ def test_csv_with_the_same_column_names(ready_db: str, tmp_path: Path) -> None:
     assert "posts.csv:3: rejected: text may be empty only when media is present" in err
 
 
+def test_a_csv_row_with_invalid_utf8_is_rejected_not_mangled(ready_db: str, tmp_path: Path) -> None:
+    source = tmp_path / "latin1.csv"
+    source.write_bytes(b"platform,external_id,text\nx,1,caf\xe9 rusak\nx,2,kopi enak\n")
+    code, out, err = run(ready_db, "import", str(source), "--no-classify", "--json")
+    assert code == 1 and json.loads(out)["new"] == 1
+    assert "latin1.csv:2: rejected: text is not valid UTF-8" in err
+
+
 def test_a_database_without_schema_gets_a_clear_message(tmp_path: Path) -> None:
     code, _, err = run(f"sqlite:///{tmp_path / 'empty.db'}", "stats", "--json")
     assert code == 2 and "run `pantau init` first" in err
