@@ -33,6 +33,28 @@ class _Existing(NamedTuple):
     external_id: str
     content_sha256: str
     version: int
+    posted_at: datetime | None
+    region: str | None
+    label: int | None
+    category: str | None
+    hard_case: str | None
+    extra: dict[str, Any] | None
+
+
+_METADATA = ("posted_at", "region", "label", "category", "hard_case")
+
+
+def _metadata_update(row: _Existing, record: PostRecord) -> dict[str, Any]:
+    """What a re-sent post adds without changing its content: labels, dates, region, fields."""
+    values: dict[str, Any] = {}
+    for name in _METADATA:
+        given = getattr(record, name)
+        if given is not None and given != getattr(row, name):
+            values[name] = given
+    merged = {**(row.extra or {}), **record.extra}
+    if merged != (row.extra or {}):
+        values["extra"] = merged
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +190,9 @@ def store_posts(
         key = (row.platform, row.external_id)
         index = latest[key]
         record, status = records[index], author_of[key][1]
+        metadata = _metadata_update(row, record)
+        if metadata:
+            session.execute(update(Post).where(Post.id == row.id).values(**metadata))
         if row.content_sha256 == digests[key]:
             results[key] = StoredPost(row.id, record, row.version, "unchanged", status)
             continue

@@ -98,3 +98,20 @@ def test_sqlite_readers_do_not_wait_for_a_writer(tmp_path) -> None:  # type: ign
         done.set()
         thread.join(10)
         db.dispose()
+
+
+def test_a_resent_post_adds_its_new_labels_and_fields_without_a_new_version(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    with db.session() as session:
+        store_posts(session, [PostRecord(platform="x", external_id="m", text="sama")])
+    richer = PostRecord(platform="x", external_id="m", text="sama", label=1, region="Kab. Muna",
+                        category="banner", posted_at=datetime(2024, 11, 1, tzinfo=UTC),
+                        extra={"campaign_ref": "A-7"})
+    with db.session() as session:
+        [stored] = store_posts(session, [richer])
+    with db.session() as session:
+        row = session.scalars(select(Post)).one()
+    assert stored.outcome == "unchanged" and row.version == 1
+    assert (row.label, row.region, row.category) == (1, "Kab. Muna", "banner")
+    assert row.posted_at == datetime(2024, 11, 1, tzinfo=UTC) and row.extra == {"campaign_ref": "A-7"}
