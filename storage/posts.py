@@ -7,7 +7,6 @@ second through here, so each batch costs a handful of round trips, not one per p
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple, Sequence
@@ -67,9 +66,15 @@ class StoredPost:
 
 
 def content_sha256(record: PostRecord) -> str:
-    """Hash of what a reader sees: text and media. A change here makes a new version."""
-    payload = json.dumps([record.text, [[m.url, m.type] for m in record.media]], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+    """Hash of what a reader sees: text and media. A change here makes a new version.
+
+    SHA-256 of the UTF-8 text, then for each media item a NUL, its type, a space and its URL (NUL
+    cannot occur in a URL or type, so the encoding is unambiguous) — reproducible by anyone
+    checking an export."""
+    digest = hashlib.sha256(record.text.encode("utf-8", "surrogatepass"))
+    for media in record.media:
+        digest.update(f"\x00{media.type} {media.url}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def public_handle(stored_handle: str) -> str:
