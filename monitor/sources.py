@@ -6,7 +6,6 @@ multi-machine deployment sees the same sources and their shared cursor and healt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Mapping

@@ -12,8 +12,10 @@ from typing import Any, Callable, TypeVar
 import click
 
 from monitor.config import ConfigError, Settings, load_settings
+from monitor.services import open_database
+from storage.db import Database, StorageError
 
-__all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail"]
+__all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +50,15 @@ def emit_json(document: Any) -> None:
 def fail(message: str, code: int = 2) -> None:
     click.echo(f"pantau: {message}", err=True)
     raise SystemExit(code)
+
+
+def open_db(app: AppContext) -> Database:
+    """The configured database at the current schema, or a clear message and exit 2."""
+    try:
+        return open_database(app.settings)
+    except StorageError as exc:
+        fail(str(exc))
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

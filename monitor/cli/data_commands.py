@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -11,25 +10,17 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
+from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
 from monitor.pipeline import IngestStats, import_lines
 from monitor.services import active_scorer, model_registry, open_database
 from storage.audit import append_audit, verify_chain
-from storage.db import Database, StorageError
+from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import DECISIONS, REVIEW_STATUSES, Post, Review, Source
 from storage.reader import LineResult, read_interchange
 from storage.reviews import ReviewNotFound, StaleDecision, count_by_status, decide, review_queue
 
 err = Console(stderr=True)
-
-
-def _db(app: AppContext) -> Database:
-    try:
-        return open_database(app.settings)
-    except StorageError as exc:
-        fail(str(exc))
-        raise
 
 
 @cli.command("init")
@@ -75,7 +66,7 @@ def _open_input(path: str) -> tuple[IO[bytes], str]:
 def import_command(app: AppContext, file: str, source_name: str | None, no_classify: bool,
                    fmt: str | None, as_json: bool) -> None:
     """Store posts from an interchange JSONL or CSV file (- for stdin)."""
-    db = _db(app)
+    db = open_db(app)
     source_id = None
     if source_name:
         with db.reader() as session:
@@ -111,7 +102,7 @@ def score_command(app: AppContext, as_json: bool) -> None:
     """Score stored posts that have no score yet and queue the flagged ones."""
     from monitor.pipeline import score_unscored
 
-    db = _db(app)
+    db = open_db(app)
     scorer = active_scorer(app.settings)
     with err.status("scoring…"):
         stats = score_unscored(db, scorer)
@@ -147,7 +138,7 @@ def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of posts, flagged posts, review states and sources."""
     from classifier import NoActiveModel
 
-    db = _db(app)
+    db = open_db(app)
     try:
         version: str | None = str(model_registry(app.settings).active().version)
     except NoActiveModel:
@@ -173,7 +164,7 @@ def review_group() -> None:
 @pass_app
 def review_list(app: AppContext, status: str, limit: int, as_json: bool) -> None:
     """Queue items, highest score first."""
-    db = _db(app)
+    db = open_db(app)
     with db.reader() as session:
         items = review_queue(session, status=status, limit=limit)
     db.dispose()
@@ -208,7 +199,7 @@ def review_decide(app: AppContext, review_id: int, decision: str, reviewer: str,
 
     if category is not None and category not in CATEGORIES:
         fail(f"--category must be one of {', '.join(CATEGORIES)}")
-    db = _db(app)
+    db = open_db(app)
     try:
         with db.session() as session:
             review = decide(session, review_id, decision=decision, reviewer=reviewer,
@@ -236,7 +227,7 @@ def audit_group() -> None:
 @pass_app
 def audit_verify(app: AppContext, as_json: bool) -> None:
     """Check the audit log's hash chain; non-zero exit naming the first broken entry."""
-    db = _db(app)
+    db = open_db(app)
     with db.reader() as session:
         count, broken = verify_chain(session)
     db.dispose()
@@ -270,7 +261,7 @@ def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> No
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    db = _db(app)
+    db = open_db(app)
     try:
         with db.session() as session:
             create_user(session, name, password, role)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
-from monitor.cli.data_commands import _db
+from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
 from monitor.services import open_database
 from monitor.export import MANIFEST, ExportFilter, export, find_export_in_audit, verify_bundle
 from storage.models import REVIEW_STATUSES
@@ -31,7 +30,7 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
     except InvalidRecord:
         fail(f"--since is not a date: {since!r} (use e.g. 2024-11-01)")
         raise
-    db = _db(app)
+    db = open_db(app)
     try:
         summary = export(db, fmt, out, ExportFilter(status=status, since=since_at, region=region))
     except OSError as exc:

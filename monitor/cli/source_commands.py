@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
-from monitor.cli.data_commands import _db
+from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
 from monitor.config import ConfigError, SourceSpec, parse_duration
 from monitor.posts_view import list_posts
 from monitor.scrape import ScrapeReport, make_client, run_source
@@ -41,7 +40,7 @@ def sources_group() -> None:
 def sources_add(app: AppContext, name: str, source_type: str, url: str, interval: str | None,
                 region: str | None, options: tuple[str, ...]) -> None:
     """Add a source."""
-    db = _db(app)
+    db = open_db(app)
     try:
         spec = SourceSpec(name=name, type=source_type, url=url,
                           interval=parse_duration(interval) if interval else None,
@@ -60,7 +59,7 @@ def sources_add(app: AppContext, name: str, source_type: str, url: str, interval
 @pass_app
 def sources_list(app: AppContext, as_json: bool) -> None:
     """Sources with health: last run, last success, last error, posts collected."""
-    db = _db(app)
+    db = open_db(app)
     rows = list_sources(db)
     db.dispose()
     if as_json:
@@ -84,7 +83,7 @@ def _short(value: str | None) -> str:
 @pass_app
 def sources_remove(app: AppContext, name: str) -> None:
     """Remove a source (its posts and snapshots are kept)."""
-    db = _db(app)
+    db = open_db(app)
     try:
         remove_source(db, name)
     except SourceError as exc:
@@ -106,7 +105,7 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
     if not names and not run_all:
         fail("name one or more sources, or pass --all")
     settings = app.settings
-    db = _db(app)
+    db = open_db(app)
     try:
         sync_config_sources(db, settings)
     except ConfigError as exc:
@@ -157,7 +156,7 @@ def posts_group() -> None:
 @pass_app
 def posts_list(app: AppContext, source_name: str | None, flagged: bool, limit: int, as_json: bool) -> None:
     """Collected posts, newest first, as interchange records."""
-    db = _db(app)
+    db = open_db(app)
     items: list[dict[str, Any]] = list_posts(db, source=source_name, flagged=flagged, limit=limit)
     db.dispose()
     if as_json:

@@ -26,6 +26,15 @@ def expected(platform: str) -> dict[str, Any]:
     return files
 
 
+def expected_cases(platform: str) -> list[tuple[str, dict[str, Any]]]:
+    """(file name, expectations) pairs of a platform's expected.json; none when ../shared is absent
+    (the `fixtures_dir` fixture then skips with the reason)."""
+    try:
+        return sorted(expected(platform).items())
+    except FileNotFoundError:
+        return []
+
+
 def fast_settings(**overrides: Any) -> ClientSettings:
     """Test settings: loopback allowed, no host delay, short timeouts and backoff."""
     values: dict[str, Any] = dict(

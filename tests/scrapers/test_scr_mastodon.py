@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from scrape_helpers import expected, fast_settings, run, with_client
+from scrape_helpers import expected_cases, fast_settings, run, with_client
 from scrape_server import FixtureServer, Reply, Seen
 
 from scrapers import FetchResult, PoliteClient, SourceConfig
@@ -26,13 +26,6 @@ def _fetch(server: FixtureServer, path: str, cursor: dict[str, Any] | None = Non
     return run(with_client(fast_settings(), work))
 
 
-def _cases() -> list[tuple[str, dict[str, Any]]]:
-    try:
-        return sorted(expected("mastodon").items())
-    except FileNotFoundError:
-        return []
-
-
 def _recorded_headers(fixtures: Path, name: str, server: FixtureServer) -> dict[str, str]:
     sidecar = fixtures / "mastodon" / name.replace(".json", ".headers.json")
     if not sidecar.exists():
@@ -43,7 +36,7 @@ def _recorded_headers(fixtures: Path, name: str, server: FixtureServer) -> dict[
     return headers
 
 
-@pytest.mark.parametrize(("name", "spec"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("name", "spec"), expected_cases("mastodon"), ids=lambda v: v if isinstance(v, str) else "")
 def test_statuses_match_expected(
     server: FixtureServer, fixtures_dir: Path, name: str, spec: dict[str, Any]
 ) -> None:

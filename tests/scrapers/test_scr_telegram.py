@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrape_helpers import expected, fast_settings, run, with_client
+from scrape_helpers import expected_cases, fast_settings, run, with_client
 from scrape_server import FixtureServer, Reply, Seen
 
 from scrapers import FetchResult, PoliteClient, SourceConfig
@@ -25,14 +25,7 @@ def _fetch(
     return run(with_client(fast_settings(), work))
 
 
-def _cases() -> list[tuple[str, dict[str, Any]]]:
-    try:
-        return sorted(expected("telegram").items())
-    except FileNotFoundError:
-        return []
-
-
-@pytest.mark.parametrize(("name", "spec"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("name", "spec"), expected_cases("telegram"), ids=lambda v: v if isinstance(v, str) else "")
 def test_messages_match_expected(
     server: FixtureServer, fixtures_dir: Path, name: str, spec: dict[str, Any]
 ) -> None:

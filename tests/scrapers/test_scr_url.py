@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrape_helpers import expected, fast_settings, run, with_client
+from scrape_helpers import expected_cases, fast_settings, run, with_client
 from scrape_server import FixtureServer, Reply
 
 from scrapers import FetchResult, InvalidSource, PoliteClient, SourceConfig
@@ -22,14 +22,7 @@ def _fetch(url: str, cursor: dict[str, Any] | None = None, **options: Any) -> Fe
     return run(with_client(fast_settings(), work))
 
 
-def _cases() -> list[tuple[str, dict[str, Any]]]:
-    try:
-        return sorted(expected("html").items())
-    except FileNotFoundError:
-        return []
-
-
-@pytest.mark.parametrize(("name", "spec"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("name", "spec"), expected_cases("html"), ids=lambda v: v if isinstance(v, str) else "")
 def test_page_main_text_and_metadata(
     server: FixtureServer, fixtures_dir: Path, name: str, spec: dict[str, Any]
 ) -> None:
