@@ -54,11 +54,16 @@ def backoff_delay(interval: float, failures: int, cap: float = BACKOFF_CAP) -> f
 
 
 def next_slot(due_at: datetime, interval: float, failures: int, now: datetime,
-              jitter: float = 0.0) -> datetime:
-    """The next due time: on cadence from the slot just run, or backed off from now."""
+              jitter: float = 0.0, started_at: datetime | None = None) -> datetime:
+    """The next due time: on cadence from the slot just run, or backed off from now.
+
+    A run that started late counts its interval from its start, so two fetches of one source
+    are never closer than the interval (politeness), however late a node picked the slot up.
+    """
     if failures:
         return now + timedelta(seconds=backoff_delay(interval, failures) + jitter)
-    slot = due_at + timedelta(seconds=interval + jitter)
+    start = max(due_at, started_at) if started_at is not None else due_at
+    slot = start + timedelta(seconds=interval + jitter)
     return slot if slot > now else now  # fell behind: run once now, not a burst of catch-ups
 
 
@@ -221,7 +226,7 @@ class Scheduler:
         interval = self.interval_of(lease.interval_seconds)
         now = datetime.now(UTC)
         jitter = random.uniform(0, min(JITTER_CAP, interval * JITTER_FRACTION))
-        slot = next_slot(lease.due_at, interval, failures, now, jitter)
+        slot = next_slot(lease.due_at, interval, failures, now, jitter, started_at=lease.claimed_at)
         await asyncio.to_thread(leases.release, self.db, lease, next_run_at=slot)
         if failures:
             log.warning("source=%s consecutive_failures=%d backoff_until=%s", lease.name, failures,

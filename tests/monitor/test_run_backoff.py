@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,8 @@ def test_backoff_math() -> None:
     assert (next_slot(t0, 10, 0, t0) - t0).total_seconds() == 10  # on cadence
     late = t0.replace(minute=5)
     assert next_slot(t0, 10, 0, late) == late  # fell behind: once, now
+    picked_up_late = t0 + timedelta(seconds=4)
+    assert next_slot(t0, 10, 0, picked_up_late, started_at=picked_up_late) == t0 + timedelta(seconds=14)
     assert (next_slot(t0, 10, 2, late) - late).total_seconds() == 40  # backoff from now
 
 
