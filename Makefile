@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install bench lock clean
+.PHONY: run test install bench lock clean messages
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,12 @@ lock: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) pantau-data
+
+# Refresh the gettext catalogs from the sources (then translate the new ids in monitor/locale/id).
+messages: $(BIN)/.installed
+	for domain in cli web; do \
+	  $(BIN)/pybabel extract -F monitor/locale/babel-$$domain.cfg -o /tmp/pantau-$$domain.pot --no-location --sort-output . && \
+	  for lang in id en; do \
+	    $(BIN)/pybabel update -i /tmp/pantau-$$domain.pot -D $$domain -d monitor/locale -l $$lang --no-fuzzy-matching; \
+	  done; \
+	done
