@@ -113,6 +113,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("classifier", "recall_target", _float, 0.95, "used to choose the flag threshold when training"),
     Setting("web", "host", _str, "127.0.0.1", "address the web app listens on"),
     Setting("web", "port", _int, 8000, "port the web app listens on"),
+    Setting("review", "second_review", _bool, True, "a monitor's confirmation waits for a lead "
+            "(not the same person) to confirm or reject it"),
 )
 
 

@@ -9,20 +9,42 @@
 
 The CLI prints `pantau: <message>` and exits with `exit_code`; the web app answers `http_status`
 with the message on the page. Storage errors are translated into these by the use cases.
+
+A use case raises with an English template and its values, `Conflict("item {id} …", id=5)`:
+`message` is the English text; `translated(_)` renders it in the reader's language through the
+gettext catalogs (the templates are message ids, marked with `N_` so `make messages` finds them).
 """
 
 from __future__ import annotations
 
-__all__ = ["ServiceError", "InvalidInput", "PermissionDenied", "NotFound", "Conflict"]
+from typing import Any, Callable
+
+__all__ = ["ServiceError", "InvalidInput", "PermissionDenied", "NotFound", "Conflict", "N_"]
+
+
+def N_(template: str) -> str:
+    """Marks a message id for extraction without translating it here."""
+    return template
 
 
 class ServiceError(Exception):
     http_status = 400
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, template: str, **params: Any) -> None:
+        message = template.format(**params) if params else template
         super().__init__(message)
         self.message = message
+        self.template = template
+        self.params = params
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of `gettext` (values are inserted untranslated)."""
+        template = gettext(self.template)
+        try:
+            return template.format(**self.params) if self.params else template
+        except (KeyError, IndexError, ValueError):  # a broken translation: fall back to English
+            return self.message
 
 
 class InvalidInput(ServiceError):

@@ -1,7 +1,9 @@
 """Append-only, hash-chained audit log: who did what, provably in that order.
 
 Each entry's hash covers its content and the previous entry's hash, so editing or deleting any
-entry breaks the chain from there on; `verify_chain` names the first broken entry.
+entry breaks the chain from there on; `verify_chain` names the first broken entry. Entries that
+bind rows (storage.bindings) extend the proof to decisions, users and sources: `verify_log`
+checks the chain and those rows in one pass.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any, Iterator
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from storage.bindings import RowProblem, collect_bindings, verify_rows
 from storage.models import AuditEntry
 
-__all__ = ["GENESIS", "append_audit", "verify_chain", "ChainBreak", "entry_hash"]
+__all__ = ["GENESIS", "append_audit", "verify_chain", "verify_log", "AuditCheck", "ChainBreak",
+           "entry_hash"]
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 7_241_001  # serialises chain appends across processes on PostgreSQL
@@ -76,11 +80,36 @@ def _entries(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
         last_id = rows[-1].id
 
 
+@dataclass(frozen=True)
+class AuditCheck:
+    entries: int
+    chain_break: ChainBreak | None
+    row_problems: tuple[RowProblem, ...]
+
+    @property
+    def intact(self) -> bool:
+        return self.chain_break is None and not self.row_problems
+
+
 def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
     """(entries checked, first break or None)."""
+    return _walk(session, None)
+
+
+def verify_log(session: Session) -> AuditCheck:
+    """The chain, and every decision, user and source row against the entry that bound it."""
+    bindings: dict[tuple[str, int], tuple[int, str | None]] = {}
+    count, broken = _walk(session, bindings)
+    return AuditCheck(count, broken, tuple(verify_rows(session, bindings)))
+
+
+def _walk(session: Session, bindings: dict[tuple[str, int], tuple[int, str | None]] | None,
+          ) -> tuple[int, ChainBreak | None]:
     previous, count = GENESIS, 0
     for entry in _entries(session):
         count += 1
+        if bindings is not None:
+            collect_bindings(bindings, entry.id, entry.details)
         if entry.prev_hash != previous:
             return count, ChainBreak(entry.id, "its prev_hash does not match the entry before it "
                                                "(an entry was removed or reordered)")

@@ -15,18 +15,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.errors import SchemaNotReady, StorageError
+
 __all__ = ["Database", "StorageError", "SchemaNotReady"]
 
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-class StorageError(RuntimeError):
-    """A storage problem the caller should report to the user as is."""
-
-
-class SchemaNotReady(StorageError):
-    """The database has no schema, or an older one: run `pantau init`."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -35,7 +35,7 @@ __all__ = [
     "REVIEW_STATUSES", "DECISIONS", "ASN_STATUSES",
 ]
 
-REVIEW_STATUSES = ("pending", "confirmed", "rejected", "escalated")
+REVIEW_STATUSES = ("pending", "awaiting_second_review", "confirmed", "rejected", "escalated")
 DECISIONS = ("confirmed", "rejected", "escalated")
 ASN_STATUSES = ("known", "likely", "unknown")
 
@@ -129,6 +129,8 @@ class Source(Base):
     next_run_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None]
+    # Removed sources keep their row (disabled), so their posts stay listed under their name.
+    removed_at: Mapped[datetime | None]
     __table_args__ = (Index(None, "enabled", "next_run_at"),)
 
 
@@ -247,7 +249,7 @@ class Review(Base):
     __tablename__ = "reviews"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(32), default="pending")
     priority: Mapped[float] = mapped_column(Float)  # the flagging score, for "highest first"
     category: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
@@ -265,7 +267,7 @@ class ReviewDecision(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
     decision: Mapped[str] = mapped_column(String(16))
-    previous_status: Mapped[str] = mapped_column(String(16))
+    previous_status: Mapped[str] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(200))

@@ -15,22 +15,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
+from storage.errors import InvalidValue, ReviewNotFound, StaleDecision
 from storage.posts import public_handle
 from storage.models import DECISIONS, REVIEW_STATUSES, Author, Post, Review, ReviewDecision, Score
 
 __all__ = [
-    "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem",
-    "add_scores", "enqueue", "review_queue", "decide", "count_by_status", "latest_scores",
-    "note_post_changes",
+    "DECISIONS", "REVIEW_STATUSES", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
+    "add_scores", "enqueue", "review_queue", "decide", "review_state", "count_by_status",
+    "latest_scores", "note_post_changes", "already_decided", "changed_since",
 ]
-
-
-class ReviewNotFound(LookupError):
-    """No review item with that id."""
-
-
-class StaleDecision(RuntimeError):
-    """The item changed since it was read; the message says how."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,7 @@ def review_queue(
 ) -> list[QueueItem]:
     """Queue items, highest score first (the index on status, priority serves this)."""
     if status is not None and status not in REVIEW_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+        raise InvalidValue(f"status must be one of {', '.join(REVIEW_STATUSES)}")
     latest = latest_scores()
     query = (
         select(Review, Post, Author, latest.c.category, latest.c.explanation, latest.c.model_version)
@@ -152,50 +145,103 @@ def review_queue(
     return items
 
 
+@dataclass(frozen=True)
+class ReviewState:
+    """The current state of one queue item, as a decision must check it."""
+
+    id: int
+    post_id: int
+    status: str
+    version: int
+    category: str | None
+    reviewer: str | None
+    decided_at: datetime | None
+
+
+def review_state(session: Session, review_id: int) -> ReviewState:
+    row = session.get(Review, review_id, populate_existing=True)
+    if row is None:
+        raise ReviewNotFound(f"no review item {review_id}")
+    return ReviewState(id=row.id, post_id=row.post_id, status=row.status, version=row.version,
+                       category=row.category, reviewer=row.reviewer, decided_at=row.decided_at)
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One recorded decision: `decision` is what the reviewer chose, `status` what the item
+    became (a monitor's confirmation waits for a second review)."""
+
+    id: int
+    review_id: int
+    decision: str
+    status: str
+    previous_status: str
+    category: str | None
+    note: str | None
+    reviewer: str
+    decided_at: datetime
+    review_version: int
+
+
 def decide(
     session: Session, review_id: int, *, decision: str, reviewer: str,
     category: str | None = None, note: str | None = None, expected_version: int | None = None,
-    now: datetime | None = None,
-) -> Review:
-    """Record a decision. Without expected_version only a pending item may be decided."""
+    status: str | None = None, now: datetime | None = None,
+) -> DecisionRow:
+    """Record a decision, guarded by the item's version; the item becomes `status` (default: the
+    decision). Without expected_version only a pending item may be decided. Rules about who may
+    decide what live in monitor/services/review.py; this only keeps the record consistent."""
     if decision not in DECISIONS:
-        raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
-    if not reviewer.strip():
-        raise ValueError("a decision needs a reviewer")
+        raise InvalidValue(f"decision must be one of {', '.join(DECISIONS)}")
+    status = status or decision
+    if status not in REVIEW_STATUSES or not reviewer.strip():
+        raise InvalidValue("a decision needs a known status and a reviewer")
     now = now or datetime.now(UTC)
-    current = session.get(Review, review_id)
-    if current is None:
-        raise ReviewNotFound(f"no review item {review_id}")
+    current = review_state(session, review_id)
     if expected_version is None:
         if current.status != "pending":
-            raise StaleDecision(
-                f"item {review_id} was already decided: {current.status} by {current.reviewer} "
-                f"at {current.decided_at:%Y-%m-%d %H:%M:%S} UTC (version {current.version}); "
-                f"to change it, decide again with --version {current.version}")
+            raise StaleDecision(already_decided(current))
         expected_version = current.version
-    previous_status = current.status
     result = session.execute(
         update(Review)
         .where(Review.id == review_id, Review.version == expected_version)
-        .values(status=decision, category=category, note=note, reviewer=reviewer,
+        .values(status=status, category=category, note=note, reviewer=reviewer,
                 decided_at=now, version=Review.version + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        session.rollback()
-        fresh = session.get(Review, review_id)
-        assert fresh is not None
-        raise StaleDecision(
-            f"item {review_id} changed since it was read (version {expected_version}, now "
-            f"{fresh.version}: {fresh.status} by {fresh.reviewer}); reload it and decide again")
-    session.add(ReviewDecision(
-        review_id=review_id, decision=decision, previous_status=previous_status,
+        raise StaleDecision(changed_since(review_state(session, review_id), expected_version))
+    row = ReviewDecision(
+        review_id=review_id, decision=decision, previous_status=current.status,
         category=category, note=note, reviewer=reviewer, decided_at=now,
         review_version=expected_version + 1,
-    ))
+    )
+    session.add(row)
     session.flush()
-    session.refresh(current)
-    return current
+    return DecisionRow(id=row.id, review_id=review_id, decision=decision, status=status,
+                       previous_status=current.status, category=category, note=note,
+                       reviewer=reviewer, decided_at=now, review_version=expected_version + 1)
+
+
+def _by_whom(state: ReviewState) -> str:
+    if state.reviewer is None or state.decided_at is None:
+        return state.status
+    return (f"{state.status} by {state.reviewer} at "
+            f"{state.decided_at:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def already_decided(state: ReviewState) -> str:
+    return (f"item {state.id} was already decided: {_by_whom(state)} (version {state.version}); "
+            f"to change it, decide again with --version {state.version}")
+
+
+def changed_since(state: ReviewState, expected_version: int) -> str:
+    if state.reviewer is None:
+        how = "its post changed since (new text or score)"
+    else:
+        how = _by_whom(state)
+    return (f"item {state.id} changed since it was read (version {expected_version}, now "
+            f"{state.version}: {how}); reload it and decide again")
 
 
 def count_by_status(session: Session) -> dict[str, int]:

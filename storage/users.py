@@ -1,58 +1,95 @@
-"""Users and roles. Passwords are stored only as argon2id hashes.
+"""Users and their roles. Passwords are stored only as argon2id hashes.
 
-Roles decide who may do what (flagged posts name real civil servants): see ROLE_PERMISSIONS.
+What each role may do is decided in monitor/policy.py (the one rights table); this module only
+keeps the rows: who exists, with which role, and whether they may still log in.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.errors import UserError, UserNotFound
 from storage.models import User
 
-__all__ = ["ROLES", "ROLE_PERMISSIONS", "UserError", "create_user", "authenticate", "can"]
+__all__ = ["ROLES", "UserError", "UserNotFound", "UserRow", "create_user", "authenticate",
+           "find_user", "list_users", "count_users", "update_user"]
 
 ROLES = ("monitor", "lead", "data", "admin")
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "monitor": frozenset({"see", "decide"}),
-    "lead": frozenset({"see", "decide", "export"}),
-    "data": frozenset({"see", "retrain"}),
-    "admin": frozenset({"see", "decide", "export", "retrain", "administer"}),
-}
+MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")
 _hasher = PasswordHasher()
 
 
-class UserError(ValueError):
-    """A user that cannot be created as asked; the message is for the user."""
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: datetime
 
 
-def can(role: str, permission: str) -> bool:
-    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+def _row(user: User) -> UserRow:
+    return UserRow(user.id, user.username, user.role, user.active, user.created_at)
 
 
-def create_user(session: Session, username: str, password: str, role: str) -> User:
+def _check(username: str, password: str, role: str) -> None:
     if not _USERNAME.match(username):
         raise UserError("a user name has 2 to 100 letters, digits or . _ @ -")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 10:
-        raise UserError("a password needs at least 10 characters")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def create_user(session: Session, username: str, password: str, role: str) -> UserRow:
+    _check(username, password, role)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise UserError(f"user {username!r} already exists")
     user = User(username=username, password_hash=_hasher.hash(password), role=role, active=True,
                 created_at=datetime.now(UTC))
     session.add(user)
     session.flush()
-    return user
+    return _row(user)
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def find_user(session: Session, username: str) -> UserRow | None:
+    user = session.scalar(select(User).where(User.username == username))
+    return None if user is None else _row(user)
+
+
+def list_users(session: Session) -> list[UserRow]:
+    return [_row(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def count_users(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def update_user(session: Session, username: str, *, role: str | None = None,
+                active: bool | None = None) -> UserRow:
+    """Change a user's role or active flag; returns the row as it is now."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise UserNotFound(f"no user named {username!r}")
+    if role is not None:
+        if role not in ROLES:
+            raise UserError(f"role must be one of {', '.join(ROLES)}")
+        user.role = role
+    if active is not None:
+        user.active = active
+    session.flush()
+    return _row(user)
+
+
+def authenticate(session: Session, username: str, password: str) -> UserRow | None:
     """The active user with this password, else None (same cost whether or not the user exists)."""
     user = session.scalar(select(User).where(User.username == username))
     stored = user.password_hash if user is not None else _DUMMY_HASH
@@ -62,7 +99,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     if user is None or not user.active:
         return None
-    return user
+    return _row(user)
 
 
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")

@@ -46,7 +46,7 @@ def test_decision_is_recorded_with_history(db: Database) -> None:
     with db.session() as session:
         review = decide(session, item, decision="confirmed", reviewer="ani",
                         category="banner", note="baliho jelas")
-    assert review.status == "confirmed" and review.version == 2
+    assert review.status == "confirmed" and review.review_version == 2
     with db.session() as session:
         [history] = session.scalars(select(ReviewDecision)).all()
     assert (history.reviewer, history.previous_status, history.decision) == ("ani", "pending", "confirmed")
@@ -61,7 +61,7 @@ def test_deciding_an_already_decided_item_is_refused_without_its_version(db: Dat
             decide(session, item, decision="rejected", reviewer="budi")
     with db.session() as session:
         changed = decide(session, item, decision="escalated", reviewer="budi", expected_version=2)
-    assert changed.status == "escalated" and changed.version == 3
+    assert changed.status == "escalated" and changed.review_version == 3
 
 
 def test_a_decision_on_an_old_version_is_refused(db: Database) -> None:
@@ -71,6 +71,17 @@ def test_a_decision_on_an_old_version_is_refused(db: Database) -> None:
     with pytest.raises(StaleDecision, match="changed since it was read"):
         with db.session() as session:
             decide(session, item, decision="rejected", reviewer="budi", expected_version=1)
+
+
+def test_a_decision_may_leave_the_item_in_another_status(db: Database) -> None:
+    [item] = flag(db, [0.9])
+    with db.session() as session:
+        row = decide(session, item, decision="confirmed", reviewer="ani",
+                     status="awaiting_second_review")
+    assert (row.decision, row.status) == ("confirmed", "awaiting_second_review")
+    with db.reader() as session:
+        [queued] = review_queue(session, status="awaiting_second_review")
+    assert queued.id == item and queued.reviewer == "ani"
 
 
 def test_two_reviewers_racing_on_one_item_from_two_connections(db: Database) -> None:

@@ -3,13 +3,17 @@
 import pytest
 
 from storage.db import Database
-from storage.users import UserError, authenticate, can, create_user
+from sqlalchemy import select
+
+from storage.models import User
+from storage.users import UserError, authenticate, create_user, find_user, list_users, update_user
 
 
 def test_a_user_logs_in_with_the_right_password_only(db: Database) -> None:
     with db.session() as session:
-        user = create_user(session, "ani", "rahasia-panjang-1", "monitor")
-        assert user.password_hash.startswith("$argon2id$") and "rahasia" not in user.password_hash
+        create_user(session, "ani", "rahasia-panjang-1", "monitor")
+        stored = session.scalars(select(User.password_hash)).one()
+        assert stored.startswith("$argon2id$") and "rahasia" not in stored
     with db.session() as session:
         assert authenticate(session, "ani", "rahasia-panjang-1") is not None
         assert authenticate(session, "ani", "salah-password-1") is None
@@ -27,7 +31,13 @@ def test_bad_users_are_refused(db: Database) -> None:
             create_user(session, "budi", "pendek", "monitor")
 
 
-def test_roles_decide_permissions() -> None:
-    assert can("monitor", "decide") and not can("monitor", "export")
-    assert can("lead", "export") and can("data", "retrain") and not can("data", "decide")
-    assert all(can("admin", p) for p in ("see", "decide", "export", "retrain", "administer"))
+def test_a_deactivated_user_no_longer_logs_in(db: Database) -> None:
+    with db.session() as session:
+        create_user(session, "ani", "rahasia-panjang-1", "monitor")
+        row = update_user(session, "ani", role="lead", active=False)
+    assert (row.role, row.active) == ("lead", False)
+    with db.reader() as session:
+        assert authenticate(session, "ani", "rahasia-panjang-1") is None
+        found = find_user(session, "ani")
+        assert found is not None and found.role == "lead"
+        assert [u.username for u in list_users(session)] == ["ani"]

@@ -1,0 +1,116 @@
+"""Users: who may log in, with which role, and who is acting.
+
+`actor_for` turns a name given on the command line (`--as`, PANTAU_USER) into an Actor checked
+against the users table; `authenticate` does the same for a web login. Administering users needs
+`Right.MANAGE_USERS`; every change is audited and its users row bound to the entry.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from monitor.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
+from monitor.policy import Actor, Right, operator_actor, user_actor
+from monitor.services.guard import require
+from storage.audit import append_audit
+from storage.bindings import row_binding
+from storage.db import Database
+from storage.errors import UserError, UserNotFound
+from storage.users import ROLES, UserRow, count_users, create_user, find_user, update_user
+from storage.users import authenticate as check_password
+from storage.users import list_users as all_users
+
+__all__ = ["UserRow", "ROLES", "RESERVED_NAMES", "authenticate", "actor_for", "cli_actor",
+           "any_users", "add_user", "set_role", "deactivate", "list_users"]
+
+# Names the audit log uses for non-persons: a user may not take one of them.
+RESERVED_NAMES = frozenset({"local", "scheduler", "config", "migration", "cli", "system"})
+
+
+def _actor(row: UserRow) -> Actor:
+    return user_actor(row.username, row.role, row.id)
+
+
+def authenticate(db: Database, username: str, password: str) -> Actor | None:
+    """The active user with this password as an Actor, else None."""
+    with db.reader() as session:
+        row = check_password(session, username, password)
+    return None if row is None else _actor(row)
+
+
+def actor_for(db: Database, username: str) -> Actor:
+    """The named active user; unknown or inactive → PermissionDenied."""
+    with db.reader() as session:
+        row = find_user(session, username)
+    if row is None or not row.active:
+        raise PermissionDenied(N_("{name} is not an active user (see `pantau users list`)"),
+                               name=username)
+    return _actor(row)
+
+
+def any_users(db: Database) -> bool:
+    with db.reader() as session:
+        return count_users(session) > 0
+
+
+def cli_actor(db: Database, username: str | None) -> Actor:
+    """Who a command acts as: the named user, else the local operator (interfaces.md §5)."""
+    if username:
+        return actor_for(db, username)
+    return operator_actor(users_exist=any_users(db))
+
+
+def _audit(session: Session, actor: Actor, action: str, row: UserRow,
+           details: dict[str, object]) -> None:
+    append_audit(session, actor=actor.name, action=action, entity="user", entity_id=row.username,
+                 details={**details, "rows": [row_binding(session, "users", row.id)]})
+
+
+def add_user(db: Database, actor: Actor, username: str, password: str, role: str) -> UserRow:
+    require(actor, Right.MANAGE_USERS)
+    if username.lower() in RESERVED_NAMES:
+        raise InvalidInput(N_("{name} is reserved for the audit log; choose another name"),
+                           name=username)
+    with db.session() as session:
+        try:
+            row = create_user(session, username, password, role)
+        except UserError as exc:
+            if find_user(session, username) is not None:
+                raise Conflict(N_("user {name} already exists"), name=username) from None
+            raise InvalidInput(str(exc)) from None
+        _audit(session, actor, "user.add", row, {"role": role})
+    return row
+
+
+def _change(db: Database, actor: Actor, username: str, action: str, *, role: str | None = None,
+            active: bool | None = None) -> UserRow:
+    require(actor, Right.MANAGE_USERS)
+    if role is not None and role not in ROLES:
+        raise InvalidInput(N_("role must be one of {choices}"), choices=", ".join(ROLES))
+    with db.session() as session:
+        try:
+            before = find_user(session, username)
+            row = update_user(session, username, role=role, active=active)
+        except UserNotFound:
+            raise NotFound(N_("no user named {name}"), name=username) from None
+        assert before is not None
+        _audit(session, actor, action, row, {"role": row.role, "previous_role": before.role,
+                                             "active": row.active})
+    return row
+
+
+def set_role(db: Database, actor: Actor, username: str, role: str) -> UserRow:
+    return _change(db, actor, username, "user.set_role", role=role)
+
+
+def deactivate(db: Database, actor: Actor, username: str) -> UserRow:
+    """The user can no longer log in or act; their past decisions stay attributed to them."""
+    if actor.kind == "user" and actor.name == username:
+        raise InvalidInput(N_("you cannot deactivate yourself; ask another administrator"))
+    return _change(db, actor, username, "user.deactivate", active=False)
+
+
+def list_users(db: Database, actor: Actor) -> list[UserRow]:
+    require(actor, Right.MANAGE_USERS)
+    with db.reader() as session:
+        return all_users(session)
