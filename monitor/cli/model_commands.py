@@ -12,8 +12,10 @@ from typing import IO, Any, Iterator
 import click
 import numpy as np
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
-from monitor.services import active_scorer, model_registry
+from monitor.cli.app import _, AppContext, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.services import models
+from monitor.services.runtime import active_scorer, model_registry
+from monitor.training_data import reviewed_records
 from storage.reader import LineResult, read_interchange
 from storage.records import PostRecord
 
@@ -167,23 +169,6 @@ def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: 
         _print_evaluation(doc)
 
 
-def reviewed_records(app: AppContext) -> list[PostRecord]:
-    """Reviewers' decisions as labeled records (confirmed → 1, rejected → 0) for `train`."""
-    from monitor.services import open_database
-    from monitor.training_data import reviewed_records as from_storage
-    from storage.db import StorageError
-
-    try:
-        db = open_database(app.settings)
-    except StorageError as exc:
-        click.echo(f"pantau: reviews left out: {exc}", err=True)
-        return []
-    try:
-        return from_storage(db)
-    finally:
-        db.dispose()
-
-
 @cli.command("train")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="Extra labeled interchange JSONL (repeatable).")
@@ -194,27 +179,26 @@ def reviewed_records(app: AppContext) -> list[PostRecord]:
 def train_command(app: AppContext, data: tuple[Path, ...], no_reviews: bool, seed: int,
                   as_json: bool) -> None:
     """Train a new model version from the seed corpus, --data files and reviews; not activated."""
-    from classifier import build_training_set, train_model
-
     files = [r for path in data for r in _read_labeled(path)]
-    extra = [] if no_reviews else reviewed_records(app)
-    records = build_training_set(files, extra_records=extra)
+    db = open_db(app)
     try:
-        model = train_model(records, recall_target=app.settings.get("classifier.recall_target"),
-                            seed=seed)
-    except ValueError as exc:
-        fail(str(exc))
-    path = model_registry(app.settings).save(model)
-    doc = {"version": model.version, "path": str(path), "threshold": model.threshold,
-           "records": len(records), "reviews": len(extra), **model.metadata["metrics"]}
+        with refusals():
+            extra = [] if no_reviews else reviewed_records(db)
+            trained = models.train(db, app.actor(db), app.settings, files, extra, seed=seed)
+    finally:
+        db.dispose()
     if as_json:
-        emit_json(doc)
+        emit_json({"version": trained.version, "path": str(trained.path),
+                   "threshold": trained.threshold, "records": trained.records,
+                   "reviews": trained.reviews, **trained.metrics})
         return
-    cv = model.metadata["metrics"]["cross_validated"]
-    click.echo(f"trained {model.version} on {len(records)} records ({len(extra)} from reviews); "
-               f"saved to {path}; not active (use `pantau models promote {model.version}`)")
-    click.echo("cross-validated: " + ", ".join(f"{k} {cv[k]}" for k in
-                                                 ("precision", "recall", "f1", "pr_auc", "threshold")))
+    cv = trained.metrics["cross_validated"]
+    click.echo(_("trained {version} on {records} records ({reviews} from reviews); saved to "
+                 "{path}; not active (use `pantau models promote {version}`)").format(
+        version=trained.version, records=trained.records, reviews=trained.reviews,
+        path=trained.path))
+    click.echo(_("cross-validated: ") + ", ".join(
+        f"{k} {cv[k]}" for k in ("precision", "recall", "f1", "pr_auc", "threshold")))
 
 
 @cli.group("models")
@@ -235,33 +219,31 @@ def models_list(app: AppContext, as_json: bool) -> None:
     for i in infos:
         f1 = i.metrics.get("cross_validated", {}).get("f1", "")
         click.echo(f"{'*' if i.active else ' '} {i.version}  {i.created_at}  "
-                   f"threshold {i.threshold:.4f}  cv-f1 {f1}")
+                   f"{_('threshold')} {i.threshold:.4f}  cv-f1 {f1}")
 
 
 @models_group.command("promote")
 @click.argument("version")
 @pass_app
 def models_promote(app: AppContext, version: str) -> None:
-    """Make VERSION the active model."""
-    from classifier import ClassifierError
-
-    registry = model_registry(app.settings)
+    """Make VERSION the active model (as a named user once users exist)."""
+    db = open_db(app)
     try:
-        registry.load(version)  # refuse to activate an artifact that would not load
-        registry.promote(version)
-    except ClassifierError as exc:
-        fail(str(exc))
-    click.echo(f"active model: {version}", err=True)
+        with refusals():
+            models.promote(db, app.actor(db), app.settings, version)
+    finally:
+        db.dispose()
+    click.echo(_("active model: {version}").format(version=version), err=True)
 
 
 @models_group.command("rollback")
 @pass_app
 def models_rollback(app: AppContext) -> None:
     """Re-activate the previously active model."""
-    from classifier import ClassifierError
-
+    db = open_db(app)
     try:
-        version = model_registry(app.settings).rollback()
-    except ClassifierError as exc:
-        fail(str(exc))
-    click.echo(f"active model: {version}", err=True)
+        with refusals():
+            version = models.rollback(db, app.actor(db), app.settings)
+    finally:
+        db.dispose()
+    click.echo(_("active model: {version}").format(version=version), err=True)

@@ -8,7 +8,7 @@ from monitor.config import Settings
 from storage.db import Database, StorageError
 from storage.migrate import require_current
 
-__all__ = ["open_database", "active_scorer", "model_registry"]
+__all__ = ["open_database", "active_scorer", "model_registry", "active_version"]
 
 
 def open_database(settings: Settings, *, migrated: bool = True) -> Database:
@@ -36,3 +36,13 @@ def active_scorer(settings: Settings) -> Any:
     """The active model; built from the seed corpus on first use so a fresh install classifies."""
     return model_registry(settings).ensure_default(
         recall_target=settings.get("classifier.recall_target"))
+
+
+def active_version(settings: Settings) -> str | None:
+    """The active model's version, None when no model was promoted yet."""
+    from classifier import NoActiveModel
+
+    try:
+        return str(model_registry(settings).active().version)
+    except NoActiveModel:
+        return None
