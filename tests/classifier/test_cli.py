@@ -17,6 +17,7 @@ from storage.records import PostRecord, record_from_dict, record_to_dict
 @pytest.fixture
 def home(pantau_home: Path, tmp_path: Path) -> Path:
     shutil.copytree(pantau_home, tmp_path / "home")
+    assert _run(tmp_path / "home", "init")[0] == 0  # promotions and training are audited
     return tmp_path / "home"
 
 
