@@ -8,6 +8,7 @@ from typing import IO
 import click
 
 from monitor.cli.app import _, AppContext, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.labels import label
 from monitor.pipeline import IngestStats
 from monitor.policy import operator_actor
 from monitor.services import admin, exports, ingest
@@ -38,8 +39,10 @@ def init_command(app: AppContext) -> None:
         raise
     except Exception as exc:
         fail(_("cannot initialise the database: {error}").format(error=exc))
+    state = (_("migrated from {revision}").format(revision=done.before)
+             if done.state.startswith("migrated") else label(done.state))
     _status(_("database {db}: schema {revision} ({state})").format(
-        db=db.describe(), revision=done.after, state=_(done.state)))
+        db=db.describe(), revision=done.after, state=state))
     model = active_scorer(settings)
     _status(_("active model: {version} (threshold {threshold:.3f})").format(
         version=model.version, threshold=model.threshold))
@@ -56,7 +59,7 @@ def _open_input(path: str) -> tuple[IO[bytes], str]:
 
 
 def _summary(stats: dict[str, int]) -> str:
-    return ", ".join(f"{_(key)}: {value}" for key, value in stats.items())
+    return ", ".join(f"{label(key)}: {value}" for key, value in stats.items())
 
 
 @cli.command("import")
@@ -117,7 +120,7 @@ def score_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(summary)
     else:
-        _status(", ".join(f"{_(k)}: {v}" for k, v in summary.items()))
+        _status(", ".join(f"{label(k)}: {v}" for k, v in summary.items()))
 
 
 @cli.command("stats")
@@ -133,7 +136,7 @@ def stats_command(app: AppContext, as_json: bool) -> None:
         emit_json(document)
         return
     for key, value in document.items():
-        click.echo(f"{_(key):>24}: {value}")
+        click.echo(f"{label(key):>24}: {value}")
 
 
 @cli.group("audit")

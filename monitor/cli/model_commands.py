@@ -218,8 +218,9 @@ def models_list(app: AppContext, as_json: bool) -> None:
         return
     for i in infos:
         f1 = i.metrics.get("cross_validated", {}).get("f1", "")
-        click.echo(f"{'*' if i.active else ' '} {i.version}  {i.created_at}  "
-                   f"{_('threshold')} {i.threshold:.4f}  cv-f1 {f1}")
+        mark = "*" if i.active else " "
+        click.echo(_("{mark} {version}  {created}  threshold {threshold:.4f}  cv-f1 {f1}").format(
+            mark=mark, version=i.version, created=i.created_at, threshold=i.threshold, f1=f1))
 
 
 @models_group.command("promote")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from classifier import ClassifierError, ModelInfo, build_training_set, train_model
 from monitor.config import Settings
 from monitor.errors import N_, InvalidInput, NotFound
 from monitor.policy import Actor, Right
@@ -20,6 +19,9 @@ from monitor.services.runtime import model_registry
 from storage.audit import append_audit
 from storage.db import Database
 from storage.records import PostRecord
+
+if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a model is needed
+    from classifier import ModelInfo
 
 __all__ = ["Trained", "list_models", "train", "promote", "rollback"]
 
@@ -34,7 +36,7 @@ class Trained:
     metrics: dict[str, Any]
 
 
-def list_models(settings: Settings, actor: Actor) -> list[ModelInfo]:
+def list_models(settings: Settings, actor: Actor) -> list["ModelInfo"]:
     require(actor, Right.VIEW_MODELS)
     return model_registry(settings).list()
 
@@ -42,6 +44,8 @@ def list_models(settings: Settings, actor: Actor) -> list[ModelInfo]:
 def train(db: Database, actor: Actor, settings: Settings, files: Sequence[PostRecord],
           reviews: Sequence[PostRecord], *, seed: int = 0) -> Trained:
     """A new candidate version from the seed corpus, `files` and reviewed items; not active."""
+    from classifier import build_training_set, train_model
+
     require(actor, Right.TRAIN)
     records = build_training_set(list(files), extra_records=list(reviews))
     try:
@@ -62,6 +66,8 @@ def train(db: Database, actor: Actor, settings: Settings, files: Sequence[PostRe
 
 def promote(db: Database, actor: Actor, settings: Settings, version: str) -> str:
     """Make `version` the active model (it must load first)."""
+    from classifier import ClassifierError
+
     require(actor, Right.PROMOTE)
     registry = model_registry(settings)
     with db.session() as session:
@@ -79,6 +85,8 @@ def promote(db: Database, actor: Actor, settings: Settings, version: str) -> str
 
 def rollback(db: Database, actor: Actor, settings: Settings) -> str:
     """Re-activate the previously active model; returns its version."""
+    from classifier import ClassifierError
+
     require(actor, Right.PROMOTE)
     registry = model_registry(settings)
     with db.session() as session:

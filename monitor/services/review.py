@@ -83,13 +83,13 @@ def _check(actor: Actor, state: ReviewState, expected: int | None) -> None:
     if state.status == "pending":
         return
     if state.status == AWAITING:
+        if state.reviewer == actor.name:
+            raise PermissionDenied(N_("item {id} is your own finding: a second reviewer (another "
+                                      "lead) must confirm or reject it"), id=state.id)
         if not can(actor, Right.SECOND_REVIEW):
             if expected is None:
                 raise _already_decided(state)
             require(actor, Right.SECOND_REVIEW)
-        if state.reviewer == actor.name:
-            raise PermissionDenied(N_("item {id} is your own finding: a second reviewer (another "
-                                      "lead) must confirm or reject it"), id=state.id)
         return
     if expected is None:
         raise _already_decided(state)
