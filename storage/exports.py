@@ -10,8 +10,7 @@ from typing import Any, Iterable, Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Author, Blob, Post, PostSnapshot, Review, ReviewDecision
-from storage.models import Snapshot as SnapshotRow
+from storage.models import AuthorRow, Blob, Post, PostSnapshot, Review, ReviewDecision, SnapshotRow
 from storage.post_listing import post_record
 from storage.records import record_to_dict
 from storage.reviews import latest_scores
@@ -59,10 +58,10 @@ def _snapshots(session: Session, post_id: int) -> list[dict[str, Any]]:
 
 def _query(flt: ExportQuery) -> Any:
     latest = latest_scores()
-    query = (select(Review, Post, Author, latest.c.score, latest.c.model_version,
+    query = (select(Review, Post, AuthorRow, latest.c.score, latest.c.model_version,
                     latest.c.explanation)
              .join(Post, Post.id == Review.post_id)
-             .outerjoin(Author, Author.id == Post.author_id)
+             .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(latest, latest.c.post_id == Post.id)
              .order_by(Review.id))
     if flt.status:

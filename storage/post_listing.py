@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Author, Post, Review, Source
+from storage.models import AuthorRow, Post, Review, Source
 from storage.posts import public_handle
 from storage.records import Author as RecordAuthor
 from storage.records import Media, PostRecord, record_to_dict
@@ -19,7 +19,7 @@ from storage.reviews import latest_scores
 __all__ = ["ListedPost", "post_record", "list_posts", "reviewed_records"]
 
 
-def post_record(post: Post, author: Author | None) -> PostRecord:
+def post_record(post: Post, author: AuthorRow | None) -> PostRecord:
     """The interchange record of a stored post (the handle as the public sees it)."""
     return PostRecord(
         platform=post.platform, external_id=post.external_id, text=post.text, url=post.url,
@@ -58,9 +58,9 @@ def list_posts(session: Session, *, source: str | None = None, flagged: bool = F
     """Newest first (ids grow with collection); score is the post's latest score. A removed
     source's posts still list under its name."""
     latest = latest_scores()
-    query = (select(Post, Author, Source.name, latest.c.score, latest.c.flagged,
+    query = (select(Post, AuthorRow, Source.name, latest.c.score, latest.c.flagged,
                     latest.c.model_version)
-             .outerjoin(Author, Author.id == Post.author_id)
+             .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
              .outerjoin(latest, latest.c.post_id == Post.id)
              .order_by(Post.id.desc()).limit(limit))
@@ -81,9 +81,9 @@ def reviewed_records(session: Session) -> list[PostRecord]:
     reviewer's category (else the predicted one), a rejected one a negative. Pending, escalated
     and items awaiting their second review are undecided and left out."""
     latest = latest_scores()
-    query = (select(Review.status, Review.category, latest.c.category, Post, Author)
+    query = (select(Review.status, Review.category, latest.c.category, Post, AuthorRow)
              .join(Post, Post.id == Review.post_id)
-             .outerjoin(Author, Author.id == Post.author_id)
+             .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(latest, latest.c.post_id == Post.id)
              .where(Review.status.in_(("confirmed", "rejected")))
              .order_by(Review.id))
