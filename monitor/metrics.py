@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from storage.counts import counts, source_gauges
 from storage.db import Database
@@ -55,7 +56,7 @@ def read_gauges(db: Database, now: datetime | None = None) -> DbGauges:
     now = now or datetime.now(UTC)
     with db.reader() as session:
         totals, rows = counts(session), source_gauges(session)
-    sources = [(g.name, (now - (g.last_success_at or g.created_at)).total_seconds(),
+    sources: list[tuple[str, float | None, int, bool]] = [(g.name, (now - (g.last_success_at or g.created_at)).total_seconds(),
                 g.consecutive_failures, g.enabled) for g in rows]
     return DbGauges(posts=totals.posts, queue_pending=totals.by_status["pending"],
                     sources=sources)

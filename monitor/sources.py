@@ -9,8 +9,9 @@ operator and the configuration, for code written before the use-case layer.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.config import Settings, SourceSpec

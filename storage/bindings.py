@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -61,7 +62,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _digest(values: Mapping[str, Any]) -> str:
+def _digest(values: Mapping[Any, Any]) -> str:
     body = json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True,
                       ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
@@ -115,8 +116,8 @@ def verify_rows(session: Session,
             elif bound[1] != digest:
                 problems.append(RowProblem(table, row_id, bound[0], "the row does not match what "
                                            "its audit entry recorded (edited)"))
-        for (bound_table, row_id), (entry_id, digest) in bindings.items():
-            if bound_table == table and digest is not None and row_id not in seen:
+        for (bound_table, row_id), (entry_id, recorded) in bindings.items():
+            if bound_table == table and recorded is not None and row_id not in seen:
                 problems.append(RowProblem(table, row_id, entry_id, "the audit entry records this "
                                            "row but it is missing (deleted)"))
     return sorted(problems, key=lambda p: (p.entry_id or 0, p.table, p.row_id))

@@ -7,17 +7,18 @@ decision ever made stays on record.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Sequence
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
 from storage.errors import InvalidValue, ReviewNotFound, StaleDecision
+from storage.models import DECISIONS, REVIEW_STATUSES, AuthorRow, Post, Review, ReviewDecision, Score
 from storage.posts import public_handle
-from storage.models import DECISIONS, REVIEW_STATUSES, Author, Post, Review, ReviewDecision, Score
 
 __all__ = [
     "DECISIONS", "REVIEW_STATUSES", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
@@ -69,7 +70,7 @@ def add_scores(session: Session, rows: Sequence[ScoreRow], *, now: datetime | No
         return
     now = now or datetime.now(UTC)
     session.execute(
-        insert_ignore(session, Score.__table__, ["post_id", "post_version", "model_version"]),
+        insert_ignore(session, cast(Table, Score.__table__), ["post_id", "post_version", "model_version"]),
         [{**row.__dict__, "explanation": [list(t) for t in row.explanation], "scored_at": now}
          for row in rows],
     )
@@ -83,7 +84,7 @@ def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | No
     rows = [{"post_id": r.post_id, "status": "pending", "priority": r.score,
              "category": None, "created_at": now, "version": 1} for r in flagged]
     result = session.execute(
-        insert_ignore(session, Review.__table__, ["post_id"]).returning(Review.id), rows
+        insert_ignore(session, cast(Table, Review.__table__), ["post_id"]).returning(Review.id), rows
     ).all()
     return len(result)
 
@@ -118,9 +119,9 @@ def review_queue(
         raise InvalidValue(f"status must be one of {', '.join(REVIEW_STATUSES)}")
     latest = latest_scores()
     query = (
-        select(Review, Post, Author, latest.c.category, latest.c.explanation, latest.c.model_version)
+        select(Review, Post, AuthorRow, latest.c.category, latest.c.explanation, latest.c.model_version)
         .join(Post, Post.id == Review.post_id)
-        .outerjoin(Author, Author.id == Post.author_id)
+        .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
         .outerjoin(latest, latest.c.post_id == Post.id)
         .order_by(Review.priority.desc(), Review.id)
         .limit(limit).offset(offset)
@@ -202,13 +203,13 @@ def decide(
         if current.status != "pending":
             raise StaleDecision(already_decided(current))
         expected_version = current.version
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(Review)
         .where(Review.id == review_id, Review.version == expected_version)
         .values(status=status, category=category, note=note, reviewer=reviewer,
                 decided_at=now, version=Review.version + 1)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         raise StaleDecision(changed_since(review_state(session, review_id), expected_version))
     row = ReviewDecision(

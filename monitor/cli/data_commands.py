@@ -7,7 +7,7 @@ from typing import IO
 
 import click
 
-from monitor.cli.app import _, AppContext, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
 from monitor.cli.labels import label
 from monitor.pipeline import IngestStats
 from monitor.policy import operator_actor

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.app import _, AppContext, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
 from monitor.export import MANIFEST, ExportFilter, verify_bundle
 from monitor.services import exports
 from monitor.services.runtime import open_database

@@ -5,14 +5,15 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 import click
 import numpy as np
 
-from monitor.cli.app import _, AppContext, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
 from monitor.services import models
 from monitor.services.runtime import active_scorer, model_registry
 from monitor.training_data import reviewed_records
@@ -81,7 +82,7 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
             predictions = model.predict([line.record for line in good])
             sink.write("".join(
                 json.dumps(_scored_object(line.raw or {}, p), ensure_ascii=False) + "\n"
-                for line, p in zip(good, predictions)))
+                for line, p in zip(good, predictions, strict=True)))
             counts["scored"] += len(good)
             counts["flagged"] += sum(p.flagged for p in predictions)
     return counts

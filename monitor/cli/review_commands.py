@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from monitor.cli.app import _, AppContext, cli, emit_json, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, open_db, pass_app, refusals
 from monitor.cli.labels import status_label
 from monitor.cli.tables import Column, render
 from monitor.services import review

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from monitor.cli.app import _, AppContext, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
 from monitor.cli.tables import Column, render
 from monitor.config import ConfigError, SourceSpec, parse_duration
 from monitor.services import ingest, posts, sources

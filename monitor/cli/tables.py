@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import shutil
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 __all__ = ["Column", "render", "terminal_width", "clean"]
 
@@ -64,6 +64,6 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[object]],
     widths = [c.width or flex for c in columns]
     lines = []
     for cells in [[c.header for c in columns], *rows]:
-        parts = [_fit(clean(cell), w, c.align) for cell, w, c in zip(cells, widths, columns)]
+        parts = [_fit(clean(cell), w, c.align) for cell, w, c in zip(cells, widths, columns, strict=True)]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)

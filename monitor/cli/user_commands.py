@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from monitor.cli.app import _, AppContext, cli, emit_json, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, open_db, pass_app, refusals
 from monitor.cli.tables import Column, render
 from monitor.services import users
 from storage.users import ROLES

@@ -7,9 +7,10 @@ never written for a change that did not happen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import Settings
 from monitor.errors import N_, InvalidInput, NotFound
@@ -36,7 +37,7 @@ class Trained:
     metrics: dict[str, Any]
 
 
-def list_models(settings: Settings, actor: Actor) -> list["ModelInfo"]:
+def list_models(settings: Settings, actor: Actor) -> list[ModelInfo]:
     require(actor, Right.VIEW_MODELS)
     return model_registry(settings).list()
 

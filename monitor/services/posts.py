@@ -6,7 +6,8 @@ from monitor.errors import N_, InvalidInput
 from monitor.policy import Actor, Right
 from monitor.services.guard import require
 from storage.db import Database
-from storage.post_listing import ListedPost, list_posts as stored_posts
+from storage.post_listing import ListedPost
+from storage.post_listing import list_posts as stored_posts
 
 __all__ = ["ListedPost", "list_posts"]
 

@@ -23,11 +23,17 @@ from storage.audit import append_audit
 from storage.bindings import row_binding
 from storage.db import Database
 from storage.errors import ReviewNotFound, StaleDecision
-
 from storage.records import CATEGORIES
 from storage.review_items import ItemDetail, item_detail
-from storage.reviews import QueueItem, ReviewState, decide as record_decision
-from storage.reviews import DECISIONS, REVIEW_STATUSES, review_queue, review_state
+from storage.reviews import (
+    DECISIONS,
+    REVIEW_STATUSES,
+    QueueItem,
+    ReviewState,
+    review_queue,
+    review_state,
+)
+from storage.reviews import decide as record_decision
 
 __all__ = ["Decided", "ItemDetail", "QueueItem", "AWAITING", "decide", "show", "queue"]
 

@@ -23,8 +23,15 @@ from storage.audit import append_audit
 from storage.bindings import row_binding
 from storage.db import Database
 from storage.sources import (
-    SourceRow, find_source, insert_source, list_sources as stored_sources, mark_source_removed,
-    redefine_source, set_source_enabled,
+    SourceRow,
+    find_source,
+    insert_source,
+    mark_source_removed,
+    redefine_source,
+    set_source_enabled,
+)
+from storage.sources import (
+    list_sources as stored_sources,
 )
 
 __all__ = ["SourceRow", "CONFIG_ACTOR", "add_source", "remove_source", "set_enabled",

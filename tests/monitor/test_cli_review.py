@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_runner import pantau
+
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from services_helpers import flagged_items, last_audit, person
 from sqlalchemy import text
 
 from monitor.config import SourceSpec, load_settings
 from monitor.policy import operator_actor
 from monitor.services import review, sources, users
 from monitor.services.exports import verify_audit
-from services_helpers import flagged_items, last_audit, person
 from storage.db import Database
 
 LOCAL = operator_actor(users_exist=True)

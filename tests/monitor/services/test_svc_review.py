@@ -4,11 +4,11 @@ entry per decision and none for a refusal."""
 from __future__ import annotations
 
 import pytest
+from services_helpers import audit_count, flagged_items, last_audit, person
 
 from monitor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from monitor.policy import Actor, operator_actor
 from monitor.services import review
-from services_helpers import audit_count, flagged_items, last_audit, person
 from storage.db import Database
 from storage.posts import store_posts
 from storage.records import PostRecord
