@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
 from storage.errors import InvalidValue, ReviewNotFound, StaleDecision
-from storage.models import DECISIONS, REVIEW_STATUSES, AuthorRow, Post, Review, ReviewDecision, Score
+from storage.models import (
+    DECISIONS,
+    REVIEW_STATUSES,
+    AuthorRow,
+    Post,
+    Review,
+    ReviewDecision,
+    Score,
+)
 from storage.posts import public_handle
 
 __all__ = [

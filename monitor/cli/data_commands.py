@@ -30,8 +30,8 @@ def init_command(app: AppContext) -> None:
         db = open_database(settings, migrated=False)
     except Exception as exc:
         fail(_("cannot initialise the database: {error}").format(error=exc))
-    # Before the schema exists nobody can be named; the local operator initialises.
-    actor = app.actor(db) if app.acting_as else operator_actor(users_exist=True)
+    # Before the schema exists nobody can be named: initialising is the local operator's (§5).
+    actor = operator_actor(users_exist=True)
     try:
         with refusals():
             done = admin.initialise(db, actor)

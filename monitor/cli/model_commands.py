@@ -40,7 +40,7 @@ def _read_labeled(path: Path) -> list[PostRecord]:
     for r in bad[:20]:
         click.echo(f"{path}:{r.line}: {r.error}", err=True)
     if bad:
-        fail(f"{path}: {len(bad)} invalid line(s)")
+        fail(_("{path}: {count} invalid line(s)").format(path=path, count=len(bad)))
     return [r.record for r in results if r.record is not None]
 
 
@@ -98,7 +98,7 @@ def classify_command(app: AppContext, input_path: str, output_path: str, version
                      as_json: bool) -> None:
     """Score posts with the active model, streaming in batches; no database needed."""
     if as_json and output_path == "-":
-        fail("--json needs --output to be a file (stdout carries the records)")
+        fail(_("--json needs --output to be a file (stdout carries the records)"))
     model = _load_model(app, version)
     # A batch job that keeps little alive between batches: collecting every 700 allocations
     # costs more than it saves (measured by bench/classify_bench.py).
@@ -114,8 +114,8 @@ def classify_command(app: AppContext, input_path: str, output_path: str, version
     if as_json:
         emit_json(summary)
     else:
-        click.echo(f"scored {counts['scored']}, flagged {counts['flagged']}, "
-                   f"rejected {counts['rejected']} (model {model.version})", err=True)
+        click.echo(_("scored {scored}, flagged {flagged}, rejected {rejected} (model {model})")
+                   .format(model=model.version, **counts), err=True)
     if counts["rejected"]:
         raise SystemExit(1)
 
@@ -126,7 +126,7 @@ def _evaluation(model: Any, records: list[PostRecord]) -> dict[str, Any]:
     unlabeled = sum(r.label is None for r in records)
     records = [r for r in records if r.label is not None]
     if not records:
-        fail("no labeled records to evaluate")
+        fail(_("no labeled records to evaluate"))
     predictions = model.predict(records)
     scores = np.array([p.score for p in predictions])
     return {
@@ -138,9 +138,10 @@ def _evaluation(model: Any, records: list[PostRecord]) -> dict[str, Any]:
 
 def _print_evaluation(doc: dict[str, Any]) -> None:
     model, base = doc["model"], doc["keyword_baseline"]
-    click.echo(f"model {doc['model_version']} on {doc['records']} labeled records "
-               f"(threshold {model['threshold']:.4f})")
-    click.echo(f"{'metric':<36}{'model':>10}{'keywords':>10}")
+    click.echo(_("model {version} on {records} labeled records (threshold {threshold:.4f})").format(
+        version=doc["model_version"], records=doc["records"], threshold=model["threshold"]))
+    metric, model_header, keywords = _("metric"), _("model"), _("keywords")
+    click.echo(f"{metric:<36}{model_header:>10}{keywords:>10}")
     for key in ("precision", "recall", "f1", "pr_auc"):
         click.echo(f"{key:<36}{model[key]:>10.3f}{base[key]:>10.3f}")
     for case, row in model["fpr_by_hard_case"].items():

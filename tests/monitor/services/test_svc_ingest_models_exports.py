@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from services_helpers import audit_count, flagged_items, last_audit, person
 
 from classifier import Model, ModelRegistry, train_model
 from classifier.corpus import load_seed_corpus
@@ -16,7 +17,6 @@ from monitor.errors import NotFound, PermissionDenied
 from monitor.policy import Actor, operator_actor
 from monitor.services import admin, exports, ingest, models, review
 from monitor.services.exports import ExportFilter
-from services_helpers import audit_count, flagged_items, last_audit, person
 from storage.db import Database
 from storage.reader import read_interchange
 
