@@ -25,11 +25,12 @@ from storage.models import (
     Review,
     ReviewDecision,
     Score,
+    Source,
 )
 from storage.posts import public_handle
 
 __all__ = [
-    "DECISIONS", "REVIEW_STATUSES", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
+    "DECISIONS", "REVIEW_STATUSES", "QueueFilter", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
     "add_scores", "enqueue", "review_queue", "decide", "review_state", "count_by_status",
     "latest_scores", "note_post_changes", "already_decided", "changed_since",
 ]
@@ -118,9 +119,34 @@ def latest_scores() -> Any:
     return select(ranked).where(ranked.c.rn == 1).subquery()
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """Narrowing the queue (the web app's filters); None means any."""
+
+    platform: str | None = None
+    region: str | None = None
+    source: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+
+
+def _filtered(query: Any, flt: QueueFilter) -> Any:
+    if flt.platform:
+        query = query.where(Post.platform == flt.platform)
+    if flt.region:
+        query = query.where(Post.region == flt.region)
+    if flt.source:
+        query = query.where(Post.source_id.in_(select(Source.id).where(Source.name == flt.source)))
+    if flt.min_score is not None:
+        query = query.where(Review.priority >= flt.min_score)
+    if flt.max_score is not None:
+        query = query.where(Review.priority <= flt.max_score)
+    return query
+
+
 def review_queue(
     session: Session, *, status: str | None = "pending", limit: int = 50, offset: int = 0,
-    review_id: int | None = None,
+    review_id: int | None = None, where: QueueFilter | None = None,
 ) -> list[QueueItem]:
     """Queue items, highest score first (the index on status, priority serves this)."""
     if status is not None and status not in REVIEW_STATUSES:
@@ -138,6 +164,8 @@ def review_queue(
         query = query.where(Review.status == status)
     if review_id is not None:
         query = query.where(Review.id == review_id)
+    if where is not None:
+        query = _filtered(query, where)
     items = []
     for review, post, author, category, explanation, model_version in session.execute(query):
         items.append(QueueItem(
