@@ -18,9 +18,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import ReviewDecision, Source, User
@@ -124,12 +125,23 @@ def verify_rows(session: Session,
 
 
 def bind_all_rows(session: Session, *, actor: str) -> int:
-    """One entry covering every bound row as it is now (rows from before bindings existed)."""
-    from storage.audit import append_audit
+    """One entry covering every bound row as it is now (rows from before bindings existed).
+
+    Run by migration 0002, so it writes the entry with a Core insert of the columns that
+    revision knows (a later revision may add audit_log columns the ORM class then has)."""
+    from storage.audit import GENESIS, entry_hash
+    from storage.models import AuditEntry
 
     rows = [{"table": table, "id": row_id, "sha256": digest}
             for table in _TABLES for row_id, digest in _all_rows(session, table)]
-    if rows:
-        append_audit(session, actor=actor, action="audit.bind_rows", entity="audit",
-                     details={"rows": rows})
+    if not rows:
+        return 0
+    log = cast(Table, AuditEntry.__table__)
+    last = session.execute(select(log.c.hash).order_by(log.c.id.desc()).limit(1)).scalar()
+    entry = SimpleNamespace(at=datetime.now(UTC), actor=actor, action="audit.bind_rows",
+                            entity="audit", entity_id=None, details={"rows": rows})
+    prev = last or GENESIS
+    session.execute(insert(log).values(
+        at=entry.at, actor=actor, action=entry.action, entity=entry.entity, entity_id=None,
+        details=entry.details, prev_hash=prev, hash=entry_hash(prev, entry)))  # type: ignore[arg-type]
     return len(rows)
