@@ -22,6 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.config import VERSION
+from monitor.evidence import signing
+from monitor.evidence.keys import DeploymentKey
+from monitor.evidence.verify import BundleVerdict, Trust, verify_bundle_file
 from monitor.posts_view import post_record
 from storage.audit import append_audit
 from storage.db import Database
@@ -114,8 +117,11 @@ def _write_jsonl(items: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode("utf-8")
 
 
-def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str = "cli") -> dict[str, Any]:
+def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str = "cli",
+           signing_key: DeploymentKey | None = None) -> dict[str, Any]:
     """Write the export; returns a summary (counts, and for a bundle the manifest's SHA-256)."""
+    if fmt == "bundle" and signing_key is None:
+        raise ValueError("an evidence bundle is signed: pass the deployment key")
     with db.reader() as session:  # one consistent snapshot, without holding the write lock
         items = list(_items(session, flt))
         summary: dict[str, Any] = {"format": fmt, "items": len(items), "out": str(out)}
@@ -123,8 +129,8 @@ def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str =
             out.write_bytes(_write_csv(items))
         elif fmt == "jsonl":
             out.write_bytes(_write_jsonl(items))
-        elif fmt == "bundle":
-            summary.update(_write_bundle(session, items, out, flt, actor))
+        elif fmt == "bundle" and signing_key is not None:  # (checked above: a bundle is signed)
+            summary.update(_write_bundle(session, items, out, flt, actor, signing_key))
         else:
             raise ValueError(f"unknown export format {fmt!r}")
     with db.session() as session:
@@ -135,8 +141,9 @@ def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str =
 
 
 def _write_bundle(session: Session, items: list[dict[str, Any]], out: Path, flt: ExportFilter,
-                  actor: str) -> dict[str, Any]:
+                  actor: str, key: DeploymentKey) -> dict[str, Any]:
     files: dict[str, bytes] = {"items.jsonl": _write_jsonl(items), "items.csv": _write_csv(items)}
+    files.update(signing.key_files(key))
     for sha in sorted({s["sha256"] for item in items for s in item["snapshots"]}):
         blob = session.get(Blob, sha)
         if blob is not None:
@@ -145,7 +152,7 @@ def _write_bundle(session: Session, items: list[dict[str, Any]], out: Path, flt:
     manifest = {
         "pantau_version": VERSION, "exported_at": datetime.now(UTC).isoformat(), "exported_by": actor,
         "filter": {"status": flt.status, "since": _iso(flt.since), "region": flt.region},
-        "items": len(items), "audit_head": head,
+        "items": len(items), "audit_head": head, **signing.manifest_fields(key),
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}
                   for name, body in sorted(files.items())},
     }
@@ -155,49 +162,19 @@ def _write_bundle(session: Session, items: list[dict[str, Any]], out: Path, flt:
         for name, body in sorted(files.items()):
             archive.writestr(name, body)
         archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(*signing.signature_file(key, manifest_bytes))
     tmp.replace(out)
-    return {"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(), "files": len(files)}
+    return {"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(), "files": len(files),
+            "signing_key": key.public.fingerprint}
 
 
-@dataclass
-class BundleCheck:
-    intact: bool
-    problems: list[str]
-    manifest_sha256: str | None = None
-    items: int = 0
+BundleCheck = BundleVerdict  # the verdict of monitor.evidence.verify (files and signature)
 
 
-def verify_bundle(path: Path) -> BundleCheck:
-    """Every file listed and unchanged, nothing missing, nothing extra."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        return BundleCheck(False, [f"not a readable ZIP file: {exc}"])
-    with archive:
-        names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        if MANIFEST not in names:
-            return BundleCheck(False, [f"missing file: {MANIFEST}"])
-        raw = archive.read(MANIFEST)
-        try:
-            manifest = json.loads(raw)
-            listed: dict[str, dict[str, Any]] = manifest["files"]
-            if not (isinstance(listed, dict) and all(isinstance(v, dict) for v in listed.values())
-                    and isinstance(manifest.get("items", 0), int)):
-                raise TypeError("unexpected manifest structure")
-        except (ValueError, KeyError, TypeError):
-            return BundleCheck(False, [f"altered file: {MANIFEST} (not a valid manifest)"])
-        problems = []
-        for name in sorted(listed):
-            if name not in names:
-                problems.append(f"missing file: {name}")
-                continue
-            digest = hashlib.sha256(archive.read(name)).hexdigest()
-            if digest != listed[name].get("sha256"):
-                problems.append(f"altered file: {name}")
-        problems += [f"extra file: {name}" for name in sorted(set(names) - set(listed) - {MANIFEST})]
-        if len(names) != len(set(names)):
-            problems.append("duplicate file names in the archive")
-    return BundleCheck(not problems, problems, hashlib.sha256(raw).hexdigest(), int(manifest.get("items", 0)))
+def verify_bundle(path: Path, trust: Trust | None = None) -> BundleVerdict:
+    """Every file listed and unchanged, nothing missing, nothing extra, the manifest signed
+    (streamed: bounded memory whatever the archive claims; hostile archives refused unread)."""
+    return verify_bundle_file(path, trust)
 
 
 def find_export_in_audit(session: Session, manifest_sha256: str) -> AuditEntry | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -39,6 +40,8 @@ def init_command(app: AppContext) -> None:
     click.echo(f"database {db.describe()}: schema {after} ({state})", err=True)
     model = active_scorer(settings)
     click.echo(f"active model: {model.version} (threshold {model.threshold:.3f})", err=True)
+    from monitor.cli.evidence_commands import deployment_key
+    click.echo(f"signing key: {deployment_key(app).public.fingerprint}", err=True)
     with db.session() as session:
         if before != after:
             append_audit(session, actor="cli", action="init", entity="database",
@@ -224,22 +227,33 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A signed anchor from `pantau audit anchor`: also detect re-chaining and "
+                   "truncation since it was taken.")
 @pass_app
-def audit_verify(app: AppContext, as_json: bool) -> None:
+def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
     """Check the audit log's hash chain; non-zero exit naming the first broken entry."""
+    from monitor.cli.evidence_commands import anchor_problems, trusted_anchor
+
+    kept = trusted_anchor(app, anchor) if anchor is not None else None
     db = open_db(app)
     with db.reader() as session:
         count, broken = verify_chain(session)
+        lost = anchor_problems(session, kept) if kept is not None else []
     db.dispose()
     if as_json:
-        emit_json({"entries": count, "intact": broken is None,
+        emit_json({"entries": count, "intact": broken is None and not lost,
                    "broken_entry": broken.entry_id if broken else None,
-                   "reason": broken.reason if broken else None})
-    elif broken is None:
-        click.echo(f"audit log intact: {count} entries")
+                   "reason": broken.reason if broken else None,
+                   "anchor": None if anchor is None else {"path": str(anchor), "problems": lost}})
+    elif broken is None and not lost:
+        click.echo(f"audit log intact: {count} entries" + (" (matches the anchor)" if anchor else ""))
     else:
-        click.echo(f"audit log BROKEN at entry {broken.entry_id}: {broken.reason}", err=True)
-    if broken is not None:
+        for problem in lost:
+            click.echo(f"audit log does not match the anchor {anchor}: {problem}", err=True)
+        if broken is not None:
+            click.echo(f"audit log BROKEN at entry {broken.entry_id}: {broken.reason}", err=True)
+    if broken is not None or lost:
         raise SystemExit(1)
 
 

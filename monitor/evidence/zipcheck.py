@@ -1,0 +1,117 @@
+"""Screening a ZIP from the central directory alone, before a single entry is decompressed.
+
+A bundle handed to `pantau verify` may come from anyone. These checks refuse what an extractor
+could be tricked by (paths out of the folder, symlinks, device files, names that collide) and
+what a reader could be exhausted by (zip bombs: huge declared sizes, bomb-like compression
+ratios, entries overlapping each other's data, sizes beyond the archive's own length).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import stat
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+__all__ = ["ZipLimits", "screen", "shown"]
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_LOCAL_HEADER = 30  # fixed part of a local file header, before its name and extra field
+_ALLOWED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a bundle may look like. Deflate's best ratio on real text is ~10-20:1 (at most
+    ~1032:1 on one repeated byte), so 200:1 above 1 MiB is a bomb, not a bundle."""
+
+    max_entries: int = 1_000_000
+    max_ratio: float = 200.0
+    ratio_floor: int = 1 << 20
+    max_manifest_bytes: int = 256 << 20
+
+
+def shown(name: str) -> str:
+    """A hostile name made safe to print (no terminal escapes, no hidden characters)."""
+    return name if name.isprintable() else ascii(name)
+
+
+def screen(archive: zipfile.ZipFile, archive_size: int, limits: ZipLimits) -> list[str]:
+    """Every reason to refuse this archive unread; empty when it may be read."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        return [f"hostile archive: {len(infos)} entries (at most {limits.max_entries})"]
+    problems = [p for info in infos for p in _entry_problems(info, archive_size, limits)]
+    return problems + _duplicates(infos) + _overlaps(infos)
+
+
+def _entry_problems(info: zipfile.ZipInfo, archive_size: int, limits: ZipLimits) -> list[str]:
+    name, problems = shown(info.filename), []
+    if (path_problem := _path_problem(info.filename)) is not None:
+        problems.append(f"hostile archive: {name}: {path_problem}")
+    if (kind := _special_kind(info)) is not None:
+        problems.append(f"hostile archive: {name} is a {kind}")
+    if info.flag_bits & 0x1:
+        problems.append(f"hostile archive: {name} is encrypted")
+    if info.compress_type not in _ALLOWED_METHODS:
+        problems.append(f"hostile archive: {name} uses compression method {info.compress_type} "
+                        "(only stored and deflated are accepted)")
+    if info.header_offset + info.compress_size > archive_size:
+        problems.append(f"hostile archive: {name} declares {info.compress_size} compressed bytes, "
+                        f"beyond the end of the {archive_size}-byte archive")
+    if _bomb_like(info, limits):
+        problems.append(f"hostile archive: {name} declares {info.file_size} bytes from "
+                        f"{info.compress_size} compressed (a zip bomb's ratio)")
+    return problems
+
+
+def _path_problem(name: str) -> str | None:
+    if not name or "\x00" in name:
+        return "empty name or a NUL character in it"
+    if "\\" in name:
+        return "backslash in the path"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "absolute path"
+    if ".." in name.split("/"):
+        return "path leaves the folder (..)"
+    return None
+
+
+def _special_kind(info: zipfile.ZipInfo) -> str | None:
+    mode = info.external_attr >> 16
+    kind = stat.S_IFMT(mode)
+    if kind in (0, stat.S_IFREG, stat.S_IFDIR):
+        return None
+    return "symbolic link" if kind == stat.S_IFLNK else f"special file (mode {mode:o})"
+
+
+def _bomb_like(info: zipfile.ZipInfo, limits: ZipLimits) -> bool:
+    if info.file_size <= limits.ratio_floor:
+        return False
+    return info.compress_size == 0 or info.file_size / info.compress_size > limits.max_ratio
+
+
+def _duplicates(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """Exact duplicates, and names that collide once extracted on a case-insensitive disk."""
+    seen: dict[str, str] = {}
+    problems = []
+    for info in infos:
+        key = unicodedata.normalize("NFC", info.filename).casefold()
+        if key in seen:
+            kind = "duplicate name" if seen[key] == info.filename else "names colliding by case"
+            problems.append(f"hostile archive: {kind}: {shown(info.filename)}")
+        seen.setdefault(key, info.filename)
+    return problems
+
+
+def _overlaps(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """Entries sharing compressed data (the overlapping-file zip bomb) or nested in another."""
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    problems = []
+    for before, after in itertools.pairwise(ordered):
+        if after.header_offset < before.header_offset + _LOCAL_HEADER + before.compress_size:
+            problems.append(f"hostile archive: {shown(after.filename)} overlaps the data of "
+                            f"{shown(before.filename)}")
+    return problems
