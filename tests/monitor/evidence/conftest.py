@@ -6,3 +6,42 @@ from pathlib import Path
 _MONITOR_TESTS = str(Path(__file__).resolve().parents[1])
 if _MONITOR_TESTS not in sys.path:
     sys.path.insert(0, _MONITOR_TESTS)
+
+
+from datetime import UTC, datetime  # noqa: E402
+
+import pytest  # noqa: E402
+
+from storage.db import Database  # noqa: E402
+from storage.models import Blob, Snapshot  # noqa: E402
+from storage.posts import store_posts  # noqa: E402
+from storage.records import Author, PostRecord  # noqa: E402
+from storage.reviews import ScoreRow, add_scores, decide, enqueue  # noqa: E402
+
+RAW = b"<html><body><p>Ayo coblos nomor 2! Salam dari Dinkes Muna</p></body></html>"
+
+
+@pytest.fixture
+def decided(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A deployment (home + database) with two decided items and a raw snapshot."""
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PANTAU_DATABASE_URL", db.url)
+    with db.session() as session:
+        session.add(Blob(sha256="ab" * 32, size=len(RAW), body=RAW))
+        snapshot = Snapshot(url="https://fb.example/p/1", status=200, headers={},
+                            sha256="ab" * 32, fetched_at=datetime.now(UTC))
+        session.add(snapshot)
+        session.flush()
+        records = [PostRecord(platform="facebook", external_id=str(i), region="Kab. Muna",
+                              text=f"Ayo coblos nomor {i}!", author=Author(handle=f"asn{i}"))
+                   for i in range(2)]
+        stored = store_posts(session, records, snapshot_ids=[snapshot.id] * 2)
+        rows = [ScoreRow(s.id, 1, "m1", 0.9, 0.5, True, "social_media_campaign", [["coblos", 0.4]])
+                for s in stored]
+        add_scores(session, rows)
+        enqueue(session, rows)
+    with db.session() as session:
+        decide(session, 1, decision="confirmed", reviewer="ani", category="social_media_campaign")
+        decide(session, 2, decision="rejected", reviewer="budi")
+    return db
+
