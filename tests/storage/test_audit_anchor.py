@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from storage.audit import append_audit
 from storage.audit_anchor import (
-    audit_row, chain_head, count_through, find_export_entry, verify_chain_through,
+    audit_row,
+    chain_head,
+    count_through,
+    find_export_entry,
+    verify_chain_through,
 )
 from storage.db import Database
 from storage.models import AuditEntry

@@ -8,15 +8,15 @@ if _MONITOR_TESTS not in sys.path:
     sys.path.insert(0, _MONITOR_TESTS)
 
 
-from datetime import UTC, datetime  # noqa: E402
+from datetime import UTC, datetime
 
-import pytest  # noqa: E402
+import pytest
 
-from storage.db import Database  # noqa: E402
-from storage.models import Blob, Snapshot  # noqa: E402
-from storage.posts import store_posts  # noqa: E402
-from storage.records import Author, PostRecord  # noqa: E402
-from storage.reviews import ScoreRow, add_scores, decide, enqueue  # noqa: E402
+from storage.db import Database
+from storage.models import Blob, Snapshot
+from storage.posts import store_posts
+from storage.records import Author, PostRecord
+from storage.reviews import ScoreRow, add_scores, decide, enqueue
 
 RAW = b"<html><body><p>Ayo coblos nomor 2! Salam dari Dinkes Muna</p></body></html>"
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runner import pantau
 from sqlalchemy import delete, select
 
-from cli_runner import pantau
 from monitor.evidence.anchor import AnchorError, read_anchor, write_anchor_into
 from monitor.evidence.keys import ensure_key
 from storage.audit import GENESIS, append_audit, entry_hash

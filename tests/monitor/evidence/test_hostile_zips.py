@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cli_runner import pantau
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from cli_runner import pantau
-from monitor.evidence.verify import verify_bundle_file
 from zipforge import SYMLINK, Entry, deflated, manifest_for, stored, write_zip, zeros_bomb
+
+from monitor.evidence.verify import verify_bundle_file
 
 BODY = b"<html><body>Ayo coblos nomor 2!</body></html>" * 20
 GIB = 1 << 30

@@ -11,11 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import pantau
 from cryptography.hazmat.primitives import serialization
 
-from cli_runner import pantau
 from monitor.evidence.keys import (
-    KeyFileError, ensure_key, key_path, load_key, normalise_fingerprint, public_key_from_pem,
+    KeyFileError,
+    ensure_key,
+    key_path,
+    load_key,
+    normalise_fingerprint,
+    public_key_from_pem,
 )
 
 

@@ -8,13 +8,13 @@ import json
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from bundle_helpers import flip_byte, go_elsewhere, read_bundle, rehash, resign, write_bundle
 from cli_runner import pantau
+
 from storage.audit import append_audit
 from storage.db import Database
 
@@ -33,6 +33,7 @@ def bundle(decided: Database, tmp_path: Path) -> Path:
 @pytest.fixture
 def key_file(decided: Database, tmp_path: Path) -> tuple[Path, str]:
     code, stdout, _ = pantau("keys", "show", "--json")
+    assert code == 0
     shown = json.loads(stdout)
     path = tmp_path / "pantau-public.pem"
     path.write_text(shown["public_key_pem"])
