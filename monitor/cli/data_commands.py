@@ -234,6 +234,7 @@ def audit_group() -> None:
 def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
     """Check the audit log's hash chain; non-zero exit naming the first broken entry."""
     from monitor.cli.evidence_commands import anchor_problems, trusted_anchor
+    from monitor.evidence.text import _
 
     kept = trusted_anchor(app, anchor) if anchor is not None else None
     db = open_db(app)
@@ -247,10 +248,11 @@ def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
                    "reason": broken.reason if broken else None,
                    "anchor": None if anchor is None else {"path": str(anchor), "problems": lost}})
     elif broken is None and not lost:
-        click.echo(f"audit log intact: {count} entries" + (" (matches the anchor)" if anchor else ""))
+        click.echo(f"audit log intact: {count} entries" + (_(" (matches the anchor)") if anchor else ""))
     else:
         for problem in lost:
-            click.echo(f"audit log does not match the anchor {anchor}: {problem}", err=True)
+            click.echo(_("audit log does not match the anchor {path}: {problem}").format(
+                path=anchor, problem=problem), err=True)
         if broken is not None:
             click.echo(f"audit log BROKEN at entry {broken.entry_id}: {broken.reason}", err=True)
     if broken is not None or lost:

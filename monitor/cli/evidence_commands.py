@@ -26,6 +26,7 @@ from monitor.evidence.keys import (
     public_key_from_pem,
 )
 from monitor.evidence.signature_check import Trust
+from monitor.evidence.text import _
 
 __all__ = ["anchor_problems", "deployment_key", "trust_from_option", "trusted_anchor"]
 
@@ -38,8 +39,8 @@ def deployment_key(app: AppContext) -> DeploymentKey:
         fail(str(exc))
         raise
     if created:
-        click.echo(f"created the deployment signing key {key.path} "
-                   f"(fingerprint {key.public.fingerprint})", err=True)
+        click.echo(_("created the deployment signing key {path} (fingerprint {key})").format(
+            path=key.path, key=key.public.fingerprint), err=True)
     return key
 
 
@@ -53,10 +54,11 @@ def trust_from_option(value: str | None) -> Trust:
         try:
             return Trust(key=public_key_from_pem(path.read_bytes()[:65536]))
         except (OSError, KeyFileError) as exc:
-            fail(f"--public-key {value}: {exc}")
+            fail(_("--public-key {value}: {reason}").format(value=value, reason=exc))
     fingerprint = normalise_fingerprint(value)
     if fingerprint is None:
-        fail(f"--public-key {value!r}: no such file, and not a SHA-256 fingerprint (64 hex digits)")
+        fail(_("--public-key {value}: no such file, and not a SHA-256 fingerprint (64 hex "
+               "digits)").format(value=ascii(value)))
     return Trust(fingerprint=fingerprint)
 
 
@@ -65,7 +67,8 @@ def trusted_anchor(app: AppContext, path: Path) -> Anchor:
     try:
         key = load_key(app.settings.home)
         if key is None:
-            fail(f"no deployment key in {app.settings.home}: cannot check who signed the anchor")
+            fail(_("no deployment key in {path}: cannot check who signed the anchor").format(
+                path=app.settings.home))
             raise SystemExit(2)
         return read_anchor(path, key.public)
     except (KeyFileError, AnchorError) as exc:
@@ -93,7 +96,7 @@ def keys_show(app: AppContext, as_json: bool) -> None:
         emit_json(_public(key.public) | {"path": str(key.path)})
         return
     click.echo(key.public.pem.decode("ascii"), nl=False)
-    click.echo(f"SHA-256 fingerprint: {key.public.fingerprint}")
+    click.echo(_("SHA-256 fingerprint: {key}").format(key=key.public.fingerprint))
 
 
 @audit_group.command("anchor")
@@ -108,7 +111,7 @@ def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
     try:
         anchor = write_anchor(db, key, out)
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror}")
+        fail(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror))
         raise
     finally:
         db.dispose()
@@ -117,7 +120,8 @@ def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
                    "entry_at": anchor.entry_at, "count": anchor.count,
                    "anchored_at": anchor.anchored_at, "key_fingerprint": anchor.key_fingerprint})
     else:
-        where = (f"entry {anchor.entry_id} ({anchor.count} entries, hash {anchor.hash})"
-                 if anchor.entry_id is not None else "its start (it is empty)")
-        click.echo(f"anchored the audit log at {where} in {out}; keep this file outside this "
-                   "machine", err=True)
+        where = (_("entry {id} ({count} entries, hash {hash})").format(
+            id=anchor.entry_id, count=anchor.count, hash=anchor.hash)
+            if anchor.entry_id is not None else _("its start (it is empty)"))
+        click.echo(_("anchored the audit log at {where} in {path}; keep this file outside this "
+                     "machine").format(where=where, path=out), err=True)

@@ -63,6 +63,7 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
     must also match an export recorded on an intact stretch of its audit chain."""
     from monitor.cli.evidence_commands import trust_from_option
     from monitor.evidence.audit_check import check_export_record
+    from monitor.evidence.text import _
 
     check = verify_bundle(bundle, trust_from_option(public_key))
     recorded = None
@@ -89,14 +90,16 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
         for problem in check.problems:
             click.echo(problem, err=True)
         if check.intact:
-            click.echo(f"intact: {check.items} items, manifest sha256 {check.manifest_sha256}")
+            click.echo(_("intact: {count} items, manifest sha256 {sha}").format(
+                count=check.items, sha=check.manifest_sha256))
             if check.signature:
                 click.echo(check.signature.message)
             if recorded is not None and recorded.entry_id is not None:
-                click.echo(f"matches the export recorded in audit entry {recorded.entry_id} at "
-                           f"{recorded.at}, on an audit chain intact up to it "
-                           f"({recorded.chain_entries} entries)")
+                click.echo(_("matches the export recorded in audit entry {id} at {at}, on an "
+                             "audit chain intact up to it ({count} entries)").format(
+                                 id=recorded.entry_id, at=recorded.at,
+                                 count=recorded.chain_entries))
             elif recorded is None:
-                click.echo("no Pantau database here: the audit log was not checked")
+                click.echo(_("no Pantau database here: the audit log was not checked"))
     if not check.intact:
         raise SystemExit(1)

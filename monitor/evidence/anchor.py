@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from monitor.evidence.keys import DeploymentKey, PublicKey
+from monitor.evidence.text import _
 from storage.audit_anchor import audit_row, chain_head, count_through
 from storage.db import Database
 
@@ -97,14 +98,16 @@ def read_anchor(path: Path, trusted: PublicKey) -> Anchor:
         with path.open("rb") as handle:
             raw = handle.read(_MAX_ANCHOR_BYTES + 1)
     except OSError as exc:
-        raise AnchorError(f"cannot read the anchor {path}: {exc.strerror}") from exc
+        raise AnchorError(_("cannot read the anchor {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from exc
     if len(raw) > _MAX_ANCHOR_BYTES:
-        raise AnchorError(f"{path} is too large to be an anchor")
+        raise AnchorError(_("{path} is too large to be an anchor").format(path=path))
     anchor, signature = _parse(raw, path)
     if anchor.key_fingerprint != trusted.fingerprint or not trusted.verifies(signature,
                                                                              _payload(anchor)):
-        raise AnchorError(f"{path} is not signed by this deployment's key {trusted.fingerprint}: "
-                          "it was altered, or it comes from another deployment")
+        raise AnchorError(_("{path} is not signed by this deployment's key {key}: it was "
+                            "altered, or it comes from another deployment").format(
+                                path=path, key=trusted.fingerprint))
     return anchor
 
 
@@ -118,7 +121,8 @@ def _parse(raw: bytes, path: Path) -> tuple[Anchor, bytes]:
         _check_types(anchor)
         return anchor, base64.b64decode(document["signature"], validate=True)
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
-        raise AnchorError(f"{path} is not a Pantau audit anchor ({exc})") from exc
+        raise AnchorError(_("{path} is not a Pantau audit anchor ({reason})").format(
+            path=path, reason=exc)) from exc
 
 
 def _check_types(anchor: Anchor) -> None:
@@ -134,18 +138,22 @@ def anchor_problems(session: Session, anchor: Anchor) -> list[str]:
     if anchor.entry_id is None:
         return []  # the log was empty when anchored: nothing to lose yet
     row, now = audit_row(session, anchor.entry_id), count_through(session, None)
-    taken = f"anchored at {anchor.anchored_at}"
+    fields = {"id": anchor.entry_id, "at": anchor.anchored_at, "count": anchor.count,
+              "hash": anchor.hash, "now": now}
     if row is None:
-        state = "the log is empty" if now == 0 else f"the log now holds {now} entries"
-        return [(f"truncated: entry {anchor.entry_id} ({taken}) is gone; {state}, "
-                 f"the anchor counted {anchor.count}")]
+        state = (_("the log is empty") if now == 0
+                 else _("the log now holds {now} entries").format(now=now))
+        return [_("truncated: entry {id} (anchored at {at}) is gone; {state}, the anchor counted "
+                  "{count}").format(state=state, **fields)]
     problems = []
     if row.hash != anchor.hash:
-        problems.append(f"re-chained: entry {anchor.entry_id} now has hash {row.hash}, the anchor "
-                        f"({taken}) says {anchor.hash}")
+        problems.append(_("re-chained: entry {id} now has hash {new}, the anchor (taken at {at}) "
+                          "says {hash}").format(new=row.hash, **fields))
     before = count_through(session, anchor.entry_id)
-    if before != anchor.count:
-        kind = "truncated" if before < anchor.count else "entries inserted"
-        problems.append(f"{kind}: {before} entries up to entry {anchor.entry_id}, the anchor "
-                        f"({taken}) counted {anchor.count}")
+    if before < anchor.count:
+        problems.append(_("truncated: {before} entries up to entry {id}, the anchor (taken at "
+                          "{at}) counted {count}").format(before=before, **fields))
+    elif before > anchor.count:
+        problems.append(_("entries inserted: {before} entries up to entry {id}, the anchor "
+                          "(taken at {at}) counted {count}").format(before=before, **fields))
     return problems

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from monitor.evidence.bundle_format import MANIFEST
+from monitor.evidence.text import _
 from storage.audit_anchor import find_export_entry, verify_chain_through
 
 __all__ = ["ExportRecord", "check_export_record"]
@@ -36,16 +37,18 @@ def check_export_record(session: Session, manifest_sha256: str,
                         signer: str | None) -> ExportRecord:
     entry = find_export_entry(session, manifest_sha256)
     if entry is None:
-        return ExportRecord(None, None, 0, [(
-            f"{MANIFEST} is not recorded in this database's audit log: the bundle was not "
-            "exported from here, or its manifest was rewritten")])
+        return ExportRecord(None, None, 0, [_(
+            "{name} is not recorded in this database's audit log: the bundle was not exported "
+            "from here, or its manifest was rewritten").format(name=MANIFEST)])
     count, broken = verify_chain_through(session, entry.id)
     problems = []
     if broken is not None:
-        problems.append(f"the audit entry {entry.id} that records this export is not on an intact "
-                        f"chain: entry {broken.entry_id}: {broken.reason}")
+        problems.append(_("the audit entry {id} that records this export is not on an intact "
+                          "chain: entry {broken}: {reason}").format(
+                              id=entry.id, broken=broken.entry_id, reason=broken.reason))
     recorded = entry.details.get("signing_key")
     if signer is not None and recorded is not None and recorded != signer:
-        problems.append(f"the export recorded in audit entry {entry.id} was signed by key "
-                        f"{recorded}, this bundle by {signer}")
+        problems.append(_("the export recorded in audit entry {id} was signed by key {recorded}, "
+                          "this bundle by {signer}").format(id=entry.id, recorded=recorded,
+                                                            signer=signer))
     return ExportRecord(entry.id, entry.at.isoformat(), count, problems)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from monitor.evidence.text import _
+
 __all__ = [
     "MANIFEST",
     "PUBLIC_KEY",
@@ -38,16 +40,16 @@ def signing_key_entry(fingerprint: str) -> dict[str, str]:
 def manifest_problem(manifest: Any) -> str | None:
     """Why this parsed manifest cannot be used, or None."""
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        return "no `files` table"
+        return _("no `files` table")
     items = manifest.get("items", 0)
     if not isinstance(items, int) or isinstance(items, bool) or items < 0:
-        return "`items` is not a count"
+        return _("`items` is not a count")
     for name, entry in manifest["files"].items():
         if not _valid_entry(entry) or name in UNLISTED:
-            return f"the entry for {name!r} is not a size and a SHA-256"
+            return _("the entry for {name} is not a size and a SHA-256").format(name=ascii(name))
     key = manifest.get("signing_key")
     if key is not None and not (isinstance(key, dict) and isinstance(key.get("fingerprint"), str)):
-        return "`signing_key` has no fingerprint"
+        return _("`signing_key` has no fingerprint")
     return None
 
 

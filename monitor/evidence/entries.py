@@ -8,14 +8,17 @@ here as `CorruptEntry` with a plain reason instead of a zlib traceback.
 from __future__ import annotations
 
 import hashlib
+import struct
 import zipfile
 import zlib
+
+from monitor.evidence.text import _
 
 __all__ = ["CHUNK", "CorruptEntry", "hash_entry", "read_capped"]
 
 CHUNK = 1 << 20
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
-           ValueError)
+           ValueError, struct.error, KeyError, IndexError)
 
 
 class CorruptEntry(Exception):
@@ -38,20 +41,21 @@ def hash_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> t
 def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """The whole entry if it holds at most `limit` bytes; CorruptEntry otherwise."""
     if info.file_size > limit:
-        raise CorruptEntry(f"declares {info.file_size} bytes, more than the {limit} allowed")
+        raise CorruptEntry(_("declares {size} bytes, more than the {limit} allowed").format(
+            size=info.file_size, limit=limit))
     try:
         with archive.open(info) as stream:
             body = stream.read(limit + 1)
     except _BROKEN as exc:
         raise CorruptEntry(_reason(exc)) from exc
     if len(body) > limit:
-        raise CorruptEntry(f"holds more than the {limit} bytes allowed")
+        raise CorruptEntry(_("holds more than the {limit} bytes allowed").format(limit=limit))
     return body
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, zlib.error):
-        return f"invalid compressed data ({exc})"
+        return _("invalid compressed data ({reason})").format(reason=exc)
     if isinstance(exc, EOFError):
-        return "compressed data ends early (truncated)"
+        return _("compressed data ends early (truncated)")
     return str(exc) or type(exc).__name__

@@ -19,6 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from monitor.evidence.text import _
+
 __all__ = [
     "KEY_DIR",
     "KEY_FILE",
@@ -96,9 +98,9 @@ def public_key_from_pem(data: bytes) -> PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"not a PEM public key: {exc}") from exc
+        raise KeyFileError(_("not a PEM public key: {reason}").format(reason=exc)) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError("not an Ed25519 public key")
+        raise KeyFileError(_("not an Ed25519 public key"))
     return PublicKey(key)
 
 
@@ -110,10 +112,11 @@ def load_key(home: Path) -> DeploymentKey | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise KeyFileError(f"cannot read the deployment key {path}: {exc.strerror}") from exc
+        raise KeyFileError(_cannot_read(path, exc)) from exc
     if stat.S_IMODE(info.st_mode) & 0o077:
-        raise KeyFileError(f"the deployment key {path} is readable by others "
-                        f"(mode {stat.S_IMODE(info.st_mode):03o}); run: chmod 600 {path}")
+        raise KeyFileError(_("the deployment key {path} is readable by others (mode {mode}); "
+                             "run: chmod 600 {path}").format(
+                                 path=path, mode=f"{stat.S_IMODE(info.st_mode):03o}"))
     return DeploymentKey(_read_private(path), path)
 
 
@@ -121,12 +124,18 @@ def _read_private(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as exc:
-        raise KeyFileError(f"cannot read the deployment key {path}: {exc.strerror}") from exc
+        raise KeyFileError(_cannot_read(path, exc)) from exc
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"the deployment key {path} is not a PEM private key: {exc}") from exc
+        raise KeyFileError(_("the deployment key {path} is not a PEM private key: {reason}")
+                           .format(path=path, reason=exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"the deployment key {path} is not an Ed25519 key")
+        raise KeyFileError(_("the deployment key {path} is not an Ed25519 key").format(path=path))
     return key
+
+
+def _cannot_read(path: Path, exc: OSError) -> str:
+    return _("cannot read the deployment key {path}: {reason}").format(path=path,
+                                                                      reason=exc.strerror)
 
 
 def ensure_key(home: Path) -> tuple[DeploymentKey, bool]:
@@ -141,7 +150,8 @@ def ensure_key(home: Path) -> tuple[DeploymentKey, bool]:
         os.chmod(directory, 0o700)
         created = _create(key_path(home))
     except OSError as exc:
-        raise KeyFileError(f"cannot create the deployment key in {directory}: {exc.strerror}") from exc
+        raise KeyFileError(_("cannot create the deployment key in {path}: {reason}").format(
+            path=directory, reason=exc.strerror)) from exc
     key = load_key(home)
     assert key is not None  # just created, or created by a concurrent process
     return key, created

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +27,14 @@ from monitor.evidence.bundle_format import (
 from monitor.evidence.entries import CorruptEntry, hash_entry, read_capped
 from monitor.evidence.keys import KeyFileError, PublicKey, public_key_from_pem
 from monitor.evidence.signature_check import SignatureCheck, Trust, check_signature
+from monitor.evidence.text import _
 from monitor.evidence.zipcheck import ZipLimits, screen, shown
 
 __all__ = ["BundleVerdict", "SignatureCheck", "Trust", "verify_bundle_file"]
+
+# Everything zipfile raises on a damaged or unsupported central directory (found by fuzzing).
+_UNREADABLE = (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError,
+               RuntimeError, struct.error, KeyError, IndexError)
 
 
 @dataclass
@@ -49,12 +55,13 @@ def verify_bundle_file(path: Path, trust: Trust | None = None,
     try:
         size = path.stat().st_size
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
-        return BundleVerdict(False, [f"not a readable ZIP file (corrupt or truncated archive): {exc}"])
+    except _UNREADABLE as exc:
+        return BundleVerdict(False, [_("not a readable ZIP file (corrupt or truncated archive): "
+                                       "{reason}").format(reason=exc)])
     with archive:
         refused = screen(archive, size, limits)
         if refused:
-            return BundleVerdict(False, refused + ["refused without extracting anything"])
+            return BundleVerdict(False, [*refused, _("refused without extracting anything")])
         return _verify_open(archive, trust, limits)
 
 
@@ -62,15 +69,15 @@ def _verify_open(archive: zipfile.ZipFile, trust: Trust, limits: ZipLimits) -> B
     entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
     raw, problem = _manifest_bytes(archive, entries, limits)
     if raw is None:
-        return BundleVerdict(False, [problem or f"missing file: {MANIFEST}"])
+        return BundleVerdict(False, [problem or _("missing file: {name}").format(name=MANIFEST)])
     manifest_sha = hashlib.sha256(raw).hexdigest()
     try:
         manifest = json.loads(raw)
     except ValueError:
         manifest = None
     if (why := manifest_problem(manifest)) is not None:
-        return BundleVerdict(False, [f"altered file: {MANIFEST} (not a valid manifest: {why})"],
-                             manifest_sha)
+        return BundleVerdict(False, [_("altered file: {name} (not a valid manifest: {why})").format(
+            name=MANIFEST, why=why)], manifest_sha)
     problems = _file_problems(archive, entries, manifest["files"])
     signature = check_signature(trust, _bundle_key(archive, entries, problems),
                                 _signature_bytes(archive, entries, problems), raw, manifest)
@@ -88,7 +95,7 @@ def _manifest_bytes(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo
     try:
         return read_capped(archive, info, limits.max_manifest_bytes), None
     except CorruptEntry as exc:
-        return None, f"corrupt archive: {MANIFEST} cannot be read: {exc}"
+        return None, _corrupt(MANIFEST, exc)
 
 
 def _file_problems(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo],
@@ -97,26 +104,30 @@ def _file_problems(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo]
     for name in sorted(listed):
         expected, info = listed[name], entries.get(name)
         if info is None:
-            problems.append(f"missing file: {shown(name)}")
+            problems.append(_("missing file: {name}").format(name=shown(name)))
         elif (problem := _entry_problem(archive, info, expected)) is not None:
             problems.append(problem)
     extra = sorted(set(entries) - set(listed) - UNLISTED)
-    return problems + [f"extra file: {shown(name)}" for name in extra]
+    return problems + [_("extra file: {name}").format(name=shown(name)) for name in extra]
 
 
 def _entry_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
                    expected: dict[str, Any]) -> str | None:
     name = shown(info.filename)
     if info.file_size != expected["size"]:  # decided from the directory: never read
-        return (f"altered file: {name} (the archive declares {info.file_size} bytes, "
-                f"the manifest {expected['size']})")
+        return _("altered file: {name} (the archive declares {size} bytes, the manifest "
+                 "{listed})").format(name=name, size=info.file_size, listed=expected["size"])
     try:
         digest, size = hash_entry(archive, info, expected["size"])
     except CorruptEntry as exc:
-        return f"corrupt archive: {name} cannot be read: {exc}"
+        return _corrupt(name, exc)
     if size != expected["size"] or digest != expected["sha256"]:
-        return f"altered file: {name}"
+        return _("altered file: {name}").format(name=name)
     return None
+
+
+def _corrupt(name: str, exc: CorruptEntry) -> str:
+    return _("corrupt archive: {name} cannot be read: {reason}").format(name=name, reason=exc)
 
 
 def _signature_bytes(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo],
@@ -127,7 +138,7 @@ def _signature_bytes(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInf
     try:
         return read_capped(archive, info, 4096)
     except CorruptEntry as exc:
-        problems.append(f"corrupt archive: {SIGNATURE} cannot be read: {exc}")
+        problems.append(_corrupt(SIGNATURE, exc))
         return None
 
 
@@ -139,5 +150,5 @@ def _bundle_key(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo],
     try:
         return public_key_from_pem(read_capped(archive, info, 16384))
     except (CorruptEntry, KeyFileError) as exc:
-        problems.append(f"{PUBLIC_KEY} is unusable: {exc}")
+        problems.append(_("{name} is unusable: {reason}").format(name=PUBLIC_KEY, reason=exc))
         return None

@@ -15,6 +15,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from monitor.evidence.text import _
+
 __all__ = ["ZipLimits", "screen", "shown"]
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -42,7 +44,8 @@ def screen(archive: zipfile.ZipFile, archive_size: int, limits: ZipLimits) -> li
     """Every reason to refuse this archive unread; empty when it may be read."""
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
-        return [f"hostile archive: {len(infos)} entries (at most {limits.max_entries})"]
+        return [_("hostile archive: {count} entries (at most {limit})").format(
+            count=len(infos), limit=limits.max_entries)]
     problems = [p for info in infos for p in _entry_problems(info, archive_size, limits)]
     return problems + _duplicates(infos) + _overlaps(infos)
 
@@ -50,32 +53,36 @@ def screen(archive: zipfile.ZipFile, archive_size: int, limits: ZipLimits) -> li
 def _entry_problems(info: zipfile.ZipInfo, archive_size: int, limits: ZipLimits) -> list[str]:
     name, problems = shown(info.filename), []
     if (path_problem := _path_problem(info.filename)) is not None:
-        problems.append(f"hostile archive: {name}: {path_problem}")
+        problems.append(_("hostile archive: {name}: {problem}").format(name=name,
+                                                                       problem=path_problem))
     if (kind := _special_kind(info)) is not None:
-        problems.append(f"hostile archive: {name} is a {kind}")
+        problems.append(_("hostile archive: {name} is a {kind}").format(name=name, kind=kind))
     if info.flag_bits & 0x1:
-        problems.append(f"hostile archive: {name} is encrypted")
+        problems.append(_("hostile archive: {name} is encrypted").format(name=name))
     if info.compress_type not in _ALLOWED_METHODS:
-        problems.append(f"hostile archive: {name} uses compression method {info.compress_type} "
-                        "(only stored and deflated are accepted)")
+        problems.append(_("hostile archive: {name} uses compression method {method} (only "
+                          "stored and deflated are accepted)").format(
+                              name=name, method=info.compress_type))
     if info.header_offset + info.compress_size > archive_size:
-        problems.append(f"hostile archive: {name} declares {info.compress_size} compressed bytes, "
-                        f"beyond the end of the {archive_size}-byte archive")
+        problems.append(_("hostile archive: {name} declares {size} compressed bytes, beyond the "
+                          "end of the {archive}-byte archive").format(
+                              name=name, size=info.compress_size, archive=archive_size))
     if _bomb_like(info, limits):
-        problems.append(f"hostile archive: {name} declares {info.file_size} bytes from "
-                        f"{info.compress_size} compressed (a zip bomb's ratio)")
+        problems.append(_("hostile archive: {name} declares {size} bytes from {compressed} "
+                          "compressed (a zip bomb's ratio)").format(
+                              name=name, size=info.file_size, compressed=info.compress_size))
     return problems
 
 
 def _path_problem(name: str) -> str | None:
     if not name or "\x00" in name:
-        return "empty name or a NUL character in it"
+        return _("empty name or a NUL character in it")
     if "\\" in name:
-        return "backslash in the path"
+        return _("backslash in the path")
     if name.startswith("/") or _DRIVE.match(name):
-        return "absolute path"
+        return _("absolute path")
     if ".." in name.split("/"):
-        return "path leaves the folder (..)"
+        return _("path leaves the folder (..)")
     return None
 
 
@@ -84,7 +91,9 @@ def _special_kind(info: zipfile.ZipInfo) -> str | None:
     kind = stat.S_IFMT(mode)
     if kind in (0, stat.S_IFREG, stat.S_IFDIR):
         return None
-    return "symbolic link" if kind == stat.S_IFLNK else f"special file (mode {mode:o})"
+    if kind == stat.S_IFLNK:
+        return _("symbolic link")
+    return _("special file (mode {mode})").format(mode=f"{mode:o}")
 
 
 def _bomb_like(info: zipfile.ZipInfo, limits: ZipLimits) -> bool:
@@ -100,8 +109,10 @@ def _duplicates(infos: list[zipfile.ZipInfo]) -> list[str]:
     for info in infos:
         key = unicodedata.normalize("NFC", info.filename).casefold()
         if key in seen:
-            kind = "duplicate name" if seen[key] == info.filename else "names colliding by case"
-            problems.append(f"hostile archive: {kind}: {shown(info.filename)}")
+            kind = (_("duplicate name") if seen[key] == info.filename
+                    else _("names colliding by case"))
+            problems.append(_("hostile archive: {kind}: {name}").format(
+                kind=kind, name=shown(info.filename)))
         seen.setdefault(key, info.filename)
     return problems
 
@@ -112,6 +123,6 @@ def _overlaps(infos: list[zipfile.ZipInfo]) -> list[str]:
     problems = []
     for before, after in itertools.pairwise(ordered):
         if after.header_offset < before.header_offset + _LOCAL_HEADER + before.compress_size:
-            problems.append(f"hostile archive: {shown(after.filename)} overlaps the data of "
-                            f"{shown(before.filename)}")
+            problems.append(_("hostile archive: {name} overlaps the data of {other}").format(
+                name=shown(after.filename), other=shown(before.filename)))
     return problems

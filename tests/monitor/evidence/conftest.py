@@ -45,3 +45,9 @@ def decided(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Da
         decide(session, 2, decision="rejected", reviewer="budi")
     return db
 
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English messages (the Indonesian ones come from the catalog)."""
+    monkeypatch.setenv("PANTAU_LANG", "en")

@@ -151,7 +151,7 @@ def test_a_hostile_name_is_printed_escaped(tmp_path: Path) -> None:
     assert code == 1 and "\x1b" not in err and "\\x1b" in err
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(position=st.floats(0, 1), value=st.integers(0, 255), cut=st.floats(0.0, 1.0))
 def test_any_damaged_archive_gives_a_verdict_never_a_crash(tmp_path: Path, position: float,
                                                             value: int, cut: float) -> None:
@@ -163,3 +163,18 @@ def test_any_damaged_archive_gives_a_verdict_never_a_crash(tmp_path: Path, posit
                         else bytes(data))
     verdict = verify_bundle_file(damaged)
     assert not verdict.intact and verdict.problems  # unsigned at best, never "intact"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(st.integers(1, 160), st.integers(0, 255)), min_size=1,
+                        max_size=8))
+def test_a_damaged_central_directory_gives_a_verdict(tmp_path: Path,
+                                                     changes: list[tuple[int, int]]) -> None:
+    """The directory and end record (the archive's last bytes) are what zipfile parses first."""
+    data = bytearray(_bundle(tmp_path, listed={"items.jsonl": BODY}).read_bytes())
+    for back, value in changes:
+        data[-min(back, len(data))] = value
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    verdict = verify_bundle_file(damaged)
+    assert not verdict.intact and verdict.problems
