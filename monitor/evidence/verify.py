@@ -28,7 +28,7 @@ from monitor.evidence.entries import CorruptEntry, hash_entry, read_capped
 from monitor.evidence.keys import KeyFileError, PublicKey, public_key_from_pem
 from monitor.evidence.signature_check import SignatureCheck, Trust, check_signature
 from monitor.evidence.text import _
-from monitor.evidence.zipcheck import ZipLimits, screen, shown
+from monitor.evidence.zipcheck import ZipLimits, directory_problem, screen, shown
 
 __all__ = ["BundleVerdict", "SignatureCheck", "Trust", "verify_bundle_file"]
 
@@ -52,6 +52,8 @@ class BundleVerdict:
 def verify_bundle_file(path: Path, trust: Trust | None = None,
                        limits: ZipLimits | None = None) -> BundleVerdict:
     trust, limits = trust or Trust(), limits or ZipLimits()
+    if (oversized := directory_problem(path, limits)) is not None:
+        return BundleVerdict(False, [oversized, _("refused without extracting anything")])
     try:
         size = path.stat().st_size
         archive = zipfile.ZipFile(path)

@@ -11,17 +11,21 @@ from __future__ import annotations
 import itertools
 import re
 import stat
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from monitor.evidence.text import _
 
-__all__ = ["ZipLimits", "screen", "shown"]
+__all__ = ["ZipLimits", "directory_problem", "screen", "shown"]
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _LOCAL_HEADER = 30  # fixed part of a local file header, before its name and extra field
 _ALLOWED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_TAIL = 22 + 65535 + 20  # end record, its longest comment, the ZIP64 locator before it
 
 
 @dataclass(frozen=True)
@@ -29,15 +33,49 @@ class ZipLimits:
     """What a bundle may look like. Deflate's best ratio on real text is ~10-20:1 (at most
     ~1032:1 on one repeated byte), so 200:1 above 1 MiB is a bomb, not a bundle."""
 
-    max_entries: int = 1_000_000
+    max_entries: int = 500_000
+    max_directory_bytes: int = 128 << 20
     max_ratio: float = 200.0
     ratio_floor: int = 1 << 20
-    max_manifest_bytes: int = 256 << 20
+    max_manifest_bytes: int = 64 << 20
 
 
 def shown(name: str) -> str:
     """A hostile name made safe to print (no terminal escapes, no hidden characters)."""
     return name if name.isprintable() else ascii(name)
+
+
+def directory_problem(path: Path, limits: ZipLimits) -> str | None:
+    """Refuse an oversized central directory from its end record, before zipfile loads it
+    (zipfile keeps one ZipInfo per entry in memory). None when fine or for zipfile to judge."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - _TAIL))
+            tail = handle.read()
+            entries, directory = _directory_size(handle, tail, size - len(tail))
+    except (OSError, struct.error):
+        return None
+    if entries > limits.max_entries or directory > limits.max_directory_bytes:
+        return _("hostile archive: {count} entries in a {size}-byte directory (at most {limit} "
+                 "entries)").format(count=entries, size=directory, limit=limits.max_entries)
+    return None
+
+
+def _directory_size(handle: BinaryIO, tail: bytes, tail_at: int) -> tuple[int, int]:
+    """(entries, directory bytes) from the end record (ZIP64's when present); (0, 0) if none."""
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) - end < 22:
+        return 0, 0
+    entries, directory = struct.unpack_from("<HI", tail, end + 10)
+    locator = end - 20
+    if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+        handle.seek(offset)
+        record = handle.read(56)
+        if record[:4] == b"PK\x06\x06" and len(record) == 56:
+            entries, directory = struct.unpack_from("<QQ", record, 32)
+    return entries, directory
 
 
 def screen(archive: zipfile.ZipFile, archive_size: int, limits: ZipLimits) -> list[str]:

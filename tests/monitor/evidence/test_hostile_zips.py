@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from zipforge import SYMLINK, Entry, deflated, manifest_for, stored, write_zip, zeros_bomb
 
 from monitor.evidence.verify import verify_bundle_file
+from monitor.evidence.zipcheck import ZipLimits
 
 BODY = b"<html><body>Ayo coblos nomor 2!</body></html>" * 20
 GIB = 1 << 30
@@ -178,3 +179,23 @@ def test_a_damaged_central_directory_gives_a_verdict(tmp_path: Path,
     damaged.write_bytes(bytes(data))
     verdict = verify_bundle_file(damaged)
     assert not verdict.intact and verdict.problems
+
+
+def test_too_many_entries_are_refused_before_zipfile_loads_them(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "many.zip", [stored(f"f{i}", b"") for i in range(50)])
+    verdict = verify_bundle_file(path, limits=ZipLimits(max_entries=40))
+    assert not verdict.intact and "50 entries in a" in verdict.problems[0]
+    data = bytearray(path.read_bytes())  # an end record claiming 65,535 entries
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8:end + 12] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+    assert "65535 entries" in verify_bundle_file(path, limits=ZipLimits(max_entries=60000)).problems[0]
+
+
+def test_the_zip64_entry_count_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "zip64.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(70_000):
+            archive.writestr(f"{i}", b"")
+    problems = verify_bundle_file(path, limits=ZipLimits(max_entries=65_000)).problems
+    assert "70000 entries in a" in problems[0]
