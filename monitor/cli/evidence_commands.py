@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
 from monitor.cli.data_commands import audit_group
@@ -27,8 +28,11 @@ from monitor.evidence.keys import (
 )
 from monitor.evidence.signature_check import Trust
 from monitor.evidence.text import _
+from monitor.services import open_database
+from storage.db import Database
 
-__all__ = ["anchor_problems", "deployment_key", "trust_from_option", "trusted_anchor"]
+__all__ = ["anchor_problems", "database_at_hand", "deployment_key", "trust_from_option",
+           "trusted_anchor"]
 
 
 def deployment_key(app: AppContext) -> DeploymentKey:
@@ -60,6 +64,18 @@ def trust_from_option(value: str | None) -> Trust:
         fail(_("--public-key {value}: no such file, and not a SHA-256 fingerprint (64 hex "
                "digits)").format(value=ascii(value)))
     return Trust(fingerprint=fingerprint)
+
+
+def database_at_hand(app: AppContext) -> Database | None:
+    """This machine's Pantau database if it has one; None (never an empty new SQLite file, nor
+    an error) where there is none: a bundle's own checks stand without it."""
+    url = make_url(app.settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return None
+    try:
+        return open_database(app.settings)
+    except Exception:  # noqa: BLE001 - unreachable server, old schema: no database at hand
+        return None
 
 
 def trusted_anchor(app: AppContext, path: Path) -> Anchor:

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
-from monitor.services import open_database
 from monitor.export import ExportFilter, export, verify_bundle
 from storage.models import REVIEW_STATUSES
 from storage.records import InvalidRecord, parse_datetime
@@ -61,17 +60,14 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
     signature; exit 0 only if intact and signed by the given key (or, with none given, by the
     key inside the bundle, said plainly). Where this machine has Pantau's database, the manifest
     must also match an export recorded on an intact stretch of its audit chain."""
-    from monitor.cli.evidence_commands import trust_from_option
+    from monitor.cli.evidence_commands import database_at_hand, trust_from_option
     from monitor.evidence.audit_check import check_export_record
     from monitor.evidence.text import _
 
     check = verify_bundle(bundle, trust_from_option(public_key))
     recorded = None
     if check.manifest_sha256:
-        try:
-            db = open_database(app.settings)
-        except Exception:  # no database here: the file and signature checks alone still stand
-            db = None
+        db = database_at_hand(app)
         if db is not None:
             signer = check.signature.key_fingerprint if check.signature else None
             with db.reader() as session:

@@ -65,6 +65,7 @@ def test_verify_says_which_trust_anchor_it_used(bundle: Path, key_file: tuple[Pa
     code, out, _ = pantau("verify", str(bundle), "--json")
     report = json.loads(out)
     assert code == 0 and report["signature"]["trust"] == "bundle" and not report["database_checked"]
+    assert not (tmp_path / "elsewhere" / "none.db").exists()  # no empty database left behind
 
 
 def test_the_signature_checks_out_with_openssl_alone(bundle: Path, tmp_path: Path) -> None:
