@@ -126,6 +126,9 @@ def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
     key, db = deployment_key(app), open_db(app)
     try:
         anchor = write_anchor(db, key, out)
+    except AnchorError as exc:
+        fail(str(exc), code=1)
+        raise
     except OSError as exc:
         fail(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror))
         raise

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from monitor.evidence.keys import DeploymentKey, PublicKey
 from monitor.evidence.text import _
-from storage.audit_anchor import audit_row, chain_head, count_through
+from storage.audit_anchor import audit_row, chain_head, count_through, verify_chain_through
 from storage.db import Database
 
 __all__ = [
@@ -61,9 +61,14 @@ def _payload(anchor: Anchor) -> bytes:
 
 
 def take_anchor(db: Database, key: DeploymentKey) -> tuple[Anchor, bytes]:
-    """(the current chain head as an anchor, the signed anchor document)."""
+    """(the current chain head as an anchor, the signed anchor document). A broken chain is
+    never anchored: that would vouch for the tampering (AnchorError names the break)."""
     with db.reader() as session:
         head = chain_head(session)
+        broken = verify_chain_through(session, head.entry_id)[1] if head.entry_id else None
+    if broken is not None:
+        raise AnchorError(_("the audit log is broken at entry {id}: {reason}; not anchored")
+                          .format(id=broken.entry_id, reason=broken.reason))
     anchor = Anchor(head.entry_id, head.hash, head.at.isoformat() if head.at else None, head.count,
                     datetime.now(UTC).isoformat(), key.public.fingerprint)
     document = asdict(anchor) | {

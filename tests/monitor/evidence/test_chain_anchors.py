@@ -149,3 +149,12 @@ def test_periodic_anchors_land_in_their_folder(deployment: Database, tmp_path: P
     _append(deployment, 1, start=9)
     second = write_anchor_into(deployment, key, tmp_path / "anchors")
     assert first != second and read_anchor(second, key.public).count == 6
+
+
+def test_a_broken_chain_is_never_anchored(deployment: Database, tmp_path: Path) -> None:
+    with deployment.session() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id).limit(1)).one()
+        entry.details = {"decision": "rejected"}
+    out = tmp_path / "anchor.json"
+    code, _, err = pantau("audit", "anchor", "--out", str(out))
+    assert code == 1 and "is broken at entry" in err and not out.exists()
