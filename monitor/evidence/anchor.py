@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from monitor.evidence.keys import DeploymentKey, PublicKey
+from monitor.evidence.keys import DeploymentKey, KeyFileError, PublicKey, ensure_key
 from monitor.evidence.text import _
 from storage.audit_anchor import audit_row, chain_head, count_through, verify_chain_through
 from storage.db import Database
@@ -30,6 +31,7 @@ __all__ = [
     "ANCHOR_FORMAT",
     "Anchor",
     "AnchorError",
+    "anchor_job",
     "anchor_problems",
     "read_anchor",
     "take_anchor",
@@ -37,6 +39,7 @@ __all__ = [
     "write_anchor_into",
 ]
 
+log = logging.getLogger(__name__)
 ANCHOR_FORMAT = "pantau-audit-anchor/1"
 _MAX_ANCHOR_BYTES = 65536
 
@@ -94,6 +97,19 @@ def write_anchor_into(db: Database, key: DeploymentKey, directory: Path) -> Path
     directory.mkdir(parents=True, exist_ok=True)
     out = directory / f"audit-anchor-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.json"
     write_anchor(db, key, out)
+    return out
+
+
+def anchor_job(db: Database, home: Path, directory: Path) -> Path | None:
+    """One periodic anchor, for the scheduler: never raises into it. A broken chain, a key or
+    disk problem is logged as an error (health should show it) and nothing is written."""
+    try:
+        key, _created = ensure_key(home)
+        out = write_anchor_into(db, key, directory)
+    except (AnchorError, KeyFileError, OSError) as exc:
+        log.error("audit anchor not written: %s", exc)
+        return None
+    log.info("audit anchor written to %s", out)
     return out
 
 

@@ -10,7 +10,7 @@ import pytest
 from cli_runner import pantau
 from sqlalchemy import delete, select
 
-from monitor.evidence.anchor import AnchorError, read_anchor, write_anchor_into
+from monitor.evidence.anchor import AnchorError, anchor_job, read_anchor, write_anchor_into
 from monitor.evidence.keys import ensure_key
 from storage.audit import GENESIS, append_audit, entry_hash
 from storage.db import Database
@@ -158,3 +158,13 @@ def test_a_broken_chain_is_never_anchored(deployment: Database, tmp_path: Path) 
     out = tmp_path / "anchor.json"
     code, _, err = pantau("audit", "anchor", "--out", str(out))
     assert code == 1 and "is broken at entry" in err and not out.exists()
+
+
+def test_the_periodic_job_writes_anchors_and_never_raises(deployment: Database,
+                                                          tmp_path: Path) -> None:
+    out = anchor_job(deployment, tmp_path / "home", tmp_path / "anchors")
+    assert out is not None and read_anchor(out, ensure_key(tmp_path / "home")[0].public).count == 5
+    with deployment.session() as session:
+        session.scalars(select(AuditEntry).limit(1)).one().details = {"edited": True}
+    assert anchor_job(deployment, tmp_path / "home", tmp_path / "anchors") is None
+    assert len(list((tmp_path / "anchors").iterdir())) == 1
