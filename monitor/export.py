@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import VERSION
+from monitor.evidence import signing
+from monitor.evidence.keys import DeploymentKey
+from monitor.evidence.verify import BundleVerdict, Trust, verify_bundle_file
 from storage.audit import AuditRecord, audit_head, find_entry
 from storage.db import Database
 from storage.exports import ExportItem, ExportQuery, blob_bodies, export_items
@@ -68,11 +71,13 @@ def _write_jsonl(items: list[dict[str, Any]]) -> bytes:
 
 
 def write_export(db: Database, fmt: str, out: Path, flt: ExportFilter, *,
-                 actor: str) -> dict[str, Any]:
+                 actor: str, signing_key: DeploymentKey | None = None) -> dict[str, Any]:
     """Write the export file; returns its summary (counts, and for a bundle the manifest's
-    SHA-256, which the caller records in the audit log)."""
+    SHA-256, which the caller records in the audit log, and the signing key's fingerprint)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "bundle" and signing_key is None:
+        raise ValueError("an evidence bundle is signed: pass the deployment key")
     with db.reader() as session:  # one consistent snapshot, without holding the write lock
         items = list(export_items(session, flt))
         documents = [item.document for item in items]
@@ -81,9 +86,11 @@ def write_export(db: Database, fmt: str, out: Path, flt: ExportFilter, *,
             out.write_bytes(_write_csv(documents))
         elif fmt == "jsonl":
             out.write_bytes(_write_jsonl(documents))
-        else:
+        elif signing_key is not None:  # a bundle (checked above: it is signed)
             files = _bundle_files(session, items, documents)
-            summary.update(_write_bundle(files, out, flt, actor, audit_head(session), len(items)))
+            files.update(signing.key_files(signing_key))
+            summary.update(_write_bundle(files, out, flt, actor, audit_head(session), len(items),
+                                         signing_key))
     return summary
 
 
@@ -96,11 +103,11 @@ def _bundle_files(session: Any, items: list[ExportItem],
 
 
 def _write_bundle(files: dict[str, bytes], out: Path, flt: ExportFilter, actor: str,
-                  head: str | None, count: int) -> dict[str, Any]:
+                  head: str | None, count: int, key: DeploymentKey) -> dict[str, Any]:
     manifest = {
         "pantau_version": VERSION, "exported_at": datetime.now(UTC).isoformat(), "exported_by": actor,
         "filter": {"status": flt.status, "since": _iso(flt.since), "region": flt.region},
-        "items": count, "audit_head": head,
+        "items": count, "audit_head": head, **signing.manifest_fields(key),
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}
                   for name, body in sorted(files.items())},
     }
@@ -110,49 +117,19 @@ def _write_bundle(files: dict[str, bytes], out: Path, flt: ExportFilter, actor: 
         for name, body in sorted(files.items()):
             archive.writestr(name, body)
         archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(*signing.signature_file(key, manifest_bytes))
     tmp.replace(out)
-    return {"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(), "files": len(files)}
+    return {"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(), "files": len(files),
+            "signing_key": key.public.fingerprint}
 
 
-@dataclass
-class BundleCheck:
-    intact: bool
-    problems: list[str]
-    manifest_sha256: str | None = None
-    items: int = 0
+BundleCheck = BundleVerdict  # the verdict of monitor.evidence.verify (files and signature)
 
 
-def verify_bundle(path: Path) -> BundleCheck:
-    """Every file listed and unchanged, nothing missing, nothing extra."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        return BundleCheck(False, [f"not a readable ZIP file: {exc}"])
-    with archive:
-        names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        if MANIFEST not in names:
-            return BundleCheck(False, [f"missing file: {MANIFEST}"])
-        raw = archive.read(MANIFEST)
-        try:
-            manifest = json.loads(raw)
-            listed: dict[str, dict[str, Any]] = manifest["files"]
-            if not (isinstance(listed, dict) and all(isinstance(v, dict) for v in listed.values())
-                    and isinstance(manifest.get("items", 0), int)):
-                raise TypeError("unexpected manifest structure")
-        except (ValueError, KeyError, TypeError):
-            return BundleCheck(False, [f"altered file: {MANIFEST} (not a valid manifest)"])
-        problems = []
-        for name in sorted(listed):
-            if name not in names:
-                problems.append(f"missing file: {name}")
-                continue
-            digest = hashlib.sha256(archive.read(name)).hexdigest()
-            if digest != listed[name].get("sha256"):
-                problems.append(f"altered file: {name}")
-        problems += [f"extra file: {name}" for name in sorted(set(names) - set(listed) - {MANIFEST})]
-        if len(names) != len(set(names)):
-            problems.append("duplicate file names in the archive")
-    return BundleCheck(not problems, problems, hashlib.sha256(raw).hexdigest(), int(manifest.get("items", 0)))
+def verify_bundle(path: Path, trust: Trust | None = None) -> BundleVerdict:
+    """Every file listed and unchanged, nothing missing, nothing extra, the manifest signed
+    (streamed: bounded memory whatever the archive claims; hostile archives refused unread)."""
+    return verify_bundle_file(path, trust)
 
 
 def find_export_in_audit(session: Any, manifest_sha256: str) -> AuditRecord | None:

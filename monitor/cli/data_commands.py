@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import IO
 
 import click
@@ -46,6 +47,10 @@ def init_command(app: AppContext) -> None:
     model = active_scorer(settings)
     _status(_("active model: {version} (threshold {threshold:.3f})").format(
         version=model.version, threshold=model.threshold))
+    from monitor.cli.evidence_commands import deployment_key
+
+    _status(_("signing key: {fingerprint}").format(
+        fingerprint=deployment_key(app).public.fingerprint))
     db.dispose()
 
 
@@ -146,28 +151,45 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A signed anchor from `pantau audit anchor`: also detect re-chaining and "
+                   "truncation since it was taken.")
 @pass_app
-def audit_verify(app: AppContext, as_json: bool) -> None:
-    """Check the audit log's hash chain and the decision, user and source rows it binds;
-    non-zero exit naming the first broken entry and every altered row."""
+def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
+    """Check the audit log's hash chain and the decision, user and source rows it binds (and,
+    with --anchor, that nothing was re-chained or cut since the anchor); non-zero exit naming
+    the first broken entry and every altered row."""
+    from monitor.cli.evidence_commands import anchor_problems, trusted_anchor
+
+    kept = trusted_anchor(app, anchor) if anchor is not None else None
     db = open_db(app)
     with refusals():
         check = exports.verify_audit(db, app.actor(db))
+    lost: list[str] = []
+    if kept is not None:
+        with db.reader() as session:
+            lost = anchor_problems(session, kept)
     db.dispose()
     broken = check.chain_break
+    intact = check.intact and not lost
     if as_json:
-        emit_json({"entries": check.entries, "intact": check.intact,
+        emit_json({"entries": check.entries, "intact": intact,
                    "broken_entry": broken.entry_id if broken else None,
                    "reason": broken.reason if broken else None,
                    "rows": [{"table": p.table, "id": p.row_id, "audit_entry": p.entry_id,
-                             "reason": p.reason} for p in check.row_problems]})
-    elif check.intact:
-        click.echo(_("audit log intact: {count} entries").format(count=check.entries))
+                             "reason": p.reason} for p in check.row_problems],
+                   "anchor": None if anchor is None else {"path": str(anchor), "problems": lost}})
+    elif intact:
+        suffix = _(" (matches the anchor)") if anchor else ""
+        click.echo(_("audit log intact: {count} entries").format(count=check.entries) + suffix)
     else:
+        for problem in lost:
+            _status(_("audit log does not match the anchor {path}: {problem}").format(
+                path=anchor, problem=problem))
         if broken is not None:
             _status(_("audit log BROKEN at entry {id}: {reason}").format(
                 id=broken.entry_id, reason=broken.reason))
         for problem in check.row_problems:
             _status(_("altered row: {problem}").format(problem=problem.describe()))
-    if not check.intact:
+    if not intact:
         raise SystemExit(1)

@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
-from monitor.export import MANIFEST, ExportFilter, verify_bundle
+from monitor.export import ExportFilter, verify_bundle
 from monitor.services import exports
-from monitor.services.runtime import open_database
 from storage.records import InvalidRecord, parse_datetime
 from storage.reviews import REVIEW_STATUSES
 
@@ -30,11 +29,15 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
         since_at: datetime | None = parse_datetime(since) if since else None
     except InvalidRecord:
         fail(_("--since is not a date: {value!r} (use e.g. 2024-11-01)").format(value=since))
+    from monitor.cli.evidence_commands import deployment_key
+
+    key = deployment_key(app) if fmt == "bundle" else None
     db = open_db(app)
     try:
         with refusals():
             summary = exports.export(db, app.actor(db), fmt, out,
-                                     ExportFilter(status=status, since=since_at, region=region))
+                                     ExportFilter(status=status, since=since_at, region=region),
+                                     signing_key=key)
     finally:
         db.dispose()
     if as_json:
@@ -48,41 +51,52 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
 
 @cli.command("verify")
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--public-key", "public_key", metavar="FILE|FINGERPRINT",
+              help="The exporting deployment's public key (PEM file) or its SHA-256 fingerprint "
+                   "(`pantau keys show`): proves who exported, not only that nothing changed.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
-    """Check an evidence bundle: exit 0 if intact, else name each altered, missing or extra file.
+def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_json: bool) -> None:
+    """Check an evidence bundle: every file against the manifest, the manifest against its
+    signature; exit 0 only if intact and signed by the given key (or, with none given, by the
+    key inside the bundle, said plainly). Where this machine has Pantau's database, the manifest
+    must also match an export recorded on an intact stretch of its audit chain."""
+    from monitor.cli.evidence_commands import database_at_hand, trust_from_option
+    from monitor.evidence.audit_check import check_export_record
+    from monitor.evidence.text import _
 
-    Where this machine has Pantau's database, the manifest must also match an export recorded in
-    its audit log (a re-hashed forgery passes the file check but not this one)."""
-    check = verify_bundle(bundle)
-    recorded, db_checked = None, False
+    check = verify_bundle(bundle, trust_from_option(public_key))
+    recorded = None
     if check.manifest_sha256:
-        try:
-            db = open_database(app.settings)
-        except Exception:  # no database here: the file check alone still stands
-            db = None
+        db = database_at_hand(app)
         if db is not None:
-            db_checked = True
-            found = exports.recorded_export(db, check.manifest_sha256)
-            recorded = {"audit_entry": found.audit_entry, "at": found.at} if found else None
+            signer = check.signature.key_fingerprint if check.signature else None
+            with db.reader() as session:
+                recorded = check_export_record(session, check.manifest_sha256, signer)
             db.dispose()
-    if check.intact and db_checked and recorded is None:
+    if recorded is not None and recorded.problems:
         check.intact = False
-        check.problems.append(_("{manifest} is not recorded in this database's audit log: the "
-                                "bundle was not exported from here, or its manifest was "
-                                "rewritten").format(manifest=MANIFEST))
+        check.problems.extend(recorded.problems)
     if as_json:
         emit_json({"intact": check.intact, "problems": check.problems, "items": check.items,
-                   "manifest_sha256": check.manifest_sha256, "recorded_export": recorded})
+                   "manifest_sha256": check.manifest_sha256,
+                   "signature": check.signature.as_dict() if check.signature else None,
+                   "database_checked": recorded is not None,
+                   "recorded_export": recorded.as_dict() if recorded else None})
     else:
         for problem in check.problems:
             click.echo(problem, err=True)
         if check.intact:
             click.echo(_("intact: {count} items, manifest sha256 {sha}").format(
                 count=check.items, sha=check.manifest_sha256))
-            if recorded:
-                click.echo(_("matches the export recorded in audit entry {id} at {at}").format(
-                    id=recorded["audit_entry"], at=recorded["at"]))
+            if check.signature:
+                click.echo(check.signature.message)
+            if recorded is not None and recorded.entry_id is not None:
+                click.echo(_("matches the export recorded in audit entry {id} at {at}, on an "
+                             "audit chain intact up to it ({count} entries)").format(
+                                 id=recorded.entry_id, at=recorded.at,
+                                 count=recorded.chain_entries))
+            elif recorded is None:
+                click.echo(_("no Pantau database here: the audit log was not checked"))
     if not check.intact:
         raise SystemExit(1)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import N_, InvalidInput, ServiceError
+from monitor.evidence.keys import DeploymentKey
 from monitor.export import FORMATS, ExportFilter, find_export_in_audit, write_export
 from monitor.policy import Actor, Right
 from monitor.services.guard import require
@@ -36,12 +37,16 @@ def _check(fmt: str, flt: ExportFilter) -> None:
                            choices=", ".join(REVIEW_STATUSES))
 
 
-def export(db: Database, actor: Actor, fmt: str, out: Path, flt: ExportFilter) -> dict[str, Any]:
-    """Write the export to `out`; returns its summary. One `export` audit entry."""
+def export(db: Database, actor: Actor, fmt: str, out: Path, flt: ExportFilter, *,
+           signing_key: DeploymentKey | None = None) -> dict[str, Any]:
+    """Write the export to `out`; returns its summary. One `export` audit entry. A bundle is
+    signed with the deployment key (`monitor.evidence.keys.ensure_key`)."""
     require(actor, Right.EXPORT)
     _check(fmt, flt)
+    if fmt == "bundle" and signing_key is None:
+        raise InvalidInput(N_("an evidence bundle is signed: the deployment key is needed"))
     try:
-        summary = write_export(db, fmt, out, flt, actor=actor.name)
+        summary = write_export(db, fmt, out, flt, actor=actor.name, signing_key=signing_key)
     except OSError as exc:
         raise ServiceError(N_("cannot write {path}: {reason}"), path=str(out),
                            reason=exc.strerror or str(exc)) from None

@@ -1,0 +1,146 @@
+"""`pantau keys show` and `pantau audit anchor`: the deployment key and chain anchors; plus the
+helpers `verify` and `audit verify --anchor` use to turn options into trust anchors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import make_url
+
+from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
+from monitor.cli.data_commands import audit_group
+from monitor.evidence.anchor import (
+    Anchor,
+    AnchorError,
+    anchor_problems,
+    read_anchor,
+    write_anchor,
+)
+from monitor.evidence.keys import (
+    DeploymentKey,
+    KeyFileError,
+    PublicKey,
+    ensure_key,
+    load_key,
+    normalise_fingerprint,
+    public_key_from_pem,
+)
+from monitor.evidence.signature_check import Trust
+from monitor.evidence.text import _
+from monitor.services import open_database
+from storage.db import Database
+
+__all__ = ["anchor_problems", "database_at_hand", "deployment_key", "trust_from_option",
+           "trusted_anchor"]
+
+
+def deployment_key(app: AppContext) -> DeploymentKey:
+    """This deployment's key, created on first need (and said so on stderr)."""
+    try:
+        key, created = ensure_key(app.settings.home)
+    except KeyFileError as exc:
+        fail(str(exc))
+        raise
+    if created:
+        click.echo(_("created the deployment signing key {path} (fingerprint {key})").format(
+            path=key.path, key=key.public.fingerprint), err=True)
+    return key
+
+
+def trust_from_option(value: str | None) -> Trust:
+    """`--public-key FILE|FINGERPRINT`: an existing file is read as a PEM public key, anything
+    else must be a SHA-256 fingerprint (64 hex digits, `SHA256:` and colons allowed)."""
+    if value is None:
+        return Trust()
+    path = Path(value)
+    if path.is_file():
+        try:
+            return Trust(key=public_key_from_pem(path.read_bytes()[:65536]))
+        except (OSError, KeyFileError) as exc:
+            fail(_("--public-key {value}: {reason}").format(value=value, reason=exc))
+    fingerprint = normalise_fingerprint(value)
+    if fingerprint is None:
+        fail(_("--public-key {value}: no such file, and not a SHA-256 fingerprint (64 hex "
+               "digits)").format(value=ascii(value)))
+    return Trust(fingerprint=fingerprint)
+
+
+def database_at_hand(app: AppContext) -> Database | None:
+    """This machine's Pantau database if it has one; None (never an empty new SQLite file, nor
+    an error) where there is none: a bundle's own checks stand without it."""
+    url = make_url(app.settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return None
+    try:
+        return open_database(app.settings)
+    except Exception:  # noqa: BLE001 - unreachable server, old schema: no database at hand
+        return None
+
+
+def trusted_anchor(app: AppContext, path: Path) -> Anchor:
+    """The anchor in `path` if this deployment's key signed it; else exit 2 with the reason."""
+    try:
+        key = load_key(app.settings.home)
+        if key is None:
+            fail(_("no deployment key in {path}: cannot check who signed the anchor").format(
+                path=app.settings.home))
+            raise SystemExit(2)
+        return read_anchor(path, key.public)
+    except (KeyFileError, AnchorError) as exc:
+        fail(str(exc))
+        raise
+
+
+def _public(key: PublicKey) -> dict[str, str]:
+    return {"algorithm": "Ed25519", "fingerprint": key.fingerprint,
+            "public_key_pem": key.pem.decode("ascii")}
+
+
+@cli.group("keys")
+def keys_group() -> None:
+    """The deployment's Ed25519 signing key (signs bundles and audit anchors)."""
+
+
+@keys_group.command("show")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def keys_show(app: AppContext, as_json: bool) -> None:
+    """Print the public key (PEM) and its SHA-256 fingerprint, to publish or hand to a court."""
+    key = deployment_key(app)
+    if as_json:
+        emit_json(_public(key.public) | {"path": str(key.path)})
+        return
+    click.echo(key.public.pem.decode("ascii"), nl=False)
+    click.echo(_("SHA-256 fingerprint: {key}").format(key=key.public.fingerprint))
+
+
+@audit_group.command("anchor")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the signed anchor (keep it outside this machine).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
+    """Write the audit chain's head (entry, hash, time, count), signed with the deployment key;
+    `pantau audit verify --anchor FILE` later detects re-chaining and truncation since."""
+    key, db = deployment_key(app), open_db(app)
+    try:
+        anchor = write_anchor(db, key, out)
+    except AnchorError as exc:
+        fail(str(exc), code=1)
+        raise
+    except OSError as exc:
+        fail(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror))
+        raise
+    finally:
+        db.dispose()
+    if as_json:
+        emit_json({"out": str(out), "entry_id": anchor.entry_id, "hash": anchor.hash,
+                   "entry_at": anchor.entry_at, "count": anchor.count,
+                   "anchored_at": anchor.anchored_at, "key_fingerprint": anchor.key_fingerprint})
+    else:
+        where = (_("entry {id} ({count} entries, hash {hash})").format(
+            id=anchor.entry_id, count=anchor.count, hash=anchor.hash)
+            if anchor.entry_id is not None else _("its start (it is empty)"))
+        click.echo(_("anchored the audit log at {where} in {path}; keep this file outside this "
+                     "machine").format(where=where, path=out), err=True)
