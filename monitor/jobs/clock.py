@@ -74,9 +74,16 @@ class FakeClock:
         await future
 
     async def settle(self) -> None:
-        """Let every runnable task run until it waits on this clock (or on something else)."""
+        """Let every runnable task run until it waits on this clock (or on something else).
+
+        Quiet means the loop has no other callback ready (CPython's `_ready` queue; without
+        it, a fixed number of turns).
+        """
+        ready = getattr(asyncio.get_running_loop(), "_ready", None)
         for _ in range(self.SETTLE_ROUNDS):
             await asyncio.sleep(0)
+            if ready is not None and not ready:
+                return
 
     async def run_for(self, seconds: float) -> None:
         await self.run_until(self._elapsed + seconds)

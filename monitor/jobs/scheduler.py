@@ -61,15 +61,24 @@ def _pid_alive(pid: int) -> bool:
 
 def dead_siblings(owners: set[str], me: str) -> set[str]:
     """Lease owners that ran on this host and whose process is gone (or whose pid is now mine)."""
-    host, pid, _token = me.rsplit(":", 2)
+    mine = _host_pid(me)
+    if mine is None:  # an owner that names no host and pid cannot know its siblings
+        return set()
     dead = set()
     for owner in owners - {me}:
-        parts = owner.rsplit(":", 2)
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdecimal():
+        theirs = _host_pid(owner)
+        if theirs is None or theirs[0] != mine[0]:
             continue
-        if parts[1] == pid or not _pid_alive(int(parts[1])):
+        if theirs[1] == mine[1] or not _pid_alive(theirs[1]):
             dead.add(owner)
     return dead
+
+
+def _host_pid(owner: str) -> tuple[str, int] | None:
+    parts = owner.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdecimal() or not parts[1].isascii():
+        return None
+    return parts[0], int(parts[1])
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ source's health (as run_source does), or raises (a bug the scheduler must record
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
@@ -75,7 +76,7 @@ class ScriptedRuns:
 
     def gaps(self, name: str) -> list[float]:
         times = self.times[name]
-        return [b - a for a, b in zip(times, times[1:], strict=False)]
+        return [b - a for a, b in itertools.pairwise(times)]
 
 
 def _source_id(db: Database, name: str) -> int:
