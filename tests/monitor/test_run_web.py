@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from monitor_harness import PANTAU, environment, free_port
 
 from monitor.config import load_settings
 from monitor.metrics import Metrics
 from monitor.web.app import PROMETHEUS_CONTENT_TYPE, create_app
-from monitor_harness import PANTAU, environment, free_port
 from storage.db import Database
 
 
