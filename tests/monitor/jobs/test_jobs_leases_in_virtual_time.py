@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-from datetime import timedelta
 from pathlib import Path
 
 from virtual_nodes import Outcome, ScriptedRuns, add_sources, config, freeze, node, simulate
@@ -167,16 +166,3 @@ def test_two_nodes_run_each_slot_once_in_total(db: Database, tmp_path: Path) -> 
         assert min(runs.gaps(name)) >= 10 - EPS, runs.gaps(name)
         assert 27 <= len(runs.times[name]) <= 31
     assert runs.by_node["a"] and runs.by_node["b"]
-
-
-def test_heartbeat_reports_the_leases_it_holds(db: Database, tmp_path: Path) -> None:
-    add_sources(db, tmp_path, ["x", "y"], interval=30)
-    clock = FakeClock()
-    ids = [row.id for row in schedule.list_schedules(db)]
-    for source_id in ids:
-        assert leases.claim_source(db, source_id, "n1", ttl=60, now=clock.now())
-    later = clock.now() + timedelta(seconds=40)
-    assert leases.renew_all(db, "n1", ttl=60, now=later) == set(ids)
-    assert all(row.lease_expires_at == later + timedelta(seconds=60)
-               for row in schedule.list_schedules(db))
-    assert leases.renew_all(db, "someone-else", ttl=60, now=later) == set()
