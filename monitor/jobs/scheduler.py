@@ -35,7 +35,7 @@ from storage import leases, schedule
 from storage.db import Database
 from storage.schedule import SourceSchedule
 
-__all__ = ["Scheduler", "SchedulerConfig", "dead_siblings", "node_id"]
+__all__ = ["Scheduler", "SchedulerConfig", "dead_siblings", "node_id", "this_host"]
 
 log = logging.getLogger(__name__)
 RunSource = Callable[[str], Awaitable[Any]]
@@ -46,7 +46,17 @@ RACE_RETRY = 0.2  # lost a race for a row lock: look again this soon
 def node_id() -> str:
     """`host:pid:token`, unique per process: a restarted node never mistakes a dead
     predecessor's lease for its own, yet can tell it ran on this host."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    return f"{_host()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _host() -> str:
+    """The hostname, plus the PID namespace where Linux has one: containers sharing a hostname
+    but not their process table must never judge each other's pids."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}~{namespace}"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -57,6 +67,10 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def this_host() -> str:
+    return _host()
 
 
 def dead_siblings(owners: set[str], me: str) -> set[str]:

@@ -5,14 +5,13 @@ node starting on the same host, and shared fairly by two nodes."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from pathlib import Path
 
 from virtual_nodes import Outcome, ScriptedRuns, add_sources, config, freeze, node, simulate
 
 from monitor.jobs.clock import FakeClock
-from monitor.jobs.scheduler import dead_siblings
+from monitor.jobs.scheduler import dead_siblings, node_id, this_host
 from storage import leases, schedule
 from storage.db import Database
 
@@ -102,8 +101,7 @@ def test_an_expired_lease_of_another_host_is_taken_over_and_reported(db: Databas
     assert held is not None
 
     async def body() -> None:
-        scheduler = node(db, clock, runs, f"{socket.gethostname()}:{os.getpid()}:dddddd",
-                         config(resync=5.0))
+        scheduler = node(db, clock, runs, node_id(), config(resync=5.0))
         await scheduler.start()
         await clock.run_for(100)
         await scheduler.stop(grace=0)
@@ -118,7 +116,7 @@ def test_a_node_frees_its_dead_predecessors_leases_at_start(db: Database, tmp_pa
     add_sources(db, tmp_path, ["mine", "alive"], interval=30)
     clock = FakeClock()
     runs = ScriptedRuns(db, clock)
-    host = socket.gethostname()
+    host = this_host()
     dead_owner, live_owner = f"{host}:{_dead_pid()}:eeeeee", f"{host}:{os.getppid()}:ffffff"
     for name, owner in (("mine", dead_owner), ("alive", live_owner)):
         assert leases.claim_source(db, _row(db, name).id, owner, ttl=60, now=clock.now())
@@ -142,6 +140,9 @@ def test_a_reused_pid_of_this_process_is_a_dead_predecessor() -> None:
     me = "box:1:aaaaaa"
     assert dead_siblings({"box:1:bbbbbb", "box:x:cccccc", "nohost"}, me) == {"box:1:bbbbbb"}
     assert dead_siblings({"box:1:bbbbbb"}, "plain-name") == set()
+    # Another PID namespace under the same hostname (containers): never judged from here.
+    assert dead_siblings({"box~2:1:bbbbbb"}, "box~1:1:aaaaaa") == set()
+    assert node_id().startswith(this_host() + ":")
 
 
 def test_two_nodes_run_each_slot_once_in_total(db: Database, tmp_path: Path) -> None:
