@@ -109,8 +109,9 @@ def metrics_ms(port: int) -> float:
 
 def observe(env: dict[str, str], cwd: Path, seconds: float) -> dict[str, Any]:
     """Run one `pantau run` for `seconds`: RSS samples (s, MB) and /metrics latencies (ms)."""
+    log = Path(env["PANTAU_HOME"]) / "run.log"
     proc = subprocess.Popen([PANTAU, "run"], env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=log.open("wb"), text=True)
     assert proc.stdout is not None
     while not proc.stdout.readline().startswith("Pantau is running"):
         if proc.poll() is not None:
@@ -126,9 +127,17 @@ def observe(env: dict[str, str], cwd: Path, seconds: float) -> dict[str, Any]:
             next_rss += 2.0
         latency.append(metrics_ms(port))
         time.sleep(0.1)
+    stopping = time.monotonic()
     proc.terminate()
-    proc.wait(15)
-    return {"rss": rss, "latency": latency}
+    try:
+        code = proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+        print(f"pantau run did not stop within 30 s of SIGTERM; its log:\n"
+              f"{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+    return {"rss": rss, "latency": latency, "stop_seconds": time.monotonic() - stopping,
+            "exit_code": code}
 
 
 def slope_mb_per_min(rss: list[tuple[float, float]]) -> float:
@@ -148,7 +157,8 @@ def summary(sample: dict[str, Any]) -> dict[str, float]:
             "rss_max_mb": max(m for _, m in sample["rss"]),
             "rss_slope_mb_per_min": slope_mb_per_min(sample["rss"]),
             "metrics_p50_ms": lat[len(lat) // 2], "metrics_p95_ms": lat[int(len(lat) * 0.95)],
-            "metrics_max_ms": lat[-1], "metrics_requests": len(lat)}
+            "metrics_max_ms": lat[-1], "metrics_requests": len(lat),
+            "stop_seconds": sample["stop_seconds"], "exit_code": sample["exit_code"]}
 
 
 def prepare(root: Path, name: str, models: Path, sources: list[str]) -> tuple[dict[str, str], str]:
@@ -208,7 +218,8 @@ def main() -> None:
         print(f"{label:<21} RSS {s['rss_start_mb']:.1f}→{s['rss_end_mb']:.1f} MB "
               f"(max {s['rss_max_mb']:.1f}, 2nd-half slope {s['rss_slope_mb_per_min']:+.2f} MB/min); "
               f"/metrics p50 {s['metrics_p50_ms']:.1f} ms p95 {s['metrics_p95_ms']:.1f} ms "
-              f"max {s['metrics_max_ms']:.1f} ms over {s['metrics_requests']} requests")
+              f"max {s['metrics_max_ms']:.1f} ms over {s['metrics_requests']} requests; "
+              f"SIGTERM → exit {s['exit_code']} in {s['stop_seconds']:.1f} s")
     print(f"posts stored under load: {stored:,} in {args.seconds:.0f} s (database {db_mb:.0f} MB)")
     print(json.dumps({"bench": "soak", "seconds": args.seconds, "sources": args.sources,
                       "posts_per_fetch": args.posts, "posts_stored": stored, "database_mb": db_mb,

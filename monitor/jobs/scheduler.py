@@ -299,7 +299,12 @@ class Scheduler:
 
     async def _beat_forever(self) -> None:
         while True:
+            asleep = self.clock.monotonic()
             await self.clock.sleep(self.config.heartbeat)
+            late = self.clock.monotonic() - asleep - self.config.heartbeat
+            if late > self.config.heartbeat:  # the loop was blocked (a long synchronous step)
+                log.warning("lease heartbeat late by %.1fs (lease_ttl %gs)", late,
+                            self.config.lease_ttl)
             try:
                 await self.heartbeat()
             except Exception:  # a database hiccup: the next beat tries again, well within the TTL
