@@ -21,6 +21,7 @@ import os
 import random
 import secrets
 import socket
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -132,7 +133,8 @@ class Scheduler:
     def __init__(self, db: Database, config: SchedulerConfig, run: RunSource, *,
                  metrics: Metrics | None = None, owner: str | None = None,
                  clock: Clock | None = None, timer: Timer | None = None,
-                 offload: Offload = asyncio.to_thread, rng: random.Random | None = None) -> None:
+                 offload: Offload = asyncio.to_thread, rng: random.Random | None = None,
+                 heartbeat_thread: bool | None = None) -> None:
         self.db, self.config, self._run = db, config, run
         self.metrics = metrics
         self.owner = owner or node_id()
@@ -144,6 +146,10 @@ class Scheduler:
         self._running: dict[int, asyncio.Task[Any]] = {}
         self._intervals: dict[int, float] = {}
         self._heartbeat: asyncio.Task[None] | None = None
+        self._beat_stop = threading.Event()
+        threaded = isinstance(self.clock, SystemClock) if heartbeat_thread is None else heartbeat_thread
+        self._beat_thread = (threading.Thread(target=self._beat_in_thread, name="lease-heartbeat",
+                                              daemon=True) if threaded else None)
         self._stopping = False
 
     def interval_of(self, row_interval: float) -> float:
@@ -155,7 +161,10 @@ class Scheduler:
         await self.resync()
         self._timer.add("resync", self.resync, (), interval=self.config.resync,
                         first=self.clock.now() + timedelta(seconds=self.config.resync))
-        self._heartbeat = asyncio.create_task(self._beat_forever())
+        if self._beat_thread is not None:
+            self._beat_thread.start()
+        else:
+            self._heartbeat = asyncio.create_task(self._beat_forever())
         log.info("scheduler started node=%s sources=%d max_concurrent=%d lease_ttl=%gs "
                  "heartbeat=%gs", self.owner, len(self._intervals), self.config.max_concurrent,
                  self.config.lease_ttl, self.config.heartbeat)
@@ -288,26 +297,45 @@ class Scheduler:
                         slot.isoformat(timespec="seconds"))
         self._aim(lease.source_id, slot)
 
-    async def heartbeat(self) -> set[int]:
+    def beat(self) -> set[int]:
         """Renew every lease this node holds; warn about runs whose lease was lost meanwhile."""
-        held = await self._offload(leases.renew_all, self.db, self.owner,
-                                   ttl=self.config.lease_ttl, now=self.clock.now())
-        for source_id in set(self._running) - held:
+        held = leases.renew_all(self.db, self.owner, ttl=self.config.lease_ttl, now=self.clock.now())
+        for source_id in set(self._running) - held:  # a C-level copy: safe from this thread
             log.warning("source_id=%d lease lost during the run (node stalled past lease_ttl?)",
                         source_id)
-        return set(held)
+        return held
+
+    async def heartbeat(self) -> set[int]:
+        return set(await self._offload(self.beat))
+
+    def _late(self, slept_from: float) -> None:
+        late = self.clock.monotonic() - slept_from - self.config.heartbeat
+        if late > self.config.heartbeat:  # something kept the heartbeat from running
+            log.warning("lease heartbeat late by %.1fs (lease_ttl %gs)", late, self.config.lease_ttl)
 
     async def _beat_forever(self) -> None:
+        """The heartbeat on the event loop (virtual time in tests)."""
         while True:
-            asleep = self.clock.monotonic()
+            slept_from = self.clock.monotonic()
             await self.clock.sleep(self.config.heartbeat)
-            late = self.clock.monotonic() - asleep - self.config.heartbeat
-            if late > self.config.heartbeat:  # the loop was blocked (a long synchronous step)
-                log.warning("lease heartbeat late by %.1fs (lease_ttl %gs)", late,
-                            self.config.lease_ttl)
+            self._late(slept_from)
             try:
                 await self.heartbeat()
             except Exception:  # a database hiccup: the next beat tries again, well within the TTL
+                log.exception("lease heartbeat failed")
+
+    def _beat_in_thread(self) -> None:
+        """The heartbeat in its own thread (real time): a source run holding the event loop in a
+        long synchronous step (parsing, scoring a batch) cannot starve it, so a live node never
+        loses its leases; only a dead (or frozen) process stops beating."""
+        while True:
+            slept_from = self.clock.monotonic()
+            if self._beat_stop.wait(self.config.heartbeat):
+                return
+            self._late(slept_from)
+            try:
+                self.beat()
+            except Exception:
                 log.exception("lease heartbeat failed")
 
     def _count(self, name: str, report: Any) -> None:
@@ -339,6 +367,7 @@ class Scheduler:
                 await asyncio.wait(pending, timeout=1.0)
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        self._beat_stop.set()
         released = await self._offload(leases.release_all, self.db, self.owner)
         log.info("scheduler stopped node=%s leases_released=%d", self.owner, released)
 
