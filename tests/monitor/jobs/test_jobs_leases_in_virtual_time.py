@@ -11,7 +11,7 @@ from pathlib import Path
 from virtual_nodes import Outcome, ScriptedRuns, add_sources, config, freeze, node, simulate
 
 from monitor.jobs.clock import FakeClock
-from monitor.jobs.scheduler import dead_siblings, node_id, this_host
+from monitor.jobs.nodes import dead_siblings, node_id, this_host
 from storage import leases, schedule
 from storage.db import Database
 
