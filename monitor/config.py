@@ -109,7 +109,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scheduler", "min_interval", parse_duration, 60.0, "no source runs more often than this"),
     Setting("scheduler", "max_concurrent_fetches", _int, 8, "concurrent fetches across all sources"),
     Setting("scheduler", "default_interval", parse_duration, 900.0, "interval of a source that names none"),
-    Setting("scheduler", "lease_ttl", parse_duration, 300.0, "how long a node's claim on a source run lasts"),
+    Setting("scheduler", "lease_ttl", parse_duration, 60.0, "how long a node's claim on a source run lasts "
+            "without a heartbeat (a dead node's sources wait at most this long)"),
+    Setting("scheduler", "lease_heartbeat", parse_duration, 15.0, "how often a live node renews its leases "
+            "(at most half of lease_ttl)"),
+    Setting("scheduler", "max_backoff", parse_duration, 3600.0, "longest wait before retrying a failing source"),
     Setting("classifier", "recall_target", _float, 0.95, "used to choose the flag threshold when training"),
     Setting("web", "host", _str, "127.0.0.1", "address the web app listens on"),
     Setting("web", "port", _int, 8000, "port the web app listens on"),

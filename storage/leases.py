@@ -8,22 +8,37 @@ which serialises writers, so the same code is correct on a single node. Releasin
 lease and moves `next_run_at` on, so the source is not due again until its next interval; a
 node that dies keeps its lease only until `lease_expires_at`, after which anyone may claim it.
 
+Leases are short (`scheduler.lease_ttl`, a minute by default) and a live node renews all of its
+leases at once (`renew_all`, its heartbeat), so a lease outlives its node by at most one TTL.
+Whoever takes over an expired lease writes "node X stopped mid-run" into the source's health.
+
 Times are the caller's UTC clock: nodes on different machines must keep their clocks in sync
 (NTP), as the deployment guide says.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.models import Source
+from storage.schedule import stopped_mid_run
 
-__all__ = ["Lease", "claim_source", "claim_due", "renew", "release", "release_all", "is_due"]
+__all__ = [
+    "Lease",
+    "claim_due",
+    "claim_source",
+    "is_due",
+    "release",
+    "release_all",
+    "renew",
+    "renew_all",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,12 @@ class Lease:
     claimed_at: datetime
     expires_at: datetime
     interval_seconds: float
+    taken_over_from: str | None = None  # the dead node whose expired lease this one replaced
+
+
+def _execute(session: Session, statement: Any) -> CursorResult[Any]:
+    """An UPDATE whose rowcount matters (typed: Session.execute returns a plain Result)."""
+    return cast(CursorResult[Any], session.execute(statement))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -56,8 +77,12 @@ def is_due(now: datetime) -> ColumnElement[bool]:
 def _take(session: Session, row: Source, owner: str, ttl: float, now: datetime) -> Lease:
     due = row.next_run_at or now
     expires = now + timedelta(seconds=ttl)
+    previous = row.lease_owner if row.lease_owner and row.lease_owner != owner else None
+    if previous is not None:  # its node died (or stalled past the TTL) during a run
+        row.last_error = stopped_mid_run(previous, row.lease_expires_at)
+        row.last_error_at = now
     row.lease_owner, row.lease_expires_at = owner, expires
-    return Lease(row.id, row.name, owner, due, now, expires, row.interval_seconds)
+    return Lease(row.id, row.name, owner, due, now, expires, row.interval_seconds, previous)
 
 
 def claim_source(db: Database, source_id: int, owner: str, *, ttl: float,
@@ -88,13 +113,22 @@ def renew(db: Database, lease: Lease, *, ttl: float, now: datetime | None = None
     now = _now(now)
     expires = now + timedelta(seconds=ttl)
     with db.session() as session:
-        done = session.execute(
+        done = _execute(session,
             update(Source).where(Source.id == lease.source_id, Source.lease_owner == lease.owner)
             .values(lease_expires_at=expires).execution_options(synchronize_session=False))
     if not done.rowcount:
         return None
-    return Lease(lease.source_id, lease.name, lease.owner, lease.due_at, lease.claimed_at,
-                 expires, lease.interval_seconds)
+    return replace(lease, expires_at=expires)
+
+
+def renew_all(db: Database, owner: str, *, ttl: float, now: datetime | None = None) -> set[int]:
+    """A node's heartbeat: extend every lease it still holds; returns their source ids."""
+    expires = _now(now) + timedelta(seconds=ttl)
+    with db.session() as session:
+        done = session.execute(
+            update(Source).where(Source.lease_owner == owner).values(lease_expires_at=expires)
+            .returning(Source.id).execution_options(synchronize_session=False))
+        return {int(source_id) for source_id in done.scalars()}
 
 
 def release(db: Database, lease: Lease, *, next_run_at: datetime | None) -> bool:
@@ -107,7 +141,7 @@ def release(db: Database, lease: Lease, *, next_run_at: datetime | None) -> bool
     if next_run_at is not None:
         values["next_run_at"] = next_run_at
     with db.session() as session:
-        done = session.execute(
+        done = _execute(session,
             update(Source).where(Source.id == lease.source_id, Source.lease_owner == lease.owner)
             .values(**values).execution_options(synchronize_session=False))
     return bool(done.rowcount)
@@ -116,7 +150,7 @@ def release(db: Database, lease: Lease, *, next_run_at: datetime | None) -> bool
 def release_all(db: Database, owner: str) -> int:
     """Drop every lease of a node that is stopping, so others can take its sources at once."""
     with db.session() as session:
-        done = session.execute(
+        done = _execute(session,
             update(Source).where(Source.lease_owner == owner)
             .values(lease_owner=None, lease_expires_at=None)
             .execution_options(synchronize_session=False))

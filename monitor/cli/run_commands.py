@@ -20,7 +20,7 @@ _LOG_FORMAT = click.option("--log-format", type=click.Choice(["logfmt", "json"])
 @pass_app
 def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: str) -> None:
     """The monitor: scheduler + pipeline + web app, until SIGINT/SIGTERM."""
-    from monitor.service import ServiceError, run_monitor
+    from monitor.jobs.processes import ServiceError, run_monitor
 
     configure_logging(app.verbose or verbose_here, json_lines=log_format == "json")
     try:
@@ -40,7 +40,7 @@ def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: s
 def serve_command(app: AppContext, host: str | None, port: int | None, verbose_here: bool,
                   log_format: str) -> None:
     """The web app alone (health, metrics; the review UI when it lands)."""
-    from monitor.service import serve_web
+    from monitor.jobs.processes import serve_web
 
     configure_logging(app.verbose or verbose_here, json_lines=log_format == "json")
     settings = app.settings

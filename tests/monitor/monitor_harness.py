@@ -1,5 +1,8 @@
 """Test harness for `pantau run`: a counting local HTTP server, real processes, a shared model.
 
+Leases keep their production defaults (scheduler.lease_ttl 1 min, heartbeat 15 s), so a test of
+recovery after `kill -9` measures what an operator would see.
+
 The server serves RSS feeds (`/feed/<name>`), JSON Lines files (`/jsonl/<name>`) and a failing
 endpoint (`/fail/<name>`, HTTP 500 forever) and records the time of every request per path.
 """
@@ -68,7 +71,7 @@ class CountingServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 if path != "/robots.txt":
                     with outer.lock:
@@ -115,7 +118,7 @@ def environment(home: Path, db_url: str, **overrides: str) -> dict[str, str]:
         "PANTAU_ALLOW_PRIVATE_NETWORKS": "1", "PANTAU_SCHEDULER__MIN_INTERVAL": "1s",
         "PANTAU_SCRAPE__MIN_HOST_DELAY": "0", "PANTAU_SCRAPE__RESPECT_ROBOTS": "0",
         "PANTAU_SCRAPE__MAX_RETRIES": "0", "PANTAU_SCRAPE__CONTACT_URL": "https://example.test/c",
-        "PANTAU_SCHEDULER__LEASE_TTL": "2s", "PANTAU_WEB__PORT": str(free_port()),
+        "PANTAU_WEB__PORT": str(free_port()),
     })
     env.update(overrides)
     return env

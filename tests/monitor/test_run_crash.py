@@ -1,4 +1,6 @@
-"""`kill -9` in the middle of a batch, then a restart: the same posts as an uninterrupted run."""
+"""`kill -9` in the middle of a batch, then a restart: the same posts as an uninterrupted run,
+and the restarted node resumes the dead node's source at once (it frees its dead predecessor's
+lease at start) instead of waiting out `scheduler.lease_ttl`. The resume time is printed."""
 
 from __future__ import annotations
 
@@ -7,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from monitor_harness import CountingServer, Node, add_sources, prepared
+from sqlalchemy import create_engine, func, select, text
 
 from monitor.config import SourceSpec
-from monitor_harness import CountingServer, Node, add_sources, prepared
 from storage.db import Database
 from storage.models import Post, PostVersion, Review, Score
 
 pytestmark = pytest.mark.slow
-POSTS = 6000
+POSTS = 1500  # three batches: the kill lands after the first
 
 
 def _state(db_url: str) -> dict[str, Any]:
@@ -54,26 +56,54 @@ def _wait_for(db_url: str, predicate: Any, timeout: float) -> int:
     raise AssertionError(f"timed out; {_post_count(db_url)} posts")
 
 
+def _health(db_url: str) -> tuple[str | None, str | None]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT last_error, lease_owner FROM sources")).one()
+            return row[0], row[1]
+    finally:
+        engine.dispose()
+
+
 def _run(tmp: Path, base: Path, db_url: str, server: CountingServer, *, crash: bool) -> dict[str, Any]:
     env = prepared(tmp, base, db_url)
-    add_sources(env, tmp, [SourceSpec(name="reports", type="jsonl", url=server.jsonl("reports", POSTS),
-                                      interval=60.0)])
+    url = server.jsonl("reports", POSTS)
+    add_sources(env, tmp, [SourceSpec(name="reports", type="jsonl", url=url, interval=600.0)])
     node = Node(env, tmp, "--no-web")
+    resumed: dict[str, Any] = {}
     try:
         node.ready()
         if crash:
             stored = _wait_for(db_url, lambda n: n > 0, 60)
-            node.kill()  # SIGKILL: no chance to clean up
+            node.kill()  # SIGKILL: no chance to clean up; its lease (1 min) is left behind
+            killed = time.monotonic()
             assert stored < POSTS, "the run finished before the kill; make the batch bigger"
-            node = Node(env, tmp, "--no-web")  # its lease expires (2 s) and the run is redone
-            node.ready()
+            assert _health(db_url)[1] is not None  # the dead node's lease is still there
+            node = Node(env, tmp, "--no-web")
+            ready = node.ready() - killed
+            resumed = _resumed(server, url, killed) | {"ready_seconds": ready}
+            assert "lease_released reason=dead_node_on_this_host" in node.stderr()
         _wait_for(db_url, lambda n: n == POSTS, 90)
         time.sleep(0.5)  # the run's last transaction (cursor, health) after the last batch
         code, _took = node.terminate()
         assert code == 0, node.stderr()
     finally:
         node.stop_quietly()
-    return _state(db_url)
+    return _state(db_url) | resumed | {"last_error": _health(db_url)[0]}
+
+
+def _resumed(server: CountingServer, url: str, killed: float) -> dict[str, Any]:
+    deadline = killed + 90
+    while time.monotonic() < deadline:
+        again = [t for t in server.times(url) if t > killed]
+        if again:
+            seconds = again[0] - killed
+            print(f"resume after kill -9: first fetch {seconds:.1f} s after the kill "
+                  "(lease_ttl 60 s)")
+            return {"resume_seconds": seconds}
+        time.sleep(0.05)
+    raise AssertionError("the restarted node did not fetch again within 90 s")
 
 
 def test_kill_9_mid_batch_then_restart_loses_and_duplicates_nothing(
@@ -98,6 +128,10 @@ def test_kill_9_mid_batch_then_restart_loses_and_duplicates_nothing(
     assert crashed["versions"] == reference["versions"] == 0
     assert crashed["scores"] == reference["scores"] == POSTS
     assert crashed["reviews"] == reference["reviews"] > 0
+    print(f"restarted node ready {crashed['ready_seconds']:.1f} s after the kill")
+    assert crashed["resume_seconds"] < 90
+    assert crashed["resume_seconds"] - crashed["ready_seconds"] < 10  # freed at start, no TTL wait
+    assert "stopped mid-run" in str(crashed["last_error"])
 
 
 def _fresh_postgres(url: str) -> str:

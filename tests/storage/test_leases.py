@@ -118,3 +118,30 @@ def test_claim_due_splits_work_between_nodes(db: Database) -> None:
     second = leases.claim_due(db, "n2", ttl=30, limit=100, now=T0)
     assert len(first) == 4 and len(second) == 6
     assert {lease.source_id for lease in first} | {lease.source_id for lease in second} == sids
+
+
+def test_renew_all_is_a_nodes_heartbeat(db: Database) -> None:
+    ids = {_source(db, "x"), _source(db, "y")}
+    other = _source(db, "z")
+    for sid in ids:
+        assert leases.claim_source(db, sid, "n1", ttl=60, now=T0)
+    assert leases.claim_source(db, other, "n2", ttl=60, now=T0)
+    later = T0 + timedelta(seconds=40)
+    assert leases.renew_all(db, "n1", ttl=60, now=later) == ids
+    assert {sid: _row(db, sid).lease_expires_at for sid in ids} == dict.fromkeys(ids, later + timedelta(seconds=60))
+    assert _row(db, other).lease_expires_at == T0 + timedelta(seconds=60)  # not n1's
+    assert leases.renew_all(db, "nobody", ttl=60, now=later) == set()
+
+
+def test_taking_over_an_expired_lease_names_the_dead_node_in_health(db: Database) -> None:
+    sid = _source(db, "a")
+    assert leases.claim_source(db, sid, "dead-node", ttl=10, now=T0)
+    taken = leases.claim_source(db, sid, "alive", ttl=10, now=T0 + timedelta(seconds=11))
+    assert taken is not None and taken.taken_over_from == "dead-node"
+    row = _row(db, sid)
+    assert row.last_error is not None and row.last_error.startswith("node dead-node stopped mid-run")
+    assert row.last_error_at == T0 + timedelta(seconds=11)
+    # A plain claim after a clean release names nobody.
+    assert leases.release(db, taken, next_run_at=None)
+    again = leases.claim_source(db, sid, "alive", ttl=10, now=T0 + timedelta(seconds=12))
+    assert again is not None and again.taken_over_from is None

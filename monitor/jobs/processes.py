@@ -13,27 +13,30 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import uvicorn
 
 from monitor.config import Settings
+from monitor.jobs.scheduler import Scheduler, SchedulerConfig
+from monitor.logfmt import quote as _quote
 from monitor.metrics import Metrics
-from monitor.scheduler import Scheduler, SchedulerConfig
 from monitor.scrape import make_client, run_source
 from monitor.services import active_scorer, open_database
 from monitor.sources import sync_config_sources
 from monitor.web.app import create_app
 from storage.db import Database
-from monitor.logfmt import quote as _quote
 
-__all__ = ["ServiceError", "WebServer", "run_monitor", "serve_web", "STOP_DEADLINE"]
+__all__ = ["STOP_DEADLINE", "ServiceError", "WebServer", "run_monitor", "serve_web"]
 
-log = logging.getLogger("monitor.service")
+log = logging.getLogger(__name__)
 STOP_DEADLINE = 9.5  # seconds from the signal to exit, whatever happens
 RUN_GRACE = 6.0  # of which runs in flight may use this much to finish on their own
 
@@ -70,7 +73,7 @@ def _watchdog(deadline: float) -> None:
     """Last resort after a signal: leave within the promised time even if something hangs."""
     def fire() -> None:
         time.sleep(deadline)
-        logging.getLogger("monitor.service").error("stop deadline passed; exiting now")
+        logging.getLogger(__name__).error("stop deadline passed; exiting now")
         os._exit(0)
 
     threading.Thread(target=fire, name="stop-watchdog", daemon=True).start()
@@ -112,7 +115,7 @@ def _tell_flagged(run: Callable[[str], Awaitable[Any]], settings: Settings) -> C
     async def wrapped(name: str) -> Any:
         nonlocal told
         report = await run(name)
-        if not told and getattr(report, "flagged", 0):
+        if not told and getattr(report, "flagged", None):
             told = True
             print(f"Flagged posts are waiting for review: `pantau{_config_flag(settings)} review list`",
                   flush=True)
@@ -129,7 +132,8 @@ def _announce(settings: Settings, db: Database, web: WebServer | None) -> None:
           "stop: Ctrl-C", flush=True)
 
 
-async def _monitor(settings: Settings, db: Database, *, with_web: bool) -> None:
+async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
+                   with_web: bool) -> None:
     scorer = await asyncio.to_thread(active_scorer, settings)
     log.info("model version=%s threshold=%.3f", scorer.version, getattr(scorer, "threshold", -1))
     metrics = Metrics()
@@ -144,7 +148,7 @@ async def _monitor(settings: Settings, db: Database, *, with_web: bool) -> None:
         async with make_client(settings) as client:
             run = _tell_flagged(
                 partial(run_source, db, client=client, scorer=scorer, settings=settings), settings)
-            scheduler = Scheduler(db, SchedulerConfig.from_settings(settings), run, metrics=metrics)
+            scheduler = Scheduler(db, config, run, metrics=metrics)
             await scheduler.start()
             _announce(settings, db, web)
             await stop.wait()
@@ -155,21 +159,38 @@ async def _monitor(settings: Settings, db: Database, *, with_web: bool) -> None:
             web.stop()
 
 
-def run_monitor(settings: Settings, *, with_web: bool = True) -> int:
-    """`pantau run` until SIGINT/SIGTERM; returns the exit status (0 after a clean stop)."""
+def _leave(code: int) -> None:
+    """End the process now that everything is stopped, flushed and closed.
+
+    Interpreter teardown of a process holding scikit-learn, SciPy and SQLAlchemy took 4–7 s on a
+    busy 2-core machine — after the stop had finished, and beyond the watchdog's reach (daemon
+    threads are frozen during teardown) — breaking the promised stop deadline.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def run_monitor(settings: Settings, *, with_web: bool = True, exit_process: bool = True) -> int:
+    """`pantau run` until SIGINT/SIGTERM, then exit 0 (or return 0 with `exit_process=False`)."""
     if not settings.get("scrape.contact_url"):
         log.warning("scrape.contact_url is unset: site owners cannot reach you (set it in pantau.toml)")
+    config = SchedulerConfig.from_settings(settings)  # a bad setting fails before anything starts
     db = _prepare(settings)
     try:
-        asyncio.run(_monitor(settings, db, with_web=with_web))
+        asyncio.run(_monitor(settings, db, config, with_web=with_web))
     finally:
         db.dispose()
     log.info("stopped")
+    if exit_process:
+        _leave(0)
     return 0
 
 
-def serve_web(settings: Settings, host: str, port: int) -> int:
-    """`pantau serve`: the web app alone, until SIGINT/SIGTERM (then exit 0)."""
+def serve_web(settings: Settings, host: str, port: int, *, exit_process: bool = True) -> int:
+    """`pantau serve`: the web app alone, until SIGINT/SIGTERM (then exit 0, as run_monitor)."""
     db = open_database(settings)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -184,4 +205,6 @@ def serve_web(settings: Settings, host: str, port: int) -> int:
         web.stop(timeout=STOP_DEADLINE - 1)
     finally:
         db.dispose()
+    if exit_process:
+        _leave(0)
     return 0
