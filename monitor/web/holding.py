@@ -18,11 +18,24 @@ from storage.holds import Hold, current_hold, release_hold, take_hold
 __all__ = ["break_hold", "check_not_held", "open_item", "release"]
 
 
-def open_item(db: Database, actor: Actor, review_id: int) -> Hold | None:
-    """Hold the item for a reviewer who opens it; returns the hold in force (theirs or
-    another's), None for someone who may not decide."""
-    if not can(actor, Right.DECIDE) or actor.user_id is None:
-        return None
+def _may_work_on(actor: Actor, status: str, finder: str | None) -> bool:
+    if actor.user_id is None:
+        return False
+    if status == "pending":
+        return can(actor, Right.DECIDE)
+    if status == "awaiting_second_review":
+        return can(actor, Right.SECOND_REVIEW) and finder != actor.name
+    return False
+
+
+def open_item(db: Database, actor: Actor, review_id: int, status: str,
+              finder: str | None) -> Hold | None:
+    """Hold the item for a reviewer who opens it to work on it (a pending item, or a second
+    review of someone else's finding); returns the hold in force (theirs or another's)."""
+    if not _may_work_on(actor, status, finder):
+        with db.reader() as session:
+            return current_hold(session, review_id)
+    assert actor.user_id is not None
     for _attempt in range(2):  # two first openers racing: the loser reads the winner's hold
         try:
             with db.session() as session:

@@ -43,7 +43,7 @@ def _item_page(ctx: WebContext, review_id: int, status: int = 200, error: str | 
     actor = require(ctx, Right.VIEW_QUEUE)
     db = db_of(ctx.request)
     detail = show(db, actor, review_id)
-    hold = open_item(db, actor, review_id) if hold_for_me else None
+    hold = open_item(db, actor, review_id, detail.status, detail.reviewer) if hold_for_me else None
     with db.reader() as session:
         snapshots = post_snapshots(session, detail.post_id)
         others = other_posts_by_author(session, detail.post_id)

@@ -28,7 +28,7 @@ __all__ = ["FILTER_KEYS", "parse_filters", "router"]
 
 router = APIRouter()
 FILTER_KEYS = ("status", "platform", "source", "region", "category", "q", "min_score",
-               "max_score", "since", "until")
+               "max_score", "since", "until", "after")
 PAGE_SIZE = 50
 
 
@@ -103,4 +103,4 @@ def queue_page(ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
                 status_link=lambda s: _link(params, status=s, after=None),
                 next_link=_link({**params, "status": filters.status or "all"},
                                 after=result.next_after) if result.next_after else None,
-                first_link=_link(params) if filters.after else None)
+                first_link=_link(params, after=None) if filters.after else None)

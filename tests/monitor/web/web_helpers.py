@@ -37,9 +37,13 @@ def make_users(db: Database, names: Sequence[tuple[str, str]]) -> None:
         add_user(db, operator, name, PASSWORD, role)
 
 
-def staff(db: Database) -> None:
-    """One user per role, named after it, plus a second monitor and a second lead."""
-    make_users(db, [(r, r) for r in ROLES] + [("monitor2", "monitor"), ("lead2", "lead")])
+ALL_STAFF = {**{r: r for r in ROLES}, "monitor2": "monitor", "lead2": "lead"}
+
+
+def staff(db: Database, *names: str) -> None:
+    """Users named after their role (monitor, lead, data, admin, monitor2, lead2); all of them
+    unless names are given (each argon2 hash costs a moment, so tests make only what they use)."""
+    make_users(db, [(n, ALL_STAFF[n]) for n in (names or ALL_STAFF)])
 
 
 def csrf_from(html: str) -> str:
