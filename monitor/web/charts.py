@@ -18,8 +18,8 @@ __all__ = ["bar_chart", "data_uri"]
 _STYLE = Style(background="white", plot_background="white", foreground="#1d2330",
                foreground_strong="#1d2330", foreground_subtle="#d5d9e0",
                colors=("#0b5cad", "#a4161a", "#1f7a3a", "#8a5a00"),
-               font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11,
-               legend_font_size=12, title_font_size=14)
+               font_family="system-ui, sans-serif", label_font_size=15, major_label_font_size=15,
+               legend_font_size=16, title_font_size=18, value_font_size=14)
 
 
 def data_uri(svg: bytes) -> str:

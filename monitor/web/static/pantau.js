@@ -55,6 +55,7 @@
     else { return; }
     event.preventDefault();
   });
+  document.documentElement.setAttribute("data-keys", "on");
   document.addEventListener("click", function (event) {
     if (event.target && event.target.hasAttribute && event.target.hasAttribute("data-shortcuts")) { help(); }
   });

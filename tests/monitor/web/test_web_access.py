@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from web_helpers import PASSWORD, ROLES, csrf_of, login, make_app, post, seed, staff
 
 from monitor.policy import ROLE_RIGHTS, Right
 from monitor.web.app import PUBLIC_PATHS, route_table
 from monitor.web.auth import ensure_first_admin
 from storage.db import Database
 from storage.models import AuditEntry, User
-from web_helpers import PASSWORD, ROLES, csrf_of, login, make_app, post, seed, staff
 
 # Every route and the right it needs (None: any logged-in user). A new route must be added here.
 ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_helpers import add_snapshot, csrf_of, login, make_app, post, review_ids, seed, staff
 
 from storage.db import Database
 from storage.models import AuditEntry
-from web_helpers import add_snapshot, csrf_of, login, make_app, post, review_ids, seed, staff
 
 
 @pytest.fixture
