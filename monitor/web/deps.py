@@ -177,6 +177,11 @@ def anon_csrf_token(request: Request) -> str:
 
 
 def check_anon_csrf(request: Request, token: str | None) -> None:
+    """Public forms: the session's token for a logged-in user, else the double-submit cookie."""
+    ctx = context(request)
+    if ctx.session is not None:
+        check_csrf(ctx, token)
+        return
     cookie = request.cookies.get(ANON_CSRF_COOKIE)
     if not cookie or not token or not hmac.compare_digest(cookie, token):
         raise CsrfRejected()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
+from starlette.datastructures import UploadFile
 from fastapi.responses import Response
 
 from monitor.errors import InvalidInput
