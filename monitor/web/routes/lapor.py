@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from starlette.datastructures import UploadFile
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from monitor.errors import InvalidInput
 from monitor.web.deps import check_anon_csrf, context, db_of, page, settings_of
