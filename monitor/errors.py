@@ -17,7 +17,8 @@ gettext catalogs (the templates are message ids, marked with `N_` so `make messa
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["ServiceError", "InvalidInput", "PermissionDenied", "NotFound", "Conflict", "N_"]
 

@@ -16,70 +16,23 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import Any
 
 from monitor.config import VERSION
-from monitor.posts_view import post_record
-from storage.audit import append_audit
+from storage.audit import AuditRecord, audit_head, find_entry
 from storage.db import Database
-from storage.models import (
-    Author, AuditEntry, Blob, Post, PostSnapshot, Review, ReviewDecision, Snapshot,
-)
-from storage.records import record_to_dict
-from storage.reviews import latest_scores
+from storage.exports import ExportItem, ExportQuery, blob_bodies, export_items
 
-__all__ = ["ExportFilter", "export", "verify_bundle", "BundleCheck", "MANIFEST"]
+__all__ = ["ExportFilter", "write_export", "verify_bundle", "BundleCheck", "MANIFEST",
+           "find_export_in_audit", "FORMATS"]
 
 MANIFEST = "manifest.json"
+FORMATS = ("csv", "jsonl", "bundle")
 CSV_COLUMNS = ("review_id", "status", "category", "reviewer", "decided_at", "note", "score",
                "model_version", "platform", "external_id", "url", "author_handle", "author_name",
                "author_bio", "region", "posted_at", "collected_at", "text", "content_sha256")
 
-
-@dataclass(frozen=True)
-class ExportFilter:
-    status: str | None = None
-    since: datetime | None = None
-    region: str | None = None
-
-
-def _items(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
-    latest = latest_scores()
-    query = (select(Review, Post, Author, latest.c.score, latest.c.model_version, latest.c.explanation)
-             .join(Post, Post.id == Review.post_id)
-             .outerjoin(Author, Author.id == Post.author_id)
-             .outerjoin(latest, latest.c.post_id == Post.id)
-             .order_by(Review.id))
-    if flt.status:
-        query = query.where(Review.status == flt.status)
-    if flt.since:
-        query = query.where(func.coalesce(Review.decided_at, Review.created_at) >= flt.since)
-    if flt.region:
-        query = query.where(Post.region == flt.region)
-    for review, post, author, score, model_version, explanation in session.execute(query):
-        decisions = session.scalars(select(ReviewDecision).where(ReviewDecision.review_id == review.id)
-                                    .order_by(ReviewDecision.id)).all()
-        snapshots = session.execute(
-            select(Snapshot.sha256, Snapshot.url, Snapshot.fetched_at, Snapshot.status, PostSnapshot.post_version)
-            .join(PostSnapshot, PostSnapshot.snapshot_id == Snapshot.id)
-            .where(PostSnapshot.post_id == post.id).order_by(Snapshot.id)).all()
-        yield {
-            "review_id": review.id, "status": review.status, "category": review.category,
-            "reviewer": review.reviewer, "decided_at": _iso(review.decided_at), "note": review.note,
-            "score": score, "model_version": model_version, "explanation": explanation or [],
-            "post": record_to_dict(post_record(post, author)),
-            "collected_at": _iso(post.collected_at), "content_sha256": post.content_sha256,
-            "post_version": post.version, "post_status": post.status,
-            "decisions": [{"decision": d.decision, "previous_status": d.previous_status,
-                           "category": d.category, "note": d.note, "reviewer": d.reviewer,
-                           "decided_at": _iso(d.decided_at), "review_version": d.review_version}
-                          for d in decisions],
-            "snapshots": [{"sha256": s.sha256, "url": s.url, "fetched_at": _iso(s.fetched_at),
-                           "status": s.status, "post_version": s.post_version} for s in snapshots],
-        }
+ExportFilter = ExportQuery
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -114,38 +67,40 @@ def _write_jsonl(items: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode("utf-8")
 
 
-def export(db: Database, fmt: str, out: Path, flt: ExportFilter, *, actor: str = "cli") -> dict[str, Any]:
-    """Write the export; returns a summary (counts, and for a bundle the manifest's SHA-256)."""
+def write_export(db: Database, fmt: str, out: Path, flt: ExportFilter, *,
+                 actor: str) -> dict[str, Any]:
+    """Write the export file; returns its summary (counts, and for a bundle the manifest's
+    SHA-256, which the caller records in the audit log)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
     with db.reader() as session:  # one consistent snapshot, without holding the write lock
-        items = list(_items(session, flt))
+        items = list(export_items(session, flt))
+        documents = [item.document for item in items]
         summary: dict[str, Any] = {"format": fmt, "items": len(items), "out": str(out)}
         if fmt == "csv":
-            out.write_bytes(_write_csv(items))
+            out.write_bytes(_write_csv(documents))
         elif fmt == "jsonl":
-            out.write_bytes(_write_jsonl(items))
-        elif fmt == "bundle":
-            summary.update(_write_bundle(session, items, out, flt, actor))
+            out.write_bytes(_write_jsonl(documents))
         else:
-            raise ValueError(f"unknown export format {fmt!r}")
-    with db.session() as session:
-        append_audit(session, actor=actor, action="export", entity="export", entity_id=out.name,
-                     details={k: v for k, v in summary.items() if k != "out"}
-                     | {"status": flt.status, "since": _iso(flt.since), "region": flt.region})
+            files = _bundle_files(session, items, documents)
+            summary.update(_write_bundle(files, out, flt, actor, audit_head(session), len(items)))
     return summary
 
 
-def _write_bundle(session: Session, items: list[dict[str, Any]], out: Path, flt: ExportFilter,
-                  actor: str) -> dict[str, Any]:
-    files: dict[str, bytes] = {"items.jsonl": _write_jsonl(items), "items.csv": _write_csv(items)}
-    for sha in sorted({s["sha256"] for item in items for s in item["snapshots"]}):
-        blob = session.get(Blob, sha)
-        if blob is not None:
-            files[f"snapshots/{sha}.bin"] = blob.body
-    head = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+def _bundle_files(session: Any, items: list[ExportItem],
+                  documents: list[dict[str, Any]]) -> dict[str, bytes]:
+    files = {"items.jsonl": _write_jsonl(documents), "items.csv": _write_csv(documents)}
+    shas = [sha for item in items for sha in item.snapshot_sha256s]
+    files.update((f"snapshots/{sha}.bin", body) for sha, body in blob_bodies(session, shas))
+    return files
+
+
+def _write_bundle(files: dict[str, bytes], out: Path, flt: ExportFilter, actor: str,
+                  head: str | None, count: int) -> dict[str, Any]:
     manifest = {
         "pantau_version": VERSION, "exported_at": datetime.now(UTC).isoformat(), "exported_by": actor,
         "filter": {"status": flt.status, "since": _iso(flt.since), "region": flt.region},
-        "items": len(items), "audit_head": head,
+        "items": count, "audit_head": head,
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}
                   for name, body in sorted(files.items())},
     }
@@ -200,8 +155,5 @@ def verify_bundle(path: Path) -> BundleCheck:
     return BundleCheck(not problems, problems, hashlib.sha256(raw).hexdigest(), int(manifest.get("items", 0)))
 
 
-def find_export_in_audit(session: Session, manifest_sha256: str) -> AuditEntry | None:
-    for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == "export")):
-        if entry.details.get("manifest_sha256") == manifest_sha256:
-            return entry
-    return None
+def find_export_in_audit(session: Any, manifest_sha256: str) -> AuditRecord | None:
+    return find_entry(session, "export", "manifest_sha256", manifest_sha256)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable
+from typing import Any
 
-from sqlalchemy import func, select
-
+from storage.counts import counts, source_gauges
 from storage.db import Database
-from storage.models import Post, Review, Source
 
 __all__ = ["Metrics", "DbGauges", "read_gauges", "render"]
 
@@ -56,15 +55,11 @@ def read_gauges(db: Database, now: datetime | None = None) -> DbGauges:
     """Lag is the time since the source's last successful run (since its creation if none)."""
     now = now or datetime.now(UTC)
     with db.reader() as session:
-        posts = session.scalar(select(func.count()).select_from(Post)) or 0
-        pending = session.scalar(
-            select(func.count()).select_from(Review).where(Review.status == "pending")) or 0
-        rows = session.execute(select(
-            Source.name, Source.last_success_at, Source.created_at, Source.consecutive_failures,
-            Source.enabled).order_by(Source.name)).all()
-    sources = [(name, (now - (ok or created)).total_seconds(), failures, enabled)
-               for name, ok, created, failures, enabled in rows]
-    return DbGauges(posts=posts, queue_pending=pending, sources=sources)
+        totals, rows = counts(session), source_gauges(session)
+    sources: list[tuple[str, float | None, int, bool]] = [(g.name, (now - (g.last_success_at or g.created_at)).total_seconds(),
+                g.consecutive_failures, g.enabled) for g in rows]
+    return DbGauges(posts=totals.posts, queue_pending=totals.by_status["pending"],
+                    sources=sources)
 
 
 def _label(value: str) -> str:

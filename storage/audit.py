@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from storage.bindings import RowProblem, collect_bindings, verify_rows
 from storage.models import AuditEntry
 
 __all__ = ["GENESIS", "append_audit", "verify_chain", "verify_log", "AuditCheck", "ChainBreak",
-           "entry_hash"]
+           "entry_hash", "AuditRecord", "audit_head", "find_entry", "recent_entries"]
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 7_241_001  # serialises chain appends across processes on PostgreSQL
@@ -117,3 +118,39 @@ def _walk(session: Session, bindings: dict[tuple[str, int], tuple[int, str | Non
             return count, ChainBreak(entry.id, "its content does not match its hash (edited)")
         previous = entry.hash
     return count, None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    details: dict[str, Any]
+
+
+def _record(entry: AuditEntry) -> AuditRecord:
+    return AuditRecord(entry.id, entry.at, entry.actor, entry.action, entry.entity,
+                       entry.entity_id, dict(entry.details))
+
+
+def audit_head(session: Session) -> str | None:
+    """The newest entry's hash: a bundle's manifest pins the log as it was at export."""
+    return session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+
+
+def find_entry(session: Session, action: str, key: str, value: Any) -> AuditRecord | None:
+    """The first entry of this action whose details[key] equals value (e.g. an export's
+    manifest SHA-256)."""
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == action)
+                                 .order_by(AuditEntry.id)):
+        if entry.details.get(key) == value:
+            return _record(entry)
+    return None
+
+
+def recent_entries(session: Session, *, limit: int = 50) -> list[AuditRecord]:
+    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    return [_record(e) for e in rows]

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable, Mapping
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import ReviewDecision, Source, User
@@ -61,7 +63,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _digest(values: Mapping[str, Any]) -> str:
+def _digest(values: Mapping[Any, Any]) -> str:
     body = json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True,
                       ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
@@ -115,20 +117,31 @@ def verify_rows(session: Session,
             elif bound[1] != digest:
                 problems.append(RowProblem(table, row_id, bound[0], "the row does not match what "
                                            "its audit entry recorded (edited)"))
-        for (bound_table, row_id), (entry_id, digest) in bindings.items():
-            if bound_table == table and digest is not None and row_id not in seen:
+        for (bound_table, row_id), (entry_id, recorded) in bindings.items():
+            if bound_table == table and recorded is not None and row_id not in seen:
                 problems.append(RowProblem(table, row_id, entry_id, "the audit entry records this "
                                            "row but it is missing (deleted)"))
     return sorted(problems, key=lambda p: (p.entry_id or 0, p.table, p.row_id))
 
 
 def bind_all_rows(session: Session, *, actor: str) -> int:
-    """One entry covering every bound row as it is now (rows from before bindings existed)."""
-    from storage.audit import append_audit
+    """One entry covering every bound row as it is now (rows from before bindings existed).
+
+    Run by migration 0002, so it writes the entry with a Core insert of the columns that
+    revision knows (a later revision may add audit_log columns the ORM class then has)."""
+    from storage.audit import GENESIS, entry_hash
+    from storage.models import AuditEntry
 
     rows = [{"table": table, "id": row_id, "sha256": digest}
             for table in _TABLES for row_id, digest in _all_rows(session, table)]
-    if rows:
-        append_audit(session, actor=actor, action="audit.bind_rows", entity="audit",
-                     details={"rows": rows})
+    if not rows:
+        return 0
+    log = cast(Table, AuditEntry.__table__)
+    last = session.execute(select(log.c.hash).order_by(log.c.id.desc()).limit(1)).scalar()
+    entry = SimpleNamespace(at=datetime.now(UTC), actor=actor, action="audit.bind_rows",
+                            entity="audit", entity_id=None, details={"rows": rows})
+    prev = last or GENESIS
+    session.execute(insert(log).values(
+        at=entry.at, actor=actor, action=entry.action, entity=entry.entity, entity_id=None,
+        details=entry.details, prev_hash=prev, hash=entry_hash(prev, entry)))  # type: ignore[arg-type]
     return len(rows)

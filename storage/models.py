@@ -30,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
-    "Base", "Source", "Author", "Post", "PostVersion", "Blob", "Snapshot", "PostSnapshot",
+    "Base", "Source", "AuthorRow", "Author", "Post", "PostVersion", "Blob", "SnapshotRow",
+    "Snapshot", "PostSnapshot",
     "Score", "Review", "ReviewDecision", "AuditEntry", "User",
     "REVIEW_STATUSES", "DECISIONS", "ASN_STATUSES",
 ]
@@ -134,7 +135,9 @@ class Source(Base):
     __table_args__ = (Index(None, "enabled", "next_run_at"),)
 
 
-class Author(Base):
+class AuthorRow(Base):
+    """A stored author (storage.records.Author is the interchange one)."""
+
     __tablename__ = "authors"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -201,7 +204,9 @@ class Blob(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class Snapshot(Base):
+class SnapshotRow(Base):
+    """A stored raw response (scrapers.base.Snapshot is the fetched one)."""
+
     __tablename__ = "snapshots"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
@@ -288,6 +293,12 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# Old names, kept while code outside the core (monitor/pipeline.py, monitor/scrape.py,
+# storage/posts.py) still uses them; the lead removes them after the merge.
+Author = AuthorRow
+Snapshot = SnapshotRow
 
 
 class User(Base):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.errors import ReviewNotFound
-from storage.models import Author, Post, PostVersion, Review, ReviewDecision, Score, Source
+from storage.models import AuthorRow, Post, PostVersion, Review, ReviewDecision, Score, Source
 from storage.posts import public_handle
 
 __all__ = ["ItemDetail", "PostText", "AuthorInfo", "ScoreInfo", "DecisionInfo", "item_detail"]
@@ -95,7 +95,7 @@ class ItemDetail:
     decisions: tuple[DecisionInfo, ...]   # oldest first
 
 
-def _author(author: Author | None) -> AuthorInfo | None:
+def _author(author: AuthorRow | None) -> AuthorInfo | None:
     if author is None:
         return None
     return AuthorInfo(handle=public_handle(author.handle), name=author.name, bio=author.bio,
@@ -131,9 +131,9 @@ def _decisions(session: Session, review_id: int) -> tuple[DecisionInfo, ...]:
 
 def item_detail(session: Session, review_id: int) -> ItemDetail:
     found = session.execute(
-        select(Review, Post, Author, Source)
+        select(Review, Post, AuthorRow, Source)
         .join(Post, Post.id == Review.post_id)
-        .outerjoin(Author, Author.id == Post.author_id)
+        .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
         .outerjoin(Source, Source.id == Post.source_id)
         .where(Review.id == review_id)).first()
     if found is None:

@@ -7,20 +7,30 @@ decision ever made stays on record.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Sequence
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
 from storage.errors import InvalidValue, ReviewNotFound, StaleDecision
+from storage.models import (
+    DECISIONS,
+    REVIEW_STATUSES,
+    AuthorRow,
+    Post,
+    Review,
+    ReviewDecision,
+    Score,
+    Source,
+)
 from storage.posts import public_handle
-from storage.models import DECISIONS, REVIEW_STATUSES, Author, Post, Review, ReviewDecision, Score
 
 __all__ = [
-    "DECISIONS", "REVIEW_STATUSES", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
+    "DECISIONS", "REVIEW_STATUSES", "QueueFilter", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
     "add_scores", "enqueue", "review_queue", "decide", "review_state", "count_by_status",
     "latest_scores", "note_post_changes", "already_decided", "changed_since",
 ]
@@ -69,7 +79,7 @@ def add_scores(session: Session, rows: Sequence[ScoreRow], *, now: datetime | No
         return
     now = now or datetime.now(UTC)
     session.execute(
-        insert_ignore(session, Score.__table__, ["post_id", "post_version", "model_version"]),
+        insert_ignore(session, cast(Table, Score.__table__), ["post_id", "post_version", "model_version"]),
         [{**row.__dict__, "explanation": [list(t) for t in row.explanation], "scored_at": now}
          for row in rows],
     )
@@ -83,7 +93,7 @@ def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | No
     rows = [{"post_id": r.post_id, "status": "pending", "priority": r.score,
              "category": None, "created_at": now, "version": 1} for r in flagged]
     result = session.execute(
-        insert_ignore(session, Review.__table__, ["post_id"]).returning(Review.id), rows
+        insert_ignore(session, cast(Table, Review.__table__), ["post_id"]).returning(Review.id), rows
     ).all()
     return len(result)
 
@@ -109,18 +119,43 @@ def latest_scores() -> Any:
     return select(ranked).where(ranked.c.rn == 1).subquery()
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """Narrowing the queue (the web app's filters); None means any."""
+
+    platform: str | None = None
+    region: str | None = None
+    source: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+
+
+def _filtered(query: Any, flt: QueueFilter) -> Any:
+    if flt.platform:
+        query = query.where(Post.platform == flt.platform)
+    if flt.region:
+        query = query.where(Post.region == flt.region)
+    if flt.source:
+        query = query.where(Post.source_id.in_(select(Source.id).where(Source.name == flt.source)))
+    if flt.min_score is not None:
+        query = query.where(Review.priority >= flt.min_score)
+    if flt.max_score is not None:
+        query = query.where(Review.priority <= flt.max_score)
+    return query
+
+
 def review_queue(
     session: Session, *, status: str | None = "pending", limit: int = 50, offset: int = 0,
-    review_id: int | None = None,
+    review_id: int | None = None, where: QueueFilter | None = None,
 ) -> list[QueueItem]:
     """Queue items, highest score first (the index on status, priority serves this)."""
     if status is not None and status not in REVIEW_STATUSES:
         raise InvalidValue(f"status must be one of {', '.join(REVIEW_STATUSES)}")
     latest = latest_scores()
     query = (
-        select(Review, Post, Author, latest.c.category, latest.c.explanation, latest.c.model_version)
+        select(Review, Post, AuthorRow, latest.c.category, latest.c.explanation, latest.c.model_version)
         .join(Post, Post.id == Review.post_id)
-        .outerjoin(Author, Author.id == Post.author_id)
+        .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
         .outerjoin(latest, latest.c.post_id == Post.id)
         .order_by(Review.priority.desc(), Review.id)
         .limit(limit).offset(offset)
@@ -129,6 +164,8 @@ def review_queue(
         query = query.where(Review.status == status)
     if review_id is not None:
         query = query.where(Review.id == review_id)
+    if where is not None:
+        query = _filtered(query, where)
     items = []
     for review, post, author, category, explanation, model_version in session.execute(query):
         items.append(QueueItem(
@@ -202,13 +239,13 @@ def decide(
         if current.status != "pending":
             raise StaleDecision(already_decided(current))
         expected_version = current.version
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(Review)
         .where(Review.id == review_id, Review.version == expected_version)
         .values(status=status, category=category, note=note, reviewer=reviewer,
                 decided_at=now, version=Review.version + 1)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         raise StaleDecision(changed_since(review_state(session, review_id), expected_version))
     row = ReviewDecision(

@@ -1,23 +1,40 @@
-"""The `pantau` command group and what every subcommand shares (settings, database, output)."""
+"""The `pantau` command group and what every subcommand shares: settings, database, the acting
+user, output, and refusals.
+
+Commands are thin: parse the input, call one use case (monitor/services), render the result.
+A use case's refusal (monitor.errors) is printed as `pantau: <message>` in the user's language
+and the command exits with the error's exit code — never a traceback.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, NoReturn
 
 import click
 
 from monitor.config import ConfigError, Settings, load_settings
-from monitor.services import open_database
-from storage.db import Database, StorageError
+from monitor.errors import ServiceError
+from monitor.i18n import cli_language, gettext_for
+from monitor.policy import Actor
+from monitor.services.runtime import open_database
+from monitor.services.users import cli_actor
+from storage.db import Database
+from storage.errors import StorageError
 
-__all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db"]
+__all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db", "refusals", "_"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+def _(message: str) -> str:
+    """The message in the command line's language (PANTAU_LANG, default Indonesian)."""
+    return gettext_for(cli_language(), "cli")(message)
 
 
 @dataclass
@@ -27,6 +44,7 @@ class AppContext:
     config_path: Path | None
     db_url: str | None
     verbose: bool
+    acting_as: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
 
     @property
@@ -35,8 +53,13 @@ class AppContext:
             try:
                 self._settings = load_settings(self.config_path, database_url=self.db_url)
             except ConfigError as exc:
-                fail(f"configuration error: {exc}")
+                fail(_("configuration error: {error}").format(error=exc))
         return self._settings
+
+    def actor(self, db: Database) -> Actor:
+        """Who this command acts as: `--as USER` / PANTAU_USER, else the local operator."""
+        with refusals():
+            return cli_actor(db, self.acting_as)
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -47,28 +70,39 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"pantau: {message}", err=True)
     raise SystemExit(code)
 
 
-def open_db(app: AppContext) -> Database:
-    """The configured database at the current schema, or a clear message and exit 2."""
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A use case's refusal, or a storage problem, as `pantau: <message>` and its exit code."""
     try:
-        return open_database(app.settings)
+        yield
+    except ServiceError as exc:
+        fail(exc.translated(_), exc.exit_code)
     except StorageError as exc:
         fail(str(exc))
-        raise
+
+
+def open_db(app: AppContext) -> Database:
+    """The configured database at the current schema, or a clear message and exit 2."""
+    with refusals():
+        return open_database(app.settings)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", metavar="URL", help="Database URL (overrides PANTAU_DATABASE_URL).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="pantau.toml to read (default: ./pantau.toml when present).")
+@click.option("--as", "acting_as", metavar="USER",
+              help="Act as this user (default: PANTAU_USER, else the local operator).")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 @click.version_option(package_name="pantau")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, config_path: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, db_url: str | None, config_path: Path | None, acting_as: str | None,
+        verbose: bool) -> None:
     """Pantau: monitor ASN campaign activity on social media."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
@@ -77,4 +111,6 @@ def cli(ctx: click.Context, db_url: str | None, config_path: Path | None, verbos
     if not verbose:
         for noisy in ("alembic", "httpx", "httpcore", "apscheduler.executors.default"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-    ctx.obj = AppContext(config_path=config_path, db_url=db_url, verbose=verbose)
+    acting_as = acting_as or os.environ.get("PANTAU_USER") or None
+    ctx.obj = AppContext(config_path=config_path, db_url=db_url, verbose=verbose,
+                         acting_as=acting_as)

@@ -1,26 +1,23 @@
-"""`pantau init`, `import`, `stats`, `review …`, `audit verify`: the data-handling commands."""
+"""`pantau init`, `import`, `score`, `stats`, `audit verify`: the data-handling commands."""
 
 from __future__ import annotations
 
 import sys
-from typing import IO, Any
+from typing import IO
 
 import click
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import func, select
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
-from monitor.pipeline import IngestStats, import_lines
-from monitor.services import active_scorer, model_registry, open_database
-from storage.audit import append_audit, verify_chain
-from storage.db import Database
-from storage.migrate import upgrade
-from storage.models import DECISIONS, REVIEW_STATUSES, Post, Review, Source
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.labels import label
+from monitor.pipeline import IngestStats
+from monitor.policy import operator_actor
+from monitor.services import admin, exports, ingest
+from monitor.services.runtime import active_scorer, active_version, open_database
 from storage.reader import LineResult, read_interchange
-from storage.reviews import ReviewNotFound, StaleDecision, count_by_status, decide, review_queue
 
-err = Console(stderr=True)
+
+def _status(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @cli.command("init")
@@ -31,18 +28,24 @@ def init_command(app: AppContext) -> None:
     settings.home.mkdir(parents=True, exist_ok=True)
     try:
         db = open_database(settings, migrated=False)
-        before, after = upgrade(db)
     except Exception as exc:
-        fail(f"cannot initialise the database: {exc}")
+        fail(_("cannot initialise the database: {error}").format(error=exc))
+    # Before the schema exists nobody can be named: initialising is the local operator's (§5).
+    actor = operator_actor(users_exist=True)
+    try:
+        with refusals():
+            done = admin.initialise(db, actor)
+    except SystemExit:
         raise
-    state = "created" if before is None else ("already current" if before == after else f"migrated from {before}")
-    click.echo(f"database {db.describe()}: schema {after} ({state})", err=True)
+    except Exception as exc:
+        fail(_("cannot initialise the database: {error}").format(error=exc))
+    state = (_("migrated from {revision}").format(revision=done.before)
+             if done.state.startswith("migrated") else label(done.state))
+    _status(_("database {db}: schema {revision} ({state})").format(
+        db=db.describe(), revision=done.after, state=state))
     model = active_scorer(settings)
-    click.echo(f"active model: {model.version} (threshold {model.threshold:.3f})", err=True)
-    with db.session() as session:
-        if before != after:
-            append_audit(session, actor="cli", action="init", entity="database",
-                         details={"from": before, "to": after})
+    _status(_("active model: {version} (threshold {threshold:.3f})").format(
+        version=model.version, threshold=model.threshold))
     db.dispose()
 
 
@@ -52,8 +55,11 @@ def _open_input(path: str) -> tuple[IO[bytes], str]:
     try:
         return open(path, "rb"), path
     except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror}")
-        raise
+        fail(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror))
+
+
+def _summary(stats: dict[str, int]) -> str:
+    return ", ".join(f"{label(key)}: {value}" for key, value in stats.items())
 
 
 @cli.command("import")
@@ -67,31 +73,34 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
                    fmt: str | None, as_json: bool) -> None:
     """Store posts from an interchange JSONL or CSV file (- for stdin)."""
     db = open_db(app)
-    source_id = None
-    if source_name:
-        with db.reader() as session:
-            source_id = session.scalar(select(Source.id).where(Source.name == source_name))
-        if source_id is None:
-            fail(f"no source named {source_name!r} (see `pantau sources list`)")
+    actor = app.actor(db)
+    with refusals():
+        if source_name:
+            ingest.source_id_of(db, source_name)  # refuse before reading anything
     scorer = None if no_classify else active_scorer(app.settings)
     stream, name = _open_input(file)
 
     def report(line: LineResult) -> None:
-        click.echo(f"{name}:{line.line}: rejected: {line.error}", err=True)
+        click.echo(_("{name}:{line}: rejected: {error}").format(
+            name=name, line=line.line, error=line.error), err=True)
 
-    with stream, err.status("importing…") as status:
-        def progress(batch: IngestStats) -> None:
-            progress.done += batch.received  # type: ignore[attr-defined]
-            status.update(f"importing… {progress.done:,} posts")  # type: ignore[attr-defined]
-        progress.done = 0  # type: ignore[attr-defined]
-        stats = import_lines(db, read_interchange(stream, name=name, fmt=fmt), scorer=scorer,
-                             source_id=source_id, on_error=report, on_batch=progress, origin=name)
-    summary = stats.as_dict()
-    if as_json:
-        emit_json(summary)
-    else:
-        click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()), err=True)
+    done = [0]
+
+    def progress(batch: IngestStats) -> None:
+        done[0] += batch.received
+        if sys.stderr.isatty():
+            click.echo(_("importing… {count} posts").format(count=f"{done[0]:,}") + "\r",
+                       err=True, nl=False)
+
+    with stream, refusals():
+        stats = ingest.import_posts(db, actor, read_interchange(stream, name=name, fmt=fmt),
+                                    scorer=scorer, source_name=source_name, on_error=report,
+                                    on_batch=progress, origin=name)
     db.dispose()
+    if as_json:
+        emit_json(stats.as_dict())
+    else:
+        _status(_summary(stats.as_dict()))
     raise SystemExit(1 if stats.rejected else 0)
 
 
@@ -100,35 +109,18 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
 @pass_app
 def score_command(app: AppContext, as_json: bool) -> None:
     """Score stored posts that have no score yet and queue the flagged ones."""
-    from monitor.pipeline import score_unscored
-
     db = open_db(app)
+    actor = app.actor(db)
     scorer = active_scorer(app.settings)
-    with err.status("scoring…"):
-        stats = score_unscored(db, scorer)
-    with db.session() as session:
-        append_audit(session, actor="cli", action="score", entity="posts",
-                     details=stats.as_dict() | {"model_version": scorer.version})
+    with refusals():
+        stats = ingest.score_stored(db, actor, scorer)
     db.dispose()
     summary = {"scored": stats.scored, "flagged": stats.flagged, "queued": stats.queued,
                "model_version": scorer.version}
     if as_json:
         emit_json(summary)
     else:
-        click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()), err=True)
-
-
-def collect_stats(db: Database, model_version: str | None) -> dict[str, Any]:
-    with db.reader() as session:
-        statuses = count_by_status(session)
-        document: dict[str, Any] = {
-            "posts": session.scalar(select(func.count()).select_from(Post)) or 0,
-            "flagged": session.scalar(select(func.count()).select_from(Review)) or 0,
-            **statuses,
-            "sources": session.scalar(select(func.count()).select_from(Source)) or 0,
-            "model_version": model_version,
-        }
-    return document
+        _status(", ".join(f"{label(k)}: {v}" for k, v in summary.items()))
 
 
 @cli.command("stats")
@@ -136,85 +128,15 @@ def collect_stats(db: Database, model_version: str | None) -> dict[str, Any]:
 @pass_app
 def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of posts, flagged posts, review states and sources."""
-    from classifier import NoActiveModel
-
     db = open_db(app)
-    try:
-        version: str | None = str(model_registry(app.settings).active().version)
-    except NoActiveModel:
-        version = None
-    document = collect_stats(db, version)
+    with refusals():
+        document = admin.stats(db, app.actor(db), active_version(app.settings))
     db.dispose()
     if as_json:
         emit_json(document)
         return
     for key, value in document.items():
-        click.echo(f"{key:>14}: {value}")
-
-
-@cli.group("review")
-def review_group() -> None:
-    """The review queue of flagged posts."""
-
-
-@review_group.command("list")
-@click.option("--status", type=click.Choice(REVIEW_STATUSES), default="pending", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-@pass_app
-def review_list(app: AppContext, status: str, limit: int, as_json: bool) -> None:
-    """Queue items, highest score first."""
-    db = open_db(app)
-    with db.reader() as session:
-        items = review_queue(session, status=status, limit=limit)
-    db.dispose()
-    if as_json:
-        emit_json([item.as_dict() for item in items])
-        return
-    table = Table("id", "score", "status", "platform", "author", "text", "v")
-    table.columns[5].overflow = "ellipsis"
-    table.columns[5].no_wrap = True
-    for item in items:
-        table.add_row(str(item.id), f"{item.score:.3f}", item.status, item.platform,
-                      item.author.get("handle") or item.author.get("name") or "",
-                      item.text.replace("\n", " ")[:90], str(item.version))
-    Console(markup=False, highlight=False).print(table)
-
-
-@review_group.command("decide")
-@click.argument("review_id", type=int)
-@click.option("--decision", type=click.Choice(DECISIONS), required=True)
-@click.option("--reviewer", required=True, help="Who decides (recorded in the audit log).")
-@click.option("--category", help="KASN category, for confirmed items.")
-@click.option("--note", help="Free text kept with the decision.")
-@click.option("--version", "expected_version", type=int,
-              help="The item version you read; needed to change an already decided item.")
-@click.option("--json", "as_json", is_flag=True)
-@pass_app
-def review_decide(app: AppContext, review_id: int, decision: str, reviewer: str,
-                  category: str | None, note: str | None, expected_version: int | None,
-                  as_json: bool) -> None:
-    """Record a decision on a queue item."""
-    from storage.records import CATEGORIES
-
-    if category is not None and category not in CATEGORIES:
-        fail(f"--category must be one of {', '.join(CATEGORIES)}")
-    db = open_db(app)
-    try:
-        with db.session() as session:
-            review = decide(session, review_id, decision=decision, reviewer=reviewer,
-                            category=category, note=note, expected_version=expected_version)
-            append_audit(session, actor=reviewer, action="review.decide", entity="review",
-                         entity_id=review_id, details={"decision": decision, "category": category,
-                                                       "note": note, "version": review.version})
-    except (StaleDecision, ReviewNotFound, ValueError) as exc:
-        fail(f"decision refused: {exc}", code=1)
-    finally:
-        db.dispose()
-    if as_json:
-        emit_json({"id": review.id, "status": review.status, "version": review.version})
-    else:
-        click.echo(f"item {review.id}: {review.status} (version {review.version})", err=True)
+        click.echo(f"{label(key):>24}: {value}")
 
 
 @cli.group("audit")
@@ -226,49 +148,26 @@ def audit_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def audit_verify(app: AppContext, as_json: bool) -> None:
-    """Check the audit log's hash chain; non-zero exit naming the first broken entry."""
+    """Check the audit log's hash chain and the decision, user and source rows it binds;
+    non-zero exit naming the first broken entry and every altered row."""
     db = open_db(app)
-    with db.reader() as session:
-        count, broken = verify_chain(session)
+    with refusals():
+        check = exports.verify_audit(db, app.actor(db))
     db.dispose()
+    broken = check.chain_break
     if as_json:
-        emit_json({"entries": count, "intact": broken is None,
+        emit_json({"entries": check.entries, "intact": check.intact,
                    "broken_entry": broken.entry_id if broken else None,
-                   "reason": broken.reason if broken else None})
-    elif broken is None:
-        click.echo(f"audit log intact: {count} entries")
+                   "reason": broken.reason if broken else None,
+                   "rows": [{"table": p.table, "id": p.row_id, "audit_entry": p.entry_id,
+                             "reason": p.reason} for p in check.row_problems]})
+    elif check.intact:
+        click.echo(_("audit log intact: {count} entries").format(count=check.entries))
     else:
-        click.echo(f"audit log BROKEN at entry {broken.entry_id}: {broken.reason}", err=True)
-    if broken is not None:
+        if broken is not None:
+            _status(_("audit log BROKEN at entry {id}: {reason}").format(
+                id=broken.entry_id, reason=broken.reason))
+        for problem in check.row_problems:
+            _status(_("altered row: {problem}").format(problem=problem.describe()))
+    if not check.intact:
         raise SystemExit(1)
-
-
-@cli.group("users")
-def users_group() -> None:
-    """People who may log in to the review app, and their roles."""
-
-
-@users_group.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(["monitor", "lead", "data", "admin"]), required=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@pass_app
-def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
-    """Create a user (asks for the password unless --password-stdin)."""
-    from storage.users import UserError, create_user
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    db = open_db(app)
-    try:
-        with db.session() as session:
-            create_user(session, name, password, role)
-            append_audit(session, actor="cli", action="user.add", entity="user", entity_id=name,
-                         details={"role": role})
-    except UserError as exc:
-        fail(str(exc))
-    finally:
-        db.dispose()
-    click.echo(f"user {name} added ({role})", err=True)

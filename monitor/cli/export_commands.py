@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
-from monitor.services import open_database
-from monitor.export import MANIFEST, ExportFilter, export, find_export_in_audit, verify_bundle
-from storage.models import REVIEW_STATUSES
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.export import MANIFEST, ExportFilter, verify_bundle
+from monitor.services import exports
+from monitor.services.runtime import open_database
 from storage.records import InvalidRecord, parse_datetime
+from storage.reviews import REVIEW_STATUSES
 
 
 @cli.command("export")
@@ -28,21 +29,21 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
     try:
         since_at: datetime | None = parse_datetime(since) if since else None
     except InvalidRecord:
-        fail(f"--since is not a date: {since!r} (use e.g. 2024-11-01)")
-        raise
+        fail(_("--since is not a date: {value!r} (use e.g. 2024-11-01)").format(value=since))
     db = open_db(app)
     try:
-        summary = export(db, fmt, out, ExportFilter(status=status, since=since_at, region=region))
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror}")
-        raise
+        with refusals():
+            summary = exports.export(db, app.actor(db), fmt, out,
+                                     ExportFilter(status=status, since=since_at, region=region))
     finally:
         db.dispose()
     if as_json:
         emit_json(summary)
-    else:
-        extra = f", manifest sha256 {summary['manifest_sha256']}" if "manifest_sha256" in summary else ""
-        click.echo(f"exported {summary['items']} items to {out}{extra}", err=True)
+        return
+    message = _("exported {count} items to {path}").format(count=summary["items"], path=out)
+    if "manifest_sha256" in summary:
+        message += ", " + _("manifest sha256 {sha}").format(sha=summary["manifest_sha256"])
+    click.echo(message, err=True)
 
 
 @cli.command("verify")
@@ -63,14 +64,14 @@ def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
             db = None
         if db is not None:
             db_checked = True
-            with db.reader() as session:
-                entry = find_export_in_audit(session, check.manifest_sha256)
-                recorded = {"audit_entry": entry.id, "at": entry.at.isoformat()} if entry else None
+            found = exports.recorded_export(db, check.manifest_sha256)
+            recorded = {"audit_entry": found.audit_entry, "at": found.at} if found else None
             db.dispose()
     if check.intact and db_checked and recorded is None:
         check.intact = False
-        check.problems.append(f"{MANIFEST} is not recorded in this database's audit log: the bundle "
-                              "was not exported from here, or its manifest was rewritten")
+        check.problems.append(_("{manifest} is not recorded in this database's audit log: the "
+                                "bundle was not exported from here, or its manifest was "
+                                "rewritten").format(manifest=MANIFEST))
     if as_json:
         emit_json({"intact": check.intact, "problems": check.problems, "items": check.items,
                    "manifest_sha256": check.manifest_sha256, "recorded_export": recorded})
@@ -78,9 +79,10 @@ def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
         for problem in check.problems:
             click.echo(problem, err=True)
         if check.intact:
-            click.echo(f"intact: {check.items} items, manifest sha256 {check.manifest_sha256}")
+            click.echo(_("intact: {count} items, manifest sha256 {sha}").format(
+                count=check.items, sha=check.manifest_sha256))
             if recorded:
-                click.echo(f"matches the export recorded in audit entry {recorded['audit_entry']} "
-                           f"at {recorded['at']}")
+                click.echo(_("matches the export recorded in audit entry {id} at {at}").format(
+                    id=recorded["audit_entry"], at=recorded["at"]))
     if not check.intact:
         raise SystemExit(1)

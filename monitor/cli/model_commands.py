@@ -5,15 +5,18 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 import click
 import numpy as np
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, pass_app
-from monitor.services import active_scorer, model_registry
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.services import models
+from monitor.services.runtime import active_scorer, model_registry
+from monitor.training_data import reviewed_records
 from storage.reader import LineResult, read_interchange
 from storage.records import PostRecord
 
@@ -37,7 +40,7 @@ def _read_labeled(path: Path) -> list[PostRecord]:
     for r in bad[:20]:
         click.echo(f"{path}:{r.line}: {r.error}", err=True)
     if bad:
-        fail(f"{path}: {len(bad)} invalid line(s)")
+        fail(_("{path}: {count} invalid line(s)").format(path=path, count=len(bad)))
     return [r.record for r in results if r.record is not None]
 
 
@@ -79,7 +82,7 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
             predictions = model.predict([line.record for line in good])
             sink.write("".join(
                 json.dumps(_scored_object(line.raw or {}, p), ensure_ascii=False) + "\n"
-                for line, p in zip(good, predictions)))
+                for line, p in zip(good, predictions, strict=True)))
             counts["scored"] += len(good)
             counts["flagged"] += sum(p.flagged for p in predictions)
     return counts
@@ -95,7 +98,7 @@ def classify_command(app: AppContext, input_path: str, output_path: str, version
                      as_json: bool) -> None:
     """Score posts with the active model, streaming in batches; no database needed."""
     if as_json and output_path == "-":
-        fail("--json needs --output to be a file (stdout carries the records)")
+        fail(_("--json needs --output to be a file (stdout carries the records)"))
     model = _load_model(app, version)
     # A batch job that keeps little alive between batches: collecting every 700 allocations
     # costs more than it saves (measured by bench/classify_bench.py).
@@ -111,8 +114,8 @@ def classify_command(app: AppContext, input_path: str, output_path: str, version
     if as_json:
         emit_json(summary)
     else:
-        click.echo(f"scored {counts['scored']}, flagged {counts['flagged']}, "
-                   f"rejected {counts['rejected']} (model {model.version})", err=True)
+        click.echo(_("scored {scored}, flagged {flagged}, rejected {rejected} (model {model})")
+                   .format(model=model.version, **counts), err=True)
     if counts["rejected"]:
         raise SystemExit(1)
 
@@ -123,7 +126,7 @@ def _evaluation(model: Any, records: list[PostRecord]) -> dict[str, Any]:
     unlabeled = sum(r.label is None for r in records)
     records = [r for r in records if r.label is not None]
     if not records:
-        fail("no labeled records to evaluate")
+        fail(_("no labeled records to evaluate"))
     predictions = model.predict(records)
     scores = np.array([p.score for p in predictions])
     return {
@@ -135,9 +138,10 @@ def _evaluation(model: Any, records: list[PostRecord]) -> dict[str, Any]:
 
 def _print_evaluation(doc: dict[str, Any]) -> None:
     model, base = doc["model"], doc["keyword_baseline"]
-    click.echo(f"model {doc['model_version']} on {doc['records']} labeled records "
-               f"(threshold {model['threshold']:.4f})")
-    click.echo(f"{'metric':<36}{'model':>10}{'keywords':>10}")
+    click.echo(_("model {version} on {records} labeled records (threshold {threshold:.4f})").format(
+        version=doc["model_version"], records=doc["records"], threshold=model["threshold"]))
+    metric, model_header, keywords = _("metric"), _("model"), _("keywords")
+    click.echo(f"{metric:<36}{model_header:>10}{keywords:>10}")
     for key in ("precision", "recall", "f1", "pr_auc"):
         click.echo(f"{key:<36}{model[key]:>10.3f}{base[key]:>10.3f}")
     for case, row in model["fpr_by_hard_case"].items():
@@ -167,23 +171,6 @@ def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: 
         _print_evaluation(doc)
 
 
-def reviewed_records(app: AppContext) -> list[PostRecord]:
-    """Reviewers' decisions as labeled records (confirmed → 1, rejected → 0) for `train`."""
-    from monitor.services import open_database
-    from monitor.training_data import reviewed_records as from_storage
-    from storage.db import StorageError
-
-    try:
-        db = open_database(app.settings)
-    except StorageError as exc:
-        click.echo(f"pantau: reviews left out: {exc}", err=True)
-        return []
-    try:
-        return from_storage(db)
-    finally:
-        db.dispose()
-
-
 @cli.command("train")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="Extra labeled interchange JSONL (repeatable).")
@@ -194,27 +181,26 @@ def reviewed_records(app: AppContext) -> list[PostRecord]:
 def train_command(app: AppContext, data: tuple[Path, ...], no_reviews: bool, seed: int,
                   as_json: bool) -> None:
     """Train a new model version from the seed corpus, --data files and reviews; not activated."""
-    from classifier import build_training_set, train_model
-
     files = [r for path in data for r in _read_labeled(path)]
-    extra = [] if no_reviews else reviewed_records(app)
-    records = build_training_set(files, extra_records=extra)
+    db = open_db(app)
     try:
-        model = train_model(records, recall_target=app.settings.get("classifier.recall_target"),
-                            seed=seed)
-    except ValueError as exc:
-        fail(str(exc))
-    path = model_registry(app.settings).save(model)
-    doc = {"version": model.version, "path": str(path), "threshold": model.threshold,
-           "records": len(records), "reviews": len(extra), **model.metadata["metrics"]}
+        with refusals():
+            extra = [] if no_reviews else reviewed_records(db)
+            trained = models.train(db, app.actor(db), app.settings, files, extra, seed=seed)
+    finally:
+        db.dispose()
     if as_json:
-        emit_json(doc)
+        emit_json({"version": trained.version, "path": str(trained.path),
+                   "threshold": trained.threshold, "records": trained.records,
+                   "reviews": trained.reviews, **trained.metrics})
         return
-    cv = model.metadata["metrics"]["cross_validated"]
-    click.echo(f"trained {model.version} on {len(records)} records ({len(extra)} from reviews); "
-               f"saved to {path}; not active (use `pantau models promote {model.version}`)")
-    click.echo("cross-validated: " + ", ".join(f"{k} {cv[k]}" for k in
-                                                 ("precision", "recall", "f1", "pr_auc", "threshold")))
+    cv = trained.metrics["cross_validated"]
+    click.echo(_("trained {version} on {records} records ({reviews} from reviews); saved to "
+                 "{path}; not active (use `pantau models promote {version}`)").format(
+        version=trained.version, records=trained.records, reviews=trained.reviews,
+        path=trained.path))
+    click.echo(_("cross-validated: ") + ", ".join(
+        f"{k} {cv[k]}" for k in ("precision", "recall", "f1", "pr_auc", "threshold")))
 
 
 @cli.group("models")
@@ -234,34 +220,33 @@ def models_list(app: AppContext, as_json: bool) -> None:
         return
     for i in infos:
         f1 = i.metrics.get("cross_validated", {}).get("f1", "")
-        click.echo(f"{'*' if i.active else ' '} {i.version}  {i.created_at}  "
-                   f"threshold {i.threshold:.4f}  cv-f1 {f1}")
+        mark = "*" if i.active else " "
+        click.echo(_("{mark} {version}  {created}  threshold {threshold:.4f}  cv-f1 {f1}").format(
+            mark=mark, version=i.version, created=i.created_at, threshold=i.threshold, f1=f1))
 
 
 @models_group.command("promote")
 @click.argument("version")
 @pass_app
 def models_promote(app: AppContext, version: str) -> None:
-    """Make VERSION the active model."""
-    from classifier import ClassifierError
-
-    registry = model_registry(app.settings)
+    """Make VERSION the active model (as a named user once users exist)."""
+    db = open_db(app)
     try:
-        registry.load(version)  # refuse to activate an artifact that would not load
-        registry.promote(version)
-    except ClassifierError as exc:
-        fail(str(exc))
-    click.echo(f"active model: {version}", err=True)
+        with refusals():
+            models.promote(db, app.actor(db), app.settings, version)
+    finally:
+        db.dispose()
+    click.echo(_("active model: {version}").format(version=version), err=True)
 
 
 @models_group.command("rollback")
 @pass_app
 def models_rollback(app: AppContext) -> None:
     """Re-activate the previously active model."""
-    from classifier import ClassifierError
-
+    db = open_db(app)
     try:
-        version = model_registry(app.settings).rollback()
-    except ClassifierError as exc:
-        fail(str(exc))
-    click.echo(f"active model: {version}", err=True)
+        with refusals():
+            version = models.rollback(db, app.actor(db), app.settings)
+    finally:
+        db.dispose()
+    click.echo(_("active model: {version}").format(version=version), err=True)

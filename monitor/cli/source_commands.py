@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import select
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.tables import Column, render
 from monitor.config import ConfigError, SourceSpec, parse_duration
-from monitor.posts_view import list_posts
-from monitor.scrape import ScrapeReport, make_client, run_source
-from monitor.services import active_scorer
-from monitor.sources import (
-    SourceError, add_source, list_sources, parse_options, remove_source, sync_config_sources,
-)
-from storage.models import Source
-
-out = Console(markup=False, highlight=False)
+from monitor.services import ingest, posts, sources
+from monitor.services.runtime import active_scorer
+from monitor.sources import parse_options, source_health
 
 
 @cli.group("sources")
@@ -39,58 +29,89 @@ def sources_group() -> None:
 @pass_app
 def sources_add(app: AppContext, name: str, source_type: str, url: str, interval: str | None,
                 region: str | None, options: tuple[str, ...]) -> None:
-    """Add a source."""
+    """Add a source (a removed source of that name comes back, with its posts)."""
     db = open_db(app)
     try:
-        spec = SourceSpec(name=name, type=source_type, url=url,
-                          interval=parse_duration(interval) if interval else None,
-                          region=region, options=parse_options(options))
-        source = add_source(db, spec, app.settings)
-    except (SourceError, ConfigError) as exc:
-        fail(str(exc))
-        raise
+        with refusals():
+            try:
+                every = parse_duration(interval) if interval else None
+            except ConfigError as exc:
+                fail(str(exc))
+            spec = SourceSpec(name=name, type=source_type, url=url, interval=every,
+                              region=region, options=parse_options(options))
+            row = sources.add_source(db, app.actor(db), spec, app.settings)
     finally:
         db.dispose()
-    click.echo(f"source {source.name} added ({source.type}, every {source.interval_seconds:g}s)", err=True)
+    click.echo(_("source {name} added ({type}, every {interval}s)").format(
+        name=row.name, type=row.type, interval=f"{row.interval_seconds:g}"), err=True)
+
+
+def _short(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
 @sources_group.command("list")
+@click.option("--all", "include_removed", is_flag=True, help="Also removed sources.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def sources_list(app: AppContext, as_json: bool) -> None:
+def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
     """Sources with health: last run, last success, last error, posts collected."""
     db = open_db(app)
-    rows = list_sources(db)
+    with refusals():
+        rows = sources.list_sources(db, app.actor(db), include_removed=include_removed)
     db.dispose()
     if as_json:
-        emit_json(rows)
+        emit_json([source_health(row) for row in rows])
         return
-    table = Table("name", "type", "every", "last run", "last success", "fails", "posts", "last error")
-    for row in rows:
-        table.add_row(row["name"] + ("" if row["enabled"] else " (disabled)"), row["type"],
-                      f"{row['interval']:g}s", _short(row["last_run"]), _short(row["last_success"]),
-                      str(row["consecutive_failures"]), str(row["posts_collected"]),
-                      (row["last_error"] or "")[:60])
-    out.print(table)
-
-
-def _short(value: str | None) -> str:
-    return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+    columns = [Column(_("name"), 16), Column(_("type"), 8), Column(_("every"), 7, ">"),
+               Column(_("last success"), 16), Column(_("fails"), 5, ">"),
+               Column(_("posts"), 7, ">"), Column(_("last error"))]
+    click.echo(render(columns, [[
+        row.name + ("" if row.enabled else " " + (_("(removed)") if row.removed
+                                                   else _("(disabled)"))),
+        row.type, f"{row.interval_seconds:g}s", _short(row.last_success_at),
+        row.consecutive_failures, row.posts_collected, row.last_error or ""] for row in rows]))
 
 
 @sources_group.command("remove")
 @click.argument("name")
 @pass_app
 def sources_remove(app: AppContext, name: str) -> None:
-    """Remove a source (its posts and snapshots are kept)."""
+    """Remove a source: it stops running; its posts and snapshots stay, listed under its name."""
     db = open_db(app)
     try:
-        remove_source(db, name)
-    except SourceError as exc:
-        fail(str(exc))
+        with refusals():
+            sources.remove_source(db, app.actor(db), name)
     finally:
         db.dispose()
-    click.echo(f"source {name} removed", err=True)
+    click.echo(_("source {name} removed (its posts are kept)").format(name=name), err=True)
+
+
+def _switch(app: AppContext, name: str, enabled: bool) -> None:
+    db = open_db(app)
+    try:
+        with refusals():
+            sources.set_enabled(db, app.actor(db), name, enabled)
+    finally:
+        db.dispose()
+    message = _("source {name} enabled") if enabled else _("source {name} disabled")
+    click.echo(message.format(name=name), err=True)
+
+
+@sources_group.command("disable")
+@click.argument("name")
+@pass_app
+def sources_disable(app: AppContext, name: str) -> None:
+    """Stop running a source until it is enabled again."""
+    _switch(app, name, False)
+
+
+@sources_group.command("enable")
+@click.argument("name")
+@pass_app
+def sources_enable(app: AppContext, name: str) -> None:
+    """Run a disabled source again."""
+    _switch(app, name, True)
 
 
 @cli.command("scrape")
@@ -103,42 +124,29 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
                    as_json: bool) -> None:
     """Run sources once now; prints per source: fetched, new, updated, errors."""
     if not names and not run_all:
-        fail("name one or more sources, or pass --all")
+        fail(_("name one or more sources, or pass --all"))
     settings = app.settings
     db = open_db(app)
-    try:
-        sync_config_sources(db, settings)
-    except ConfigError as exc:
-        fail(str(exc))
-    with db.reader() as session:
-        known = {s.name: s.enabled for s in session.scalars(select(Source))}
-    missing = [n for n in names if n not in known]
-    if missing:
-        fail(f"no source named {', '.join(map(repr, missing))} (see `pantau sources list`)")
-    targets = list(names) or sorted(n for n, enabled in known.items() if enabled)
+    actor = app.actor(db)
     scorer = None if no_classify else active_scorer(settings)
-
-    async def run_all_sources() -> list[ScrapeReport | BaseException]:
-        async with make_client(settings) as client:
-            return list(await asyncio.gather(*(
-                run_source(db, name, client=client, scorer=scorer, settings=settings)
-                for name in targets), return_exceptions=True))
-
-    reports = []
-    for name, outcome in zip(targets, asyncio.run(run_all_sources()), strict=True):
-        if isinstance(outcome, BaseException):  # one source's crash must not hide the others
-            outcome = ScrapeReport(name=name, ok=False,
-                                   errors=[f"{type(outcome).__name__}: {outcome}"])
-        reports.append(outcome)
-    db.dispose()
+    try:
+        with refusals():
+            try:
+                reports = ingest.scrape_now(db, actor, names, settings, scorer=scorer)
+            except ConfigError as exc:
+                fail(str(exc))
+    finally:
+        db.dispose()
     if as_json:
         emit_json([r.as_dict() for r in reports])
     else:
-        table = Table("source", "fetched", "new", "updated", "flagged", "errors")
-        for r in reports:
-            table.add_row(r.name, str(r.fetched), str(r.new), str(r.updated), str(r.flagged),
-                          "; ".join(r.errors)[:100] or ("not modified" if r.not_modified else "-"))
-        out.print(table)
+        columns = [Column(_("source"), 16), Column(_("fetched"), 7, ">"), Column(_("new"), 6, ">"),
+                   Column(_("updated"), 7, ">"), Column(_("flagged"), 7, ">"),
+                   Column(_("errors"))]
+        click.echo(render(columns, [[
+            r.name, r.fetched, r.new, r.updated, r.flagged,
+            "; ".join(r.errors) or (_("not modified") if r.not_modified else "-")]
+            for r in reports]))
     if any(not r.ok for r in reports):
         raise SystemExit(1)
 
@@ -157,16 +165,16 @@ def posts_group() -> None:
 def posts_list(app: AppContext, source_name: str | None, flagged: bool, limit: int, as_json: bool) -> None:
     """Collected posts, newest first, as interchange records."""
     db = open_db(app)
-    items: list[dict[str, Any]] = list_posts(db, source=source_name, flagged=flagged, limit=limit)
+    with refusals():
+        items = posts.list_posts(db, app.actor(db), source=source_name, flagged=flagged,
+                                 limit=limit)
     db.dispose()
     if as_json:
-        emit_json(items)
+        emit_json([item.as_dict() for item in items])
         return
-    table = Table("id", "source", "platform", "author", "score", "text")
-    for item in items:
-        score = item.get("score")
-        table.add_row(str(item["id"]), item.get("source") or "-", item["platform"],
-                      (item.get("author") or {}).get("handle", ""),
-                      "-" if score is None else f"{score:.3f}{' ⚑' if item.get('flagged') else ''}",
-                      item["text"].replace("\n", " ")[:80])
-    out.print(table)
+    columns = [Column(_("id"), 7, ">"), Column(_("source"), 14), Column(_("platform"), 9),
+               Column(_("author"), 14), Column(_("score"), 7, ">"), Column(_("text"))]
+    click.echo(render(columns, [[
+        item.id, item.source or "-", item.record.platform, item.record.author.handle,
+        "-" if item.score is None else f"{item.score:.3f}{' ⚑' if item.flagged else ''}",
+        item.record.text] for item in items]))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from monitor.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
 from monitor.policy import Actor, Right, can
 from storage.errors import (
-    DuplicateRow, InvalidValue, RowNotFound, SchemaNotReady, StaleVersion, StorageError,
+    DuplicateRow,
+    InvalidValue,
+    RowNotFound,
+    SchemaNotReady,
+    StaleVersion,
+    StorageError,
 )
 
 __all__ = ["require", "storage_errors"]

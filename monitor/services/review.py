@@ -23,13 +23,20 @@ from storage.audit import append_audit
 from storage.bindings import row_binding
 from storage.db import Database
 from storage.errors import ReviewNotFound, StaleDecision
-
 from storage.records import CATEGORIES
 from storage.review_items import ItemDetail, item_detail
-from storage.reviews import QueueItem, ReviewState, decide as record_decision
-from storage.reviews import DECISIONS, REVIEW_STATUSES, review_queue, review_state
+from storage.reviews import (
+    DECISIONS,
+    REVIEW_STATUSES,
+    QueueFilter,
+    QueueItem,
+    ReviewState,
+    review_queue,
+    review_state,
+)
+from storage.reviews import decide as record_decision
 
-__all__ = ["Decided", "ItemDetail", "QueueItem", "AWAITING", "decide", "show", "queue"]
+__all__ = ["Decided", "ItemDetail", "QueueItem", "QueueFilter", "AWAITING", "decide", "show", "queue"]
 
 AWAITING = "awaiting_second_review"
 
@@ -83,13 +90,13 @@ def _check(actor: Actor, state: ReviewState, expected: int | None) -> None:
     if state.status == "pending":
         return
     if state.status == AWAITING:
+        if state.reviewer == actor.name:
+            raise PermissionDenied(N_("item {id} is your own finding: a second reviewer (another "
+                                      "lead) must confirm or reject it"), id=state.id)
         if not can(actor, Right.SECOND_REVIEW):
             if expected is None:
                 raise _already_decided(state)
             require(actor, Right.SECOND_REVIEW)
-        if state.reviewer == actor.name:
-            raise PermissionDenied(N_("item {id} is your own finding: a second reviewer (another "
-                                      "lead) must confirm or reject it"), id=state.id)
         return
     if expected is None:
         raise _already_decided(state)
@@ -151,8 +158,8 @@ def show(db: Database, actor: Actor, review_id: int) -> ItemDetail:
 
 
 def queue(db: Database, actor: Actor, *, status: str | None = "pending", limit: int = 50,
-          offset: int = 0) -> list[QueueItem]:
-    """Queue items with this status (None: all), highest score first."""
+          offset: int = 0, where: QueueFilter | None = None) -> list[QueueItem]:
+    """Queue items with this status (None: all), highest score first, optionally narrowed."""
     require(actor, Right.VIEW_QUEUE)
     if status is not None and status not in REVIEW_STATUSES:
         raise InvalidInput(N_("status must be one of {choices}"),
@@ -160,4 +167,4 @@ def queue(db: Database, actor: Actor, *, status: str | None = "pending", limit: 
     if not 1 <= limit <= 10_000 or offset < 0:
         raise InvalidInput(N_("limit must be 1 to 10000 and offset not negative"))
     with db.reader() as session, storage_errors():
-        return review_queue(session, status=status, limit=limit, offset=offset)
+        return review_queue(session, status=status, limit=limit, offset=offset, where=where)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import Settings
 from storage.db import Database, StorageError
 from storage.migrate import require_current
 
-__all__ = ["open_database", "active_scorer", "model_registry"]
+if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a model is needed
+    from classifier import ModelRegistry
+
+__all__ = ["open_database", "active_scorer", "model_registry", "active_version"]
 
 
 def open_database(settings: Settings, *, migrated: bool = True) -> Database:
@@ -26,13 +29,26 @@ def open_database(settings: Settings, *, migrated: bool = True) -> Database:
     return db
 
 
-def model_registry(settings: Settings) -> Any:
+def model_registry(settings: Settings) -> ModelRegistry:
     from classifier import ModelRegistry
 
     return ModelRegistry(settings.models_dir)
 
 
 def active_scorer(settings: Settings) -> Any:
-    """The active model; built from the seed corpus on first use so a fresh install classifies."""
+    """The active model; built from the seed corpus on first use so a fresh install classifies.
+
+    Typed Any: classifier.Model is a monitor.pipeline.Scorer in behaviour, but that Protocol
+    declares its prediction attributes writable while classifier.Prediction is frozen."""
     return model_registry(settings).ensure_default(
         recall_target=settings.get("classifier.recall_target"))
+
+
+def active_version(settings: Settings) -> str | None:
+    """The active model's version, None when no model was promoted yet."""
+    from classifier import NoActiveModel
+
+    try:
+        return str(model_registry(settings).active().version)
+    except NoActiveModel:
+        return None

@@ -17,11 +17,12 @@ from storage.records import PostRecord, record_from_dict, record_to_dict
 @pytest.fixture
 def home(pantau_home: Path, tmp_path: Path) -> Path:
     shutil.copytree(pantau_home, tmp_path / "home")
+    assert _run(tmp_path / "home", "init")[0] == 0  # promotions and training are audited
     return tmp_path / "home"
 
 
 def _run(home: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), env={"PANTAU_HOME": str(home)},
+    result = CliRunner().invoke(cli, list(args), env={"PANTAU_HOME": str(home), "PANTAU_LANG": "en"},
                                 catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
@@ -47,7 +48,7 @@ def test_classify_streams_and_keeps_fields(home: Path, tmp_path: Path, model: Mo
     assert summary["scored"] == 40 and summary["rejected"] == 1
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 40
-    for row, original in zip(rows, seed_records):
+    for row, original in zip(rows, seed_records[:40], strict=True):
         assert row["note"] == "kept" and row["model_version"] == model.version
         assert row["flagged"] == (row["score"] >= model.threshold)
         assert row.get("category_true") == original.category

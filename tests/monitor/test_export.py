@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from cli_runner import pantau
+
 from storage.db import Database
 from storage.models import Blob, Snapshot
 from storage.posts import store_posts

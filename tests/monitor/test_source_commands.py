@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_runner import pantau
+
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -51,6 +51,10 @@ def test_add_list_scrape_and_remove_a_source(env: Path) -> None:
     assert json.loads(out) == []
     _, out, _ = pantau("stats", "--json")
     assert json.loads(out)["posts"] == 2  # posts outlive their source: they are evidence
+    _, out, _ = pantau("posts", "list", "--source", "warta", "--json")
+    assert {p["source"] for p in json.loads(out)} == {"warta"}  # still listed under its name
+    _, out, _ = pantau("sources", "list", "--all", "--json")
+    assert json.loads(out)[0]["removed_at"]
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -75,6 +79,20 @@ def test_sources_declared_in_pantau_toml_are_synced(env: Path) -> None:
     assert json.loads(out)[0]["name"] == "warta"
     _, out, _ = pantau("sources", "list", "--json")
     assert json.loads(out)[0]["origin"] == "config"
+    code, _, err = pantau("sources", "remove", "warta")
+    assert code == 2 and "remove it from pantau.toml" in err
+    _, out, _ = pantau("sources", "list", "--json")
+    assert json.loads(out)[0]["enabled"]  # neither removed nor re-created as a new source
+
+
+def test_a_source_is_disabled_and_enabled_again(env: Path) -> None:
+    assert pantau("sources", "add", "warta", "--type", "rss", "--url", "feed.xml")[0] == 0
+    assert pantau("sources", "disable", "warta")[0] == 0
+    code, out, _ = pantau("scrape", "--all", "--no-classify", "--json")
+    assert code == 0 and json.loads(out) == []  # a disabled source does not run
+    assert pantau("sources", "enable", "warta")[0] == 0
+    _, out, _ = pantau("sources", "list", "--json")
+    assert json.loads(out)[0]["enabled"] is True
 
 
 def test_scrape_without_a_name_or_all_is_an_error(env: Path) -> None:

@@ -1,11 +1,10 @@
 """Reviewers' decisions flow back into training: confirmed → 1, rejected → 0, others left out."""
 
+from monitor.training_data import reviewed_records
 from storage.db import Database
 from storage.posts import store_posts
 from storage.records import Author, PostRecord
 from storage.reviews import ScoreRow, add_scores, decide, enqueue
-
-from monitor.training_data import reviewed_records
 
 
 def test_decisions_become_labeled_records(db: Database) -> None:

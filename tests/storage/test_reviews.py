@@ -17,7 +17,7 @@ def flag(db: Database, scores: list[float]) -> list[int]:
     with db.session() as session:
         stored = store_posts(session, records)
         rows = [ScoreRow(s.id, 1, "m1", score, 0.5, score >= 0.5, None, [["coblos", 0.3]])
-                for s, score in zip(stored, scores)]
+                for s, score in zip(stored, scores, strict=True)]
         add_scores(session, rows)
         enqueue(session, [r for r in rows if r.flagged])
     with db.session() as session:

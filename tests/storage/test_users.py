@@ -1,10 +1,9 @@
 """Users: argon2 hashes only, roles gate permissions."""
 
 import pytest
-
-from storage.db import Database
 from sqlalchemy import select
 
+from storage.db import Database
 from storage.models import User
 from storage.users import UserError, authenticate, create_user, find_user, list_users, update_user
 

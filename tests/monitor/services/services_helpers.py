@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from monitor.policy import Actor, user_actor
+from monitor.policy import Actor, operator_actor, user_actor
+from monitor.services.users import add_user
 from storage.db import Database
 from storage.models import AuditEntry
 from storage.posts import store_posts
 from storage.records import PostRecord
 from storage.reviews import ScoreRow, add_scores, enqueue, review_queue
-from storage.users import create_user
 
 
 def person(db: Database, name: str, role: str) -> Actor:
-    with db.session() as session:
-        row = create_user(session, name, "rahasia-panjang-1", role)
+    """A user added by the local operator through the use case (so its row is bound)."""
+    row = add_user(db, operator_actor(users_exist=True), name, "rahasia-panjang-1", role)
     return user_actor(row.username, row.role, row.id)
 
 

@@ -4,11 +4,12 @@ entry per decision and none for a refusal."""
 from __future__ import annotations
 
 import pytest
+from services_helpers import audit_count, flagged_items, last_audit, person
 
 from monitor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from monitor.policy import Actor, operator_actor
 from monitor.services import review
-from services_helpers import audit_count, flagged_items, last_audit, person
+from monitor.services.review import QueueFilter
 from storage.db import Database
 from storage.posts import store_posts
 from storage.records import PostRecord
@@ -157,3 +158,11 @@ def test_queue_lists_by_status_for_those_who_may_see_it(db: Database) -> None:
     assert [i.id for i in review.queue(db, sari, status="awaiting_second_review")] == items[:1]
     with pytest.raises(InvalidInput):
         review.queue(db, sari, status="lost")
+
+
+def test_queue_narrowed_by_platform_and_score(db: Database) -> None:
+    items = flagged_items(db, 3)  # scores 0.90, 0.89, 0.88 on platform x
+    sari = person(db, "sari", "monitor")
+    assert [i.id for i in review.queue(db, sari, where=QueueFilter(min_score=0.885))] == items[:2]
+    assert review.queue(db, sari, where=QueueFilter(platform="tiktok")) == []
+    assert len(review.queue(db, sari, where=QueueFilter(platform="x", source="none"))) == 0

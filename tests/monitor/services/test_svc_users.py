@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from services_helpers import audit_count, last_audit, person
 
 from monitor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from monitor.policy import Right, can, operator_actor
 from monitor.services import users
-from services_helpers import audit_count, last_audit, person
 from storage.db import Database
 
 PASSWORD = "rahasia-panjang-1"

@@ -1,0 +1,85 @@
+"""`pantau users add|list|set-role|deactivate`: who may log in, and with which role."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from monitor.cli.app import AppContext, _, cli, emit_json, open_db, pass_app, refusals
+from monitor.cli.tables import Column, render
+from monitor.services import users
+from storage.users import ROLES
+
+
+@cli.group("users")
+def users_group() -> None:
+    """People who may log in to the review app, and their roles."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_app
+def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
+    """Create a user (asks for the password unless --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    db = open_db(app)
+    try:
+        with refusals():
+            users.add_user(db, app.actor(db), name, password, role)
+    finally:
+        db.dispose()
+    click.echo(_("user {name} added ({role})").format(name=name, role=role), err=True)
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def users_list(app: AppContext, as_json: bool) -> None:
+    """Users, their roles and whether they may log in."""
+    db = open_db(app)
+    with refusals():
+        rows = users.list_users(db, app.actor(db))
+    db.dispose()
+    if as_json:
+        emit_json([{"username": u.username, "role": u.role, "active": u.active,
+                    "created_at": u.created_at.isoformat()} for u in rows])
+        return
+    columns = [Column(_("user")), Column(_("role"), 8), Column(_("active"), 6),
+               Column(_("created"), 19)]
+    click.echo(render(columns, [[u.username, u.role, _("yes") if u.active else _("no"),
+                                 f"{u.created_at:%Y-%m-%d %H:%M:%S}"] for u in rows]))
+
+
+@users_group.command("set-role")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@pass_app
+def users_set_role(app: AppContext, name: str, role: str) -> None:
+    """Change a user's role."""
+    db = open_db(app)
+    try:
+        with refusals():
+            users.set_role(db, app.actor(db), name, role)
+    finally:
+        db.dispose()
+    click.echo(_("user {name} is now {role}").format(name=name, role=role), err=True)
+
+
+@users_group.command("deactivate")
+@click.argument("name")
+@pass_app
+def users_deactivate(app: AppContext, name: str) -> None:
+    """Stop a user from logging in or acting; their past decisions stay theirs."""
+    db = open_db(app)
+    try:
+        with refusals():
+            users.deactivate(db, app.actor(db), name)
+    finally:
+        db.dispose()
+    click.echo(_("user {name} deactivated").format(name=name), err=True)
