@@ -138,7 +138,8 @@ def source_health(session: Session) -> list[SourceHealth]:
         interval_seconds=s.interval_seconds, last_run_at=s.last_run_at,
         last_success_at=s.last_success_at, last_error=s.last_error,
         consecutive_failures=s.consecutive_failures, posts_collected=s.posts_collected,
-        state=_state(s, now)) for s in session.scalars(select(Source).order_by(Source.name))]
+        state=_state(s, now)) for s in session.scalars(
+            select(Source).where(Source.removed_at.is_(None)).order_by(Source.name))]
     order = {"failing": 0, "silent": 1, "new": 2, "ok": 3, "disabled": 4}
     return sorted(rows, key=lambda r: (order[r.state], r.name))
 
@@ -159,7 +160,8 @@ def _aware(value: Any) -> datetime | None:
         return None
     if isinstance(value, str):  # SQLite aggregates bypass the column type
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment: datetime = value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def public_counts(session: Session, zone: str) -> dict[str, list[tuple[str, int]]]:

@@ -112,7 +112,7 @@ def route_table(app: FastAPI) -> list[Any]:
     out: list[Any] = []
     for route in app.routes:
         inner = getattr(route, "original_router", None)
-        out.extend(route_table(inner) if inner is not None else [route])  # type: ignore[arg-type]
+        out.extend(route_table(inner) if inner is not None else [route])
     return out
 
 

@@ -75,7 +75,7 @@ def _locked(db: Database, settings: Settings, username: str, address: str) -> bo
     with db.reader() as session:
         by_user = recent_failures(session, "user", username, window=window)
         by_addr = recent_failures(session, "addr", address, window=window)
-    return by_user >= limit or by_addr >= limit * ADDRESS_FACTOR
+    return bool(by_user >= limit or by_addr >= limit * ADDRESS_FACTOR)
 
 
 def _record_failure(db: Database, settings: Settings, username: str, address: str) -> None:

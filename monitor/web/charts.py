@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-import pygal  # type: ignore[import-untyped]
-from pygal.style import Style  # type: ignore[import-untyped]
+import pygal
+from pygal.style import Style
 
 __all__ = ["bar_chart", "data_uri"]
 

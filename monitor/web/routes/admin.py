@@ -9,20 +9,17 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from monitor.config import ConfigError, SourceSpec, parse_duration
-from monitor.errors import N_, InvalidInput, NotFound
-from monitor.policy import Actor, Right
-from monitor.services.guard import require as require_right
+from monitor.errors import N_, Conflict, InvalidInput
+from monitor.policy import Right
+from monitor.services.sources import add_source, set_enabled
 from monitor.services.users import ROLES, add_user, deactivate, list_users, set_role
-from monitor.sources import SourceError, add_source
+from monitor.sources import SourceError
 from monitor.web.auth import end_sessions_of
 from monitor.web.deps import WebContext, check_csrf, db_of, page, page_user, require, settings_of
 from scrapers import ADAPTERS
-from storage.audit import append_audit
 from storage.dashboard import source_health
-from storage.db import Database
-from storage.source_admin import set_source_enabled
 
-__all__ = ["disable_source", "router"]
+__all__ = ["router"]
 
 router = APIRouter()
 
@@ -54,22 +51,12 @@ def source_add(ctx: Annotated[WebContext, Depends(page_user)],
                           region=region.strip() or None)
         if not spec.name or not spec.url:
             raise InvalidInput(N_("a source needs a name and an address"))
-        add_source(db_of(ctx.request), spec, settings_of(ctx.request), actor=actor.name)
+        add_source(db_of(ctx.request), actor, spec, settings_of(ctx.request))
     except (SourceError, ConfigError) as exc:
         return _sources_page(ctx, 422, error=str(exc))
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         return _sources_page(ctx, 422, error=ctx.error_text(exc))
     return RedirectResponse("/sources", status_code=303)
-
-
-def disable_source(db: Database, actor: Actor, name: str) -> None:
-    """The web's use case for disabling a source (audited); its posts stay."""
-    require_right(actor, Right.MANAGE_SOURCES)
-    with db.session() as session:
-        if not set_source_enabled(session, name, False):
-            raise NotFound(N_("no source named {name}"), name=name)
-        append_audit(session, actor=actor.name, action="source.disable", entity="source",
-                     entity_id=name, details={})
 
 
 @router.post("/sources/disable")
@@ -78,7 +65,7 @@ def source_disable(ctx: Annotated[WebContext, Depends(page_user)],
                    csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(ctx, csrf_token)
     actor = require(ctx, Right.MANAGE_SOURCES)
-    disable_source(db_of(ctx.request), actor, name)
+    set_enabled(db_of(ctx.request), actor, name, False)
     return RedirectResponse("/sources", status_code=303)
 
 
