@@ -1,7 +1,8 @@
 """The web queue: review items filtered, searched by full text and paged by keyset.
 
-Highest score first (the reviews (status, priority, id) index serves the order); the next page
-starts after the last (priority, id) seen, so paging stays fast at any depth. Text search goes
+Highest score first, ties newest first: (priority DESC, id DESC) is the reviews (status,
+priority, id) index read backwards, so no page sorts the queue; the next page starts after the
+last (priority, id) seen, so paging stays fast at any depth. Text search goes
 through the full-text index made by migration 0005 (FTS5 on SQLite, GIN on PostgreSQL), never a
 LIKE scan. A search query's words are all required; FTS syntax in it is treated as text.
 """
@@ -154,12 +155,12 @@ def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueueP
              .join(Post, Post.id == Review.post_id)
              .outerjoin(Author, Author.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
-             .order_by(Review.priority.desc(), Review.id).limit(limit + 1))
+             .order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1))
     query = _filtered(session, f, query)
     if f.after is not None:
         score, ident = f.after
         query = query.where(or_(Review.priority < score,
-                                and_(Review.priority == score, Review.id > ident)))
+                                and_(Review.priority == score, Review.id < ident)))
     rows = [_row(values) for values in session.execute(query)]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -196,10 +197,10 @@ def neighbours(session: Session, review_id: int, status: str | None) -> tuple[in
     p, i = current.priority, current.id
     before = session.scalar(
         select(Review.id).where(Review.status == status,
-                                or_(Review.priority > p, and_(Review.priority == p, Review.id < i)))
-        .order_by(Review.priority.asc(), Review.id.desc()).limit(1))
+                                or_(Review.priority > p, and_(Review.priority == p, Review.id > i)))
+        .order_by(Review.priority.asc(), Review.id.asc()).limit(1))
     after = session.scalar(
         select(Review.id).where(Review.status == status,
-                                or_(Review.priority < p, and_(Review.priority == p, Review.id > i)))
-        .order_by(Review.priority.desc(), Review.id).limit(1))
+                                or_(Review.priority < p, and_(Review.priority == p, Review.id < i)))
+        .order_by(Review.priority.desc(), Review.id.desc()).limit(1))
     return before, after

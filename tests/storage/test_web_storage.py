@@ -137,10 +137,10 @@ def test_queue_filters_and_counts(db: Database) -> None:
         session.execute(update(Review).where(Review.id == 3).values(status="rejected"))
     with db.reader() as session:
         f = QueueFilter(region="Kota Kendari")
-        assert [r.id for r in search_queue(session, f).rows] == [1, 2]
+        assert [r.id for r in search_queue(session, f).rows] == [1, 2]  # 0.90, 0.89
         assert status_counts(session, QueueFilter()) == {"pending": 2, "rejected": 1}
         page = search_queue(session, QueueFilter(status=None), limit=2)
-        assert [r.id for r in page.rows] == [1, 3]  # 0.90, 0.90 (lower id first), then 0.89
+        assert [r.id for r in page.rows] == [3, 1]  # 0.90, 0.90 (newer first), then 0.89
         assert page.next_after is not None
         score, _, ident = page.next_after.partition(":")
         rest = search_queue(session, QueueFilter(status=None, after=(float(score), int(ident))))

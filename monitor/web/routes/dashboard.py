@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from monitor.policy import Right
+from monitor.web.cache import TtlCache
 from monitor.web.charts import bar_chart
 from monitor.web.deps import WebContext, db_of, page, page_user, require, settings_of
 from monitor.web.words import word
@@ -60,7 +61,16 @@ def _charts(ctx: WebContext, data: DashboardData) -> dict[str, Any]:
 def dashboard_page(ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
     require(ctx, Right.VIEW_DASHBOARD)
     data = _cached(ctx)
+    charts = _chart_cache(ctx).get((ctx.language, data.computed_at), lambda: _charts(ctx, data))
     age = None
     if data.oldest_pending is not None:
         age = (datetime.now(UTC) - data.oldest_pending).total_seconds() / 3600
-    return page(ctx, "dashboard.html", data=data, charts=_charts(ctx, data), queue_age_h=age)
+    return page(ctx, "dashboard.html", data=data, charts=charts, queue_age_h=age)
+
+
+def _chart_cache(ctx: WebContext) -> TtlCache:
+    state = ctx.request.app.state
+    found = getattr(state, "chart_cache", None)
+    if found is None:
+        found = state.chart_cache = TtlCache(CACHE_SECONDS * 2, maxsize=8)
+    return found

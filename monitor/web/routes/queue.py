@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from monitor.errors import N_, InvalidInput
 from monitor.policy import Right
+from monitor.web.cache import TtlCache
 from monitor.web.deps import WebContext, db_of, page, page_user, require, settings_of
 from storage.holds import holds_for
 from storage.queue_search import (
@@ -30,6 +31,8 @@ router = APIRouter()
 FILTER_KEYS = ("status", "platform", "source", "region", "category", "q", "min_score",
                "max_score", "since", "until", "after")
 PAGE_SIZE = 50
+COUNTS_SECONDS = 10.0   # counts per status: exact to within this
+CHOICES_SECONDS = 60.0  # the platforms, sources and regions offered in the filters
 
 
 def _score(value: str | None, name: str) -> float | None:
@@ -86,16 +89,30 @@ def _link(params: dict[str, str], **changes: Any) -> str:
     return "/queue?" + urlencode(merged)
 
 
+def _caches(ctx: WebContext) -> dict[str, TtlCache]:
+    state = ctx.request.app.state
+    found = getattr(state, "queue_caches", None)
+    if found is None:
+        found = state.queue_caches = {"counts": TtlCache(COUNTS_SECONDS),
+                                      "choices": TtlCache(CHOICES_SECONDS)}
+    return found
+
+
+def _count_key(f: QueueFilter) -> tuple[Any, ...]:
+    return tuple(v for k, v in f.__dict__.items() if k not in ("status", "after"))
+
+
 @router.get("/queue")
 def queue_page(ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
     actor = require(ctx, Right.VIEW_QUEUE)
     params = {k: v for k, v in ctx.request.query_params.items() if k in FILTER_KEYS}
     filters = parse_filters(params, settings_of(ctx.request).get("web.timezone"))
+    caches = _caches(ctx)
     with db_of(ctx.request).reader() as session:
         result = search_queue(session, filters, limit=PAGE_SIZE)
-        counts = status_counts(session, filters)
-        choices = filter_choices(session)
         holds = holds_for(session, [row.id for row in result.rows])
+        counts = caches["counts"].get(_count_key(filters), lambda: status_counts(session, filters))
+        choices = caches["choices"].get("all", lambda: filter_choices(session))
     del actor
     return page(ctx, "queue.html", rows=result.rows, counts=counts, choices=choices,
                 holds=holds, params=params, statuses=REVIEW_STATUSES, categories=CATEGORIES,
