@@ -59,6 +59,11 @@ def _text(i: int) -> str:
     return " ".join(WORDS[(i * k + k) % len(WORDS)] for k in range(1, 9)) + f" #{i}"
 
 
+def _mix(n: int) -> int:
+    """A cheap integer hash, so flagged posts spread over platforms, regions and categories."""
+    return (n * 2654435761) % 4294967296
+
+
 def fill(db: Database, posts: int, flagged: int, batch: int = 5000) -> None:
     every = max(1, posts // max(flagged, 1))
     for start in range(0, posts, batch):
@@ -68,8 +73,8 @@ def fill(db: Database, posts: int, flagged: int, batch: int = 5000) -> None:
         with db.session() as session:
             stored = store_posts(session, records)
             rows = [ScoreRow(s.id, 1, "bench", 0.5 + (s.id * 7919 % 500) / 1000, 0.5, True,
-                             CATEGORIES[s.id % 5], [["coblos", 0.3]])
-                    for s in stored if s.id % every == 0]
+                             CATEGORIES[_mix(s.id) // 7 % 5], [["coblos", 0.3]])
+                    for s in stored if _mix(s.id) % every == 0]
             add_scores(session, rows)
             enqueue(session, rows)
 
