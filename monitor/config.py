@@ -119,6 +119,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "port", _int, 8000, "port the web app listens on"),
     Setting("review", "second_review", _bool, True, "a monitor's confirmation waits for a lead "
             "(not the same person) to confirm or reject it"),
+    # Web app (review UI): sessions, cookies, language and time zone, public channels.
+    Setting("web", "timezone", _str, "Asia/Makassar", "time zone pages show times in (named on the page)"),
+    Setting("web", "session_idle", parse_duration, 1800.0, "a login ends after this long without a request"),
+    Setting("web", "session_max", parse_duration, 43200.0, "a login ends this long after it began, active or not"),
+    Setting("web", "secure_cookies", _str, "auto", "Secure cookies: true, false, or auto (on unless web.host is loopback)"),
+    Setting("web", "metrics_token", _str, "", "bearer token that may read /metrics from other hosts (loopback always may)"),
+    Setting("web", "login_max_failures", _int, 5, "failed logins per user name (and 4x per address) before a lock-out"),
+    Setting("web", "login_window", parse_duration, 900.0, "how long failed logins count and a lock-out lasts"),
+    Setting("web", "report_max_bytes", _int, 5_000_000, "largest attachment accepted on /lapor"),
+    Setting("web", "report_rate", _int, 5, "confidential reports accepted per client per hour (counted in memory only)"),
 )
 
 

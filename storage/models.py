@@ -309,3 +309,74 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+
+
+# --- Web app: sessions, login attempts, holds, preferences, confidential reports (0005) ---
+__all__ += ["WebSession", "LoginAttempt", "ReviewHold", "UserPreference", "ConfidentialReport"]
+
+
+class WebSession(Base):
+    """A server-side login: the cookie carries a random token, the database only its sha256."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class LoginAttempt(Base):
+    """Failed and successful logins, per user name and per client address, for the rate limit."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # user | addr
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (Index(None, "kind", "key", "at"),)
+
+
+class ReviewHold(Base):
+    """Who has a queue item open (for a few minutes), so two monitors don't work one post."""
+
+    __tablename__ = "review_holds"
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    holder: Mapped[str] = mapped_column(String(100))
+    taken_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class UserPreference(Base):
+    __tablename__ = "user_preferences"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+
+
+class ConfidentialReport(Base):
+    """A report by a civil servant pressured to campaign (/lapor). Kept apart from posts; no
+    address or user agent; the day received only; the follow-up code only as its sha256."""
+
+    __tablename__ = "confidential_reports"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    received_on: Mapped[datetime]
+    instructed_by: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[str] = mapped_column(Text, default="")
+    occurred: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    what: Mapped[str] = mapped_column(Text)
+    links: Mapped[str] = mapped_column(Text, default="")
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    status_note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]

@@ -1,4 +1,6 @@
-"""Pantau's web app (FastAPI): health and metrics now; the review UI joins the same factory."""
+"""Pantau's web app (FastAPI + Jinja2, server-rendered): login and sessions, the review queue,
+item pages with decisions and holds, the dashboard, administration, the confidential channel
+(/lapor) and public statistics — all in one factory, `create_app`."""
 
 from monitor.web.app import create_app
 

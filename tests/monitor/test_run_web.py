@@ -23,7 +23,7 @@ def test_healthz_and_metrics(db: Database, tmp_path: Path) -> None:
     metrics.record_run('odd "name"', ok=True, errors=0, new=3, flagged=1)
     metrics.record_run("down", ok=False, errors=0, new=0, flagged=0)
     app = create_app(load_settings(cwd=tmp_path, environ={}), db=db, metrics=metrics)
-    with TestClient(app) as client:
+    with TestClient(app, client=("127.0.0.1", 50000)) as client:  # /metrics: loopback or token
         health = client.get("/healthz")
         assert health.status_code == 200 and health.json()["status"] == "ok"
         response = client.get("/metrics")

@@ -1,0 +1,96 @@
+"""Sign in, sign out, and the user's language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from monitor.i18n import LANGUAGES
+from monitor.web.auth import login, logout
+from monitor.web.deps import (
+    SESSION_COOKIE,
+    WebContext,
+    check_anon_csrf,
+    check_csrf,
+    context,
+    db_of,
+    page,
+    page_user,
+    settings_of,
+)
+from storage.web_sessions import set_user_language
+
+__all__ = ["router", "safe_next"]
+
+router = APIRouter()
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after logging in: only a path on this site (never //host or a scheme)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/queue"
+    return value
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    ctx = context(request)
+    return RedirectResponse("/queue" if ctx.actor else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    ctx = context(request)
+    if ctx.actor is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page(ctx, "login.html", next=safe_next(next))
+
+
+@router.post("/login")
+def login_submit(request: Request, username: Annotated[str, Form()] = "",
+                 password: Annotated[str, Form()] = "",
+                 csrf_token: Annotated[str, Form()] = "",
+                 next: Annotated[str, Form()] = "/queue") -> Response:
+    check_anon_csrf(request, csrf_token)
+    ctx = context(request)
+    address = request.client.host if request.client else "unknown"
+    result = login(db_of(request), settings_of(request), username, password, address)
+    if result.token is None:
+        _ = ctx.gettext
+        message = (_("Too many failed logins. Wait 15 minutes and try again.") if result.locked
+                   else _("Wrong user name or password."))
+        return page(ctx, "login.html", 429 if result.locked else 401, error=message,
+                    next=safe_next(next), username=username[:100])
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="lax",
+                        secure=request.app.state.secure_cookies, path="/",
+                        max_age=int(settings_of(request).get("web.session_max")))
+    return response
+
+
+@router.post("/logout")
+def logout_submit(ctx: Annotated[WebContext, Depends(page_user)],
+                  csrf_token: Annotated[str, Form()] = "") -> Response:
+    check_csrf(ctx, csrf_token)
+    logout(db_of(ctx.request), ctx.actor, ctx.request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/account/language")
+def set_language(ctx: Annotated[WebContext, Depends(page_user)],
+                 language: Annotated[str, Form()] = "id",
+                 csrf_token: Annotated[str, Form()] = "",
+                 back: Annotated[str, Form()] = "/queue") -> Response:
+    check_csrf(ctx, csrf_token)
+    assert ctx.session is not None
+    chosen = language if language in LANGUAGES else "id"
+    with db_of(ctx.request).session() as session:
+        set_user_language(session, ctx.session.user_id, chosen)
+    response = RedirectResponse(safe_next(back), status_code=303)
+    response.set_cookie("pantau_lang", chosen, max_age=365 * 86400, samesite="lax", httponly=True,
+                        secure=ctx.request.app.state.secure_cookies, path="/")
+    return response

@@ -1,0 +1,68 @@
+"""Jinja2 environments, one per language, with the `web` gettext catalog installed.
+
+One environment per language (not one re-bound per request) so concurrent requests in different
+languages never see each other's translations. Autoescaping is on everywhere: scraped text is
+hostile, and the only Markup built in Python is `highlight`, which escapes before marking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from monitor.i18n import LANGUAGES, translations
+from monitor.web.words import word
+
+__all__ = ["TEMPLATES", "environment", "highlight", "local_time", "zone_label"]
+
+TEMPLATES = Path(__file__).with_name("templates")
+_ZONE_NAMES = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
+               "Asia/Jayapura": "WIT", "UTC": "UTC"}
+
+
+def zone_label(zone: str) -> str:
+    return _ZONE_NAMES.get(zone, zone)
+
+
+def local_time(value: datetime | None, zone: str, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    """A UTC time in the deployment's zone, the zone named: `01-12-2026 09:30 WITA`."""
+    if value is None:
+        return "—"
+    return f"{value.astimezone(ZoneInfo(zone)).strftime(fmt)} {zone_label(zone)}"
+
+
+def highlight(text: str, terms: Iterable[str]) -> Markup:
+    """Text escaped, with the explanation's terms wrapped in <mark> (matched case-insensitively
+    on the escaped text's word boundaries)."""
+    words = sorted({t.strip() for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True)
+    safe = str(escape(text))
+    if not words:
+        return Markup(safe)
+    pattern = re.compile("|".join(re.escape(str(escape(w))) for w in words[:30]), re.IGNORECASE)
+    return Markup(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", safe))
+
+
+@cache
+def environment(language: str) -> Environment:
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    catalog = translations(language, "web")
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["word"] = lambda table, code: catalog.gettext(word(table, code))
+    env.filters["highlight"] = highlight
+    env.filters["pct"] = lambda v: f"{float(v) * 100:.0f}%"
+    return env
+
+
+def render(language: str, name: str, context: dict[str, Any]) -> str:
+    return environment(language).get_template(name).render(context)

@@ -1,0 +1,206 @@
+"""The web queue: review items filtered, searched by full text and paged by keyset.
+
+Highest score first, ties newest first: (priority DESC, id DESC) is the reviews (status,
+priority, id) index read backwards, so no page sorts the queue; the next page starts after the
+last (priority, id) seen, so paging stays fast at any depth. Text search goes
+through the full-text index made by migration 0005 (FTS5 on SQLite, GIN on PostgreSQL), never a
+LIKE scan. A search query's words are all required; FTS syntax in it is treated as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, column, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from storage.models import Author, Post, Review, Score, Source
+from storage.posts import public_handle
+
+__all__ = [
+    "QueueFilter",
+    "QueuePage",
+    "QueueRow",
+    "filter_choices",
+    "neighbours",
+    "parse_after",
+    "search_queue",
+    "status_counts",
+]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = "pending"
+    platform: str | None = None
+    source: str | None = None
+    region: str | None = None
+    category: str | None = None
+    q: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    after: tuple[float, int] | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    post_id: int
+    platform: str
+    url: str | None
+    author_handle: str
+    author_name: str
+    text: str
+    score: float
+    status: str
+    category: str | None
+    predicted_category: str | None
+    region: str | None
+    source: str | None
+    posted_at: datetime | None
+    collected_at: datetime
+    version: int
+    reviewer: str | None
+    post_status: str
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_after: str | None
+    filters: QueueFilter = field(default_factory=QueueFilter)
+
+
+def parse_after(value: str | None) -> tuple[float, int] | None:
+    """`0.93125:812` → (0.93125, 812); anything else is not a keyset position (ValueError)."""
+    if not value:
+        return None
+    score, _, ident = value.partition(":")
+    return float(score), int(ident)
+
+
+def _predicted() -> Any:
+    return (select(Score.category).where(Score.post_id == Post.id)
+            .order_by(Score.id.desc()).limit(1).scalar_subquery())
+
+
+def _fts_query(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _text_condition(session: Session, q: str) -> Any:
+    words = _WORD.findall(q)[:12]
+    if not words:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        matching = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
+            fts=_fts_query(words)).columns(column("rowid", Integer))
+        return Post.id.in_(matching)
+    return text("to_tsvector('simple', posts.text) @@ plainto_tsquery('simple', :tsq)"
+                ).bindparams(tsq=" ".join(words))
+
+
+def _filtered(session: Session, f: QueueFilter, query: Any) -> Any:
+    conditions: list[Any] = []
+    if f.status:
+        conditions.append(Review.status == f.status)
+    if f.platform:
+        conditions.append(Post.platform == f.platform)
+    if f.source:
+        conditions.append(Post.source_id.in_(select(Source.id).where(Source.name == f.source)))
+    if f.region:
+        conditions.append(Post.region == f.region)
+    if f.category:
+        conditions.append(_predicted() == f.category)
+    if f.min_score is not None:
+        conditions.append(Review.priority >= f.min_score)
+    if f.max_score is not None:
+        conditions.append(Review.priority <= f.max_score)
+    if f.since is not None:
+        conditions.append(Post.posted_at >= f.since)
+    if f.until is not None:
+        conditions.append(Post.posted_at < f.until)
+    if f.q:
+        condition = _text_condition(session, f.q)
+        if condition is not None:
+            conditions.append(condition)
+    return query.where(*conditions) if conditions else query
+
+
+def _row(values: Any) -> QueueRow:
+    review, post, handle, name, source, predicted = values
+    return QueueRow(
+        id=review.id, post_id=post.id, platform=post.platform, url=post.url,
+        author_handle=_public(handle), author_name=name or "", text=post.text[:400],
+        score=review.priority, status=review.status, category=review.category,
+        predicted_category=predicted, region=post.region, source=source,
+        posted_at=post.posted_at, collected_at=post.collected_at, version=review.version,
+        reviewer=review.reviewer, post_status=post.status)
+
+
+def _public(handle: str | None) -> str:
+    return public_handle(handle) if handle else ""
+
+
+def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueuePage:
+    """One page of the queue under these filters, highest score first."""
+    query = (select(Review, Post, Author.handle, Author.name, Source.name, _predicted())
+             .join(Post, Post.id == Review.post_id)
+             .outerjoin(Author, Author.id == Post.author_id)
+             .outerjoin(Source, Source.id == Post.source_id)
+             .order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1))
+    query = _filtered(session, f, query)
+    if f.after is not None:
+        score, ident = f.after
+        query = query.where(or_(Review.priority < score,
+                                and_(Review.priority == score, Review.id < ident)))
+    rows = [_row(values) for values in session.execute(query)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_after = f"{rows[-1].score!r}:{rows[-1].id}" if more and rows else None
+    return QueuePage(rows=rows, next_after=next_after, filters=f)
+
+
+def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
+    """Items per status under the other filters (the status filter itself left out)."""
+    base = select(Review.status, func.count()).join(Post, Post.id == Review.post_id)
+    unfiltered = QueueFilter(**{**f.__dict__, "status": None, "after": None})
+    query = _filtered(session, unfiltered, base).group_by(Review.status)
+    return {status: int(count) for status, count in session.execute(query)}
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """The values the queue's drop-downs offer: platforms, sources and regions in use."""
+    platforms = session.scalars(select(Post.platform).join(Review, Review.post_id == Post.id)
+                                .distinct().order_by(Post.platform).limit(100))
+    sources = session.scalars(select(Source.name).order_by(Source.name).limit(500))
+    regions = session.scalars(select(Post.region).join(Review, Review.post_id == Post.id)
+                              .where(Post.region.is_not(None)).distinct()
+                              .order_by(Post.region).limit(500))
+    return {"platform": list(platforms), "source": list(sources),
+            "region": [r for r in regions if r]}
+
+
+def neighbours(session: Session, review_id: int, status: str | None) -> tuple[int | None, int | None]:
+    """(previous, next) item ids around this one in queue order (same status), for j/k."""
+    current = session.get(Review, review_id)
+    if current is None:
+        return None, None
+    status = status or current.status
+    p, i = current.priority, current.id
+    before = session.scalar(
+        select(Review.id).where(Review.status == status,
+                                or_(Review.priority > p, and_(Review.priority == p, Review.id > i)))
+        .order_by(Review.priority.asc(), Review.id.asc()).limit(1))
+    after = session.scalar(
+        select(Review.id).where(Review.status == status,
+                                or_(Review.priority < p, and_(Review.priority == p, Review.id < i)))
+        .order_by(Review.priority.desc(), Review.id.desc()).limit(1))
+    return before, after
