@@ -8,9 +8,10 @@ way by both: invalid UTF-8 rejects its line, never becomes U+FFFD.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
@@ -20,7 +21,7 @@ from scrapers.conditional import conditional_headers, validators
 from storage.interchange import decode_interchange
 from storage.records import PostRecord
 
-__all__ = ["FileFetchResult", "FileAdapter", "source_url", "fetch_file", "parse_file", "MAX_ERRORS"]
+__all__ = ["MAX_ERRORS", "FileAdapter", "FileFetchResult", "fetch_file", "parse_file", "source_url"]
 
 MAX_ERRORS = 1000  # error messages kept per run; every rejected line is still counted
 

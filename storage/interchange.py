@@ -18,16 +18,23 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 import orjson
 
 from storage.records import InvalidRecord, PostRecord, record_from_dict
 
 __all__ = [
-    "LineResult", "MAX_LINE_BYTES", "read_jsonl", "read_csv", "read_interchange",
-    "decode_interchange", "sniff_format", "csv_row_to_object",
+    "MAX_LINE_BYTES",
+    "LineResult",
+    "csv_row_to_object",
+    "decode_interchange",
+    "read_csv",
+    "read_interchange",
+    "read_jsonl",
+    "sniff_format",
 ]
 
 MAX_LINE_BYTES = 5_000_000
@@ -191,7 +198,7 @@ def read_interchange(
     stream: IO[bytes], *, name: str = "", fmt: str | None = None, platform: str | None = None,
 ) -> Iterator[LineResult]:
     """Read a binary stream as JSONL or CSV (`fmt`, else sniffed from the name or first bytes)."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
     fmt = fmt or sniff_format(name, buffered.peek(64)[:64])
     if fmt == "csv":
         # Invalid bytes become lone surrogates, which record validation rejects per row.

@@ -31,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Base", "Source", "Author", "Post", "PostVersion", "Blob", "Snapshot", "PostSnapshot",
-    "Score", "Review", "ReviewDecision", "AuditEntry", "User",
+    "Score", "Review", "ReviewDecision", "AuditEntry", "User", "SourceRun",
     "REVIEW_STATUSES", "DECISIONS", "ASN_STATUSES",
 ]
 
@@ -296,3 +296,29 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+
+
+class SourceRun(Base):
+    """One run of a source (a scrape) or one import: when, what it counted, why items failed.
+
+    Written at the start (status `running`) and completed at the end, so a run killed midway
+    stays on record. The counts reconcile: fetched = new + updated + unchanged + duplicates +
+    rejected."""
+
+    __tablename__ = "source_runs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # scrape | import
+    actor: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | failed
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    __table_args__ = (Index(None, "source_id", "started_at"),)

@@ -2,9 +2,21 @@
 still import `storage.reader` work until they are moved; nothing here but the re-export)."""
 
 from storage.interchange import (
-    MAX_LINE_BYTES, LineResult, decode_interchange, read_csv, read_interchange, read_jsonl,
+    MAX_LINE_BYTES,
+    LineResult,
+    decode_interchange,
+    read_csv,
+    read_interchange,
+    read_jsonl,
     sniff_format,
 )
 
-__all__ = ["LineResult", "MAX_LINE_BYTES", "read_jsonl", "read_csv", "read_interchange",
-           "decode_interchange", "sniff_format"]
+__all__ = [
+    "MAX_LINE_BYTES",
+    "LineResult",
+    "decode_interchange",
+    "read_csv",
+    "read_interchange",
+    "read_jsonl",
+    "sniff_format",
+]

@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = [
-    "PLATFORMS",
     "CATEGORIES",
     "HARD_CASES",
     "MEDIA_TYPES",
+    "PLATFORMS",
     "Author",
+    "InvalidRecord",
     "Media",
     "PostRecord",
-    "InvalidRecord",
+    "parse_datetime",
     "record_from_dict",
     "record_to_dict",
-    "parse_datetime",
 ]
 
 PLATFORMS = (

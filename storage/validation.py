@@ -17,7 +17,7 @@ from typing import Any
 
 from storage.records import MEDIA_TYPES, InvalidRecord, PostRecord
 
-__all__ = ["LIMITS", "MAX_JSON_DEPTH", "check_record", "check_json_value"]
+__all__ = ["LIMITS", "MAX_JSON_DEPTH", "check_json_value", "check_record"]
 
 LIMITS = {
     "platform": 32, "external_id": 500, "author.handle": 300, "region": 200, "category": 40,
