@@ -31,7 +31,7 @@ from monitor.pipeline import import_lines  # noqa: E402
 from pg import postgres_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.reader import read_interchange  # noqa: E402
+from storage.interchange import read_interchange  # noqa: E402
 
 WORDS = ("ayo coblos pilih nomor dukung paslon warga kendari konawe muna buton kolaka pasar "
          "jalan sekolah puskesmas bantuan kegiatan hari ini besok kita semua mantap 🙏 ☝️ ✌️").split()
