@@ -86,7 +86,7 @@ def read_ahead(lines: Iterable[T], chunk: int, depth: int = 4) -> Iterator[T]:
                         return
             queue.put(buffer)
             queue.put(None)
-        except BaseException as exc:  # re-raised in the consumer
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
             queue.put(exc)
 
     thread = threading.Thread(target=produce, name="import-reader", daemon=True)

@@ -14,9 +14,10 @@ import asyncio
 import dataclasses
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Sequence
+from typing import Any
 
 from monitor.config import Settings
 from monitor.ingest_stats import IngestStats
@@ -28,13 +29,17 @@ from storage.db import Database
 from storage.records import PostRecord
 from storage.retry import write_with_retry
 from storage.scrape_state import (
-    RunSource, load_run_source, mark_deleted, record_source_failure, record_source_success,
+    RunSource,
+    load_run_source,
+    mark_deleted,
+    record_source_failure,
+    record_source_success,
     store_snapshots,
 )
 from storage.source_runs import finish_run, start_run
 from storage.validation import LIMITS
 
-__all__ = ["ScrapeReport", "make_client", "run_source", "client_settings", "fit_external_id"]
+__all__ = ["ScrapeReport", "client_settings", "fit_external_id", "make_client", "run_source"]
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -191,7 +196,7 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
     try:
         adapter = get_adapter(config.type)
         result = await adapter.fetch(config, dict(source.cursor), client)
-    except Exception as exc:  # noqa: BLE001 - an adapter's failure is the source's, not the process's
+    except Exception as exc:
         log.debug("source=%s adapter failure", name, exc_info=True)
         return _fail(db, report, source.id, f"{type(exc).__name__}: {exc}")
     report.not_modified, report.errors = result.not_modified, list(result.errors)
@@ -199,7 +204,7 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
     adapter_rejected, adapter_duplicates = _adapter_counts(result)
     try:
         totals = await _store(db, source.id, result, scorer)
-    except Exception as exc:  # noqa: BLE001 - the database failed: this run fails, the process goes on
+    except Exception as exc:
         log.exception("source=%s outcome=store_failed", name)
         return _fail(db, report, source.id, f"storing failed: {type(exc).__name__}: {str(exc)[:300]}")
     report.fetched = totals.fetched + adapter_rejected + adapter_duplicates

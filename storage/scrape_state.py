@@ -38,13 +38,22 @@ class RunSource:
 
 
 class SnapshotLike(Protocol):
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    sha256: str
-    fetched_at: datetime
-    truncated: bool
+    """A fetched response (scrapers.base.Snapshot) as far as storage needs it."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+    @property
+    def truncated(self) -> bool: ...
 
 
 def load_run_source(session: Session, name: str) -> RunSource | None:

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from test_scrape_pipeline import scrape, settings  # noqa: F401 (fixture)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scrapers"))
-from scrape_server import FixtureServer, Reply  # noqa: E402
+from scrape_server import FixtureServer, Reply, Seen
 
-from monitor.config import SourceSpec  # noqa: E402
-from monitor.sources import add_source  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.source_runs import list_runs  # noqa: E402
+from monitor.config import SourceSpec
+from monitor.sources import add_source
+from storage.db import Database
+from storage.source_runs import list_runs
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -34,6 +35,16 @@ def replay() -> Iterator[FixtureServer]:
     server = FixtureServer(FIXTURES).start()
     yield server
     server.stop()
+
+
+def first_page_only(body: bytes, family: str) -> Any:
+    """The captured page; any request for an older page gets an empty one."""
+    empty = b'{"feed": []}' if family == "bluesky" else b"[]"
+
+    def reply(seen: Seen) -> Reply:
+        older = "cursor" in seen.query or "max_id" in seen.query
+        return Reply(200, empty if older else body, {"Content-Type": "application/json"})
+    return reply
 
 
 def cases(server: FixtureServer, family: str) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -49,12 +60,8 @@ def cases(server: FixtureServer, family: str) -> list[tuple[str, str, str, dict[
         for path in sorted(folder.glob("*.json")):
             if path.name in ("expected.json",) or path.name.endswith(".headers.json"):
                 continue
-            body = path.read_bytes()
             route = f"/{family}/{path.stem}"
-            server.routes[route] = (lambda b: lambda seen: Reply(
-                200, b if "cursor" not in seen.query and "max_id" not in seen.query else
-                (b'{"feed": []}' if family == "bluesky" else b"[]"),
-                {"Content-Type": "application/json"}))(body)
+            server.routes[route] = first_page_only(path.read_bytes(), family)
             out.append((f"{family}-{path.stem}", family, server.url(route), {"max_pages": 2}))
     else:  # feeds-robustness: ~270 ill-formed and oddly encoded feeds
         files = json.loads((folder / "expected.json").read_text())["files"]

@@ -4,8 +4,9 @@ one is reported with its reason on the source's run, and the source keeps runnin
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text

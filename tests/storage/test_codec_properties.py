@@ -19,7 +19,14 @@ from scrapers.csv.parse import parse_csv
 from scrapers.jsonl.parse import parse_jsonl
 from storage.db import Database
 from storage.interchange import read_interchange
-from storage.records import Author, InvalidRecord, Media, PostRecord, record_from_dict, record_to_dict
+from storage.records import (
+    Author,
+    InvalidRecord,
+    Media,
+    PostRecord,
+    record_from_dict,
+    record_to_dict,
+)
 from storage.scoring import unscored_posts
 from storage.validation import check_record
 

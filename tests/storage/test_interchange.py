@@ -95,7 +95,7 @@ def test_hostile_jsonl_lines_are_rejected_with_a_reason(raw: bytes, reason: str 
         assert first.record is not None  # a NUL in a name is text: kept (the author key drops it)
     else:
         assert first.record is None and reason in (first.error or "")
-    kept, errors = adapter_outcomes(body, "jsonl")
+    kept, _errors = adapter_outcomes(body, "jsonl")
     assert [k[1] for k in kept] == (["n", "ok"] if reason is None else ["ok"])
 
 
