@@ -162,7 +162,9 @@ def csv_row_to_object(row: dict[str | None, str | None], platform: str | None = 
             data[key] = value.strip() if key == "label" else value
     if author:
         data["author"] = author
-    return _with_platform(data, platform)
+    if platform:
+        data.setdefault("platform", platform)
+    return data
 
 
 def read_csv(stream: IO[str], *, platform: str | None = None) -> Iterator[LineResult]:
@@ -198,7 +200,7 @@ def read_interchange(
     stream: IO[bytes], *, name: str = "", fmt: str | None = None, platform: str | None = None,
 ) -> Iterator[LineResult]:
     """Read a binary stream as JSONL or CSV (`fmt`, else sniffed from the name or first bytes)."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
     fmt = fmt or sniff_format(name, buffered.peek(64)[:64])
     if fmt == "csv":
         # Invalid bytes become lone surrogates, which record validation rejects per row.
