@@ -77,6 +77,7 @@ class Item:
     where: str
     snapshot_id: int | None = None
     line: int | None = None
+    checked: bool = False  # already through check_record (the codec's records are)
 
 
 Rejecter = Callable[[Item, str], None]
@@ -99,7 +100,8 @@ def _checked(items: Sequence[Item], stats: IngestStats, reject: Rejecter) -> lis
     valid = []
     for item in items:
         try:
-            check_record(item.record)
+            if not item.checked:
+                check_record(item.record)
         except InvalidRecord as exc:
             reject(item, str(exc))
             continue
@@ -182,7 +184,8 @@ class _Written:
 def _store(session: Any, items: Sequence[Item], predictions: Predictions, scoring: bool,
            source_id: int | None, cache: AuthorCache | None) -> _Written:
     stored = store_posts(session, [i.record for i in items], source_id=source_id,
-                         snapshot_ids=[i.snapshot_id for i in items], author_cache=cache)
+                         snapshot_ids=[i.snapshot_id for i in items], author_cache=cache,
+                         checked=True)
     rows, unscored = [], []
     updated: dict[int, float | None] = {}
     for post in stored:
@@ -313,7 +316,8 @@ def import_lines(
                     if on_error:
                         on_error(line)
                 else:
-                    items.append(Item(line.record, f"line {line.line}", line=line.line))
+                    items.append(Item(line.record, f"line {line.line}", line=line.line,
+                                      checked=line.checked))
             stats.add(ingest_items(db, items, scorer=scorer, source_id=source_id,
                                    author_cache=authors, on_reject=line_rejected))
             run.add(stats)

@@ -63,6 +63,7 @@ class LineResult:
     record: PostRecord | None
     raw: dict[str, Any] | None = None
     error: str | None = None
+    checked: bool = False  # the record went through record_from_dict (the storage checks)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -112,7 +113,7 @@ def _jsonl_line(number: int, raw: bytes, platform: str | None) -> LineResult | N
         if not raw.strip():
             return None
         data = _with_platform(loads(raw), platform)
-        return LineResult(number, record_from_dict(data), data)
+        return LineResult(number, record_from_dict(data), data, checked=True)
     except (InvalidRecord, ValueError, RecursionError) as exc:  # JSON and UTF-8 errors included
         return LineResult(number, None, error=_line_error(exc))
 
@@ -181,7 +182,7 @@ def read_csv(stream: IO[str], *, platform: str | None = None) -> Iterator[LineRe
         line = reader.line_num  # where the row ends (a quoted cell may span lines)
         try:
             data = csv_row_to_object(row, platform)
-            yield LineResult(line, record_from_dict(data), data)
+            yield LineResult(line, record_from_dict(data), data, checked=True)
         except InvalidRecord as exc:
             yield LineResult(line, None, error=str(exc))
 

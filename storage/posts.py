@@ -168,18 +168,21 @@ def store_posts(
     snapshot_ids: Sequence[int | None] | None = None,
     now: datetime | None = None,
     author_cache: AuthorCache | None = None,
+    checked: bool = False,
 ) -> list[StoredPost]:
     """Insert new posts, version changed ones, skip unchanged ones; one result per input record.
 
     Every record is checked first (storage/validation.py: InvalidRecord names the first one the
-    database could not hold). A post repeated inside one batch is stored once (the last copy
+    database could not hold), unless the caller says it has just checked them (`checked`). A
+    post repeated inside one batch is stored once (the last copy
     wins). Rows are written in key order and, on PostgreSQL, the stored rows are locked before
     they are versioned, so concurrent writers neither deadlock nor lose an edit.
     """
     now = now or datetime.now(UTC)
     snapshots = list(snapshot_ids) if snapshot_ids is not None else [None] * len(records)
-    for record in records:
-        check_record(record)
+    if not checked:
+        for record in records:
+            check_record(record)
     latest: dict[tuple[str, str], int] = {}
     for index, record in enumerate(records):
         latest[(record.platform, record.external_id)] = index

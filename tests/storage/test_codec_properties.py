@@ -77,7 +77,14 @@ FIELDS = {
     "label": st.one_of(st.none(), st.sampled_from([0, 1, "1", 2, True])),
     "category": st.one_of(st.none(), small_text),
 }
-objects = st.fixed_dictionaries({}, optional={**FIELDS, "views": json_value, "extra_map": json_value})
+EXTRA = {"views": json_value, "extra_map": json_value, "\udc80": json_value}
+# Half of the objects carry the required fields (so the deep checks are reached), half anything.
+objects = st.one_of(
+    st.fixed_dictionaries({}, optional={**FIELDS, **EXTRA}),
+    st.fixed_dictionaries(
+        {"platform": st.sampled_from(["x", "rss", "telegram"]), "external_id": FIELDS["external_id"],
+         "text": hostile_text},
+        optional={k: v for k, v in {**FIELDS, **EXTRA}.items() if k not in ("platform", "external_id", "text")}))
 
 
 def _storable(record: PostRecord) -> None:
