@@ -47,6 +47,7 @@ def write_with_retry(db: Database, work: Callable[[Session], T], *,
                     raise
                 log.warning("another writer holds the database lock; waiting for it "
                             "(%.0f s so far)", waited)
+                time.sleep(random.uniform(0.05, 0.25))  # the busy timeout waits; this never spins
                 continue
             conflicts += 1
             if conflicts > MAX_CONFLICT_RETRIES:
