@@ -45,7 +45,7 @@ def start_import(db_url: str, path: Path, home: Path) -> subprocess.Popen[str]:
          "--json"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def finish(processes: list[subprocess.Popen[str]], timeout: float = 300) -> list[dict[str, int]]:
+def finish(processes: list[subprocess.Popen[str]], timeout: float = 800) -> list[dict[str, int]]:
     summaries = []
     for process in processes:
         out, err = process.communicate(timeout=timeout)
