@@ -27,14 +27,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from monitor.pipeline import import_lines  # noqa: E402
-from pg import postgres_database  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.reader import read_interchange  # noqa: E402
+from pg import postgres_database
 
-WORDS = ("ayo coblos pilih nomor dukung paslon warga kendari konawe muna buton kolaka pasar "
-         "jalan sekolah puskesmas bantuan kegiatan hari ini besok kita semua mantap 🙏 ☝️ ✌️").split()
+from monitor.pipeline import import_lines
+from storage.db import Database
+from storage.interchange import read_interchange
+from storage.migrate import upgrade
+
+WORDS = ["ayo", "coblos", "pilih", "nomor", "dukung", "paslon", "warga", "kendari", "konawe", "muna", "buton", "kolaka", "pasar", "jalan", "sekolah", "puskesmas", "bantuan", "kegiatan", "hari", "ini", "besok", "kita", "semua", "mantap", "🙏", "☝️", "✌️"]
 
 
 def write_posts(path: Path, count: int, seed: int = 7) -> None:
@@ -49,7 +49,7 @@ def write_posts(path: Path, count: int, seed: int = 7) -> None:
                 "author": {"handle": f"user{user}", "name": f"Warga {user}",
                            "bio": "ASN Pemkab" if user % 3 else ""},
                 "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 40))),
-                "posted_at": "2024-11-%02dT%02d:%02d:00+08:00" % (rng.randint(1, 27), rng.randrange(24), rng.randrange(60)),
+                "posted_at": f"2024-11-{rng.randint(1, 27):02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00+08:00",
                 "region": rng.choice(("Kota Kendari", "Kab. Muna", None)),
             }, ensure_ascii=False) + "\n")
 

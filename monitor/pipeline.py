@@ -1,31 +1,49 @@
-"""The one place the steps meet: store → classify → enqueue flagged for review → audit.
+"""The one place the steps meet: check → score → store → enqueue flagged for review → audit.
 
-Imported and scraped posts both come through `ingest_batch`. Each batch is one transaction, so a
-crash leaves either the whole batch (posts, scores, queue items) or none of it; re-running stores
-nothing twice because posts dedupe on (platform, external_id).
+Imported and scraped posts both come through `ingest_items`, one batch at a time:
+1. every record is checked at the storage boundary (storage/validation.py); a bad one is
+   rejected with its reason, the others go on;
+2. posts that are new or changed are scored *before* the write transaction (a read only), so a
+   writer holds the database lock for milliseconds, not for the model's time; a scorer failing
+   on the batch is retried item by item and only the items it still fails on are rejected;
+3. the batch is stored in one transaction (posts, versions, scores, queue items): a crash keeps
+   all of it or none, and re-running stores nothing twice (dedupe on platform, external_id).
+   A transient conflict (SQLite's lock, a PostgreSQL deadlock or serialization failure) retries
+   the transaction (bounded, logged); any other failure retries the batch item by item and
+   rejects only the items that still fail.
+Every batch reconciles: fetched = new + updated + unchanged + duplicates + rejected.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
-from queue import Empty, Queue
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from monitor.posts_view import post_record
-from storage.audit import append_audit
+from monitor.import_run import ImportRun, read_ahead
+from monitor.ingest_stats import COUNTS, IngestStats
 from storage.db import Database
-from storage.models import Author, Post, Score
-from storage.posts import AuthorCache, StoredPost, store_posts
-from storage.reader import LineResult
-from storage.records import PostRecord
+from storage.interchange import LineResult
+from storage.posts import AuthorCache, StoredPost, content_sha256, store_posts
+from storage.records import InvalidRecord, PostRecord
+from storage.retry import write_with_retry
 from storage.reviews import ScoreRow, add_scores, enqueue, note_post_changes
+from storage.scoring import stored_state, unscored_posts
+from storage.validation import check_record
 
-__all__ = ["Scorer", "IngestStats", "ingest_batch", "import_lines", "score_unscored"]
+__all__ = [
+    "COUNTS",
+    "IngestStats",
+    "Item",
+    "Scorer",
+    "import_lines",
+    "ingest_items",
+    "score_unscored",
+]
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
@@ -50,103 +68,220 @@ class Scorer(Protocol):
                 asn_status: Sequence[str | None] | None = None) -> Sequence[PredictionLike]: ...
 
 
-@dataclass
-class IngestStats:
-    received: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    scored: int = 0
-    flagged: int = 0
-    queued: int = 0
-    errors: list[str] = field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One incoming post: its record, where it came from (`line N`, or `platform/id`) for the
+    rejection reasons, and the snapshot it was read from."""
 
-    def add(self, other: "IngestStats") -> None:
-        for name in ("received", "new", "updated", "unchanged", "rejected", "scored", "flagged",
-                     "queued"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors.extend(other.errors)
-
-    def as_dict(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if k != "errors"}
+    record: PostRecord
+    where: str
+    snapshot_id: int | None = None
+    line: int | None = None
+    checked: bool = False  # already through check_record (the codec's records are)
 
 
-def _score(session: Session, stored: Sequence[StoredPost], scorer: Scorer) -> list[ScoreRow]:
-    predictions = scorer.predict([s.record for s in stored], [s.asn_status for s in stored])
-    return [
-        ScoreRow(post_id=s.id, post_version=s.version, model_version=p.model_version,
-                 score=float(p.score), threshold=float(p.threshold), flagged=bool(p.flagged),
-                 category=p.category, explanation=[list(t) for t in p.explanation])
-        for s, p in zip(stored, predictions, strict=True)
-    ]
+Rejecter = Callable[[Item, str], None]
+SYSTEMIC = (OperationalError, InterfaceError)
+"""Failures of the database, not of an item (connection lost, lock never granted): they fail
+the import or run (the cursor does not move) instead of rejecting every item in turn."""
+Key = tuple[str, str]
 
 
-def _score_and_enqueue(session: Session, stored: Sequence[StoredPost],
-                       scorer: Scorer) -> tuple[list[ScoreRow], int]:
-    """Score rows written and flagged posts queued; returns (rows, queue items opened)."""
-    rows = _score(session, stored, scorer)
-    add_scores(session, rows)
-    return rows, enqueue(session, [r for r in rows if r.flagged])
+def _key(item: Item) -> Key:
+    return (item.record.platform, item.record.external_id)
 
 
-def ingest_batch(
-    session: Session, records: Sequence[PostRecord], *, scorer: Scorer | None,
-    source_id: int | None = None, snapshot_ids: Sequence[int | None] | None = None,
-    author_cache: AuthorCache | None = None,
-) -> tuple[IngestStats, list[StoredPost]]:
-    """Store one batch and score what is new or changed, in the caller's transaction."""
-    stats = IngestStats(received=len(records))
-    stored = store_posts(session, records, source_id=source_id, snapshot_ids=snapshot_ids,
-                         author_cache=author_cache)
-    for item in stored:
-        setattr(stats, item.outcome, getattr(stats, item.outcome) + 1)
-    changed = [s for s in stored if s.outcome != "unchanged"]
-    scores: dict[int, float | None] = {s.id: None for s in changed if s.outcome == "updated"}
-    if scorer is not None and changed:
-        rows, stats.queued = _score_and_enqueue(session, changed, scorer)
-        stats.scored, stats.flagged = len(rows), sum(r.flagged for r in rows)
-        scores.update((r.post_id, r.score) for r in rows if r.post_id in scores)
-    if scores:
-        note_post_changes(session, scores)
-    return stats, stored
+def _brief(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
 
 
-def _read_ahead(lines: Iterable[LineResult], chunk: int, depth: int = 4) -> Iterator[LineResult]:
-    """Parse in a second thread while this one stores: the sqlite/psycopg calls release the GIL,
-    so decoding the next batch overlaps writing this one. The bounded queue keeps memory flat."""
-    queue: Queue[list[LineResult] | BaseException | None] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
+def _checked(items: Sequence[Item], stats: IngestStats, reject: Rejecter) -> list[Item]:
+    """Items that pass the storage boundary's checks; a repeat in one batch: last copy wins."""
+    valid = []
+    for item in items:
         try:
-            buffer: list[LineResult] = []
-            for line in lines:
-                buffer.append(line)
-                if len(buffer) >= chunk:
-                    queue.put(buffer)
-                    buffer = []
-                    if stop.is_set():
-                        return
-            queue.put(buffer)
-            queue.put(None)
-        except BaseException as exc:  # re-raised in the consumer
-            queue.put(exc)
+            if not item.checked:
+                check_record(item.record)
+        except InvalidRecord as exc:
+            reject(item, str(exc))
+            continue
+        valid.append(item)
+    last = {_key(item): index for index, item in enumerate(valid)}
+    unique = [item for index, item in enumerate(valid) if last[_key(item)] == index]
+    stats.duplicates += len(valid) - len(unique)
+    return unique
 
-    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    thread.start()
+
+def _predict(scorer: Scorer, records: Sequence[PostRecord],
+             statuses: Sequence[str]) -> list[PredictionLike | BaseException]:
+    """Predictions for a batch; when the batch fails, item by item, so one post that breaks
+    the model costs only that post (its exception takes its place)."""
     try:
-        while (item := queue.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield from item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
+        return list(scorer.predict(records, statuses))
+    except Exception as exc:  # noqa: BLE001 (isolation)
+        log.warning("scoring a batch of %d failed (%s); scoring item by item", len(records), _brief(exc))
+    out: list[PredictionLike | BaseException] = []
+    for record, status in zip(records, statuses, strict=True):
+        try:
+            out.append(scorer.predict([record], [status])[0])
+        except Exception as exc:  # noqa: BLE001 (isolation)
+            out.append(exc)
+    return out
+
+
+Predictions = dict[Key, tuple[str, PredictionLike]]
+
+
+def _prescore(db: Database, items: list[Item], scorer: Scorer | None,
+              reject: Rejecter) -> tuple[list[Item], Predictions]:
+    """Score what is new or changed, outside any write; drop the items the model fails on."""
+    if scorer is None or not items:
+        return items, {}
+    with db.reader() as session:
+        states = stored_state(session, [i.record for i in items])
+    digests = [content_sha256(i.record) for i in items]
+    todo = [n for n, (state, digest) in enumerate(zip(states, digests)) if state.content_sha256 != digest]
+    results = _predict(scorer, [items[n].record for n in todo], [states[n].asn_status for n in todo])
+    predictions: Predictions = {}
+    failed: set[int] = set()
+    for n, result in zip(todo, results, strict=True):
+        if isinstance(result, BaseException):
+            failed.add(n)
+            reject(items[n], f"scoring failed: {_brief(result)}")
+        else:
+            predictions[_key(items[n])] = (digests[n], result)
+    return [item for n, item in enumerate(items) if n not in failed], predictions
+
+
+def _score_row(stored: StoredPost, prediction: PredictionLike) -> ScoreRow:
+    return ScoreRow(post_id=stored.id, post_version=stored.version,
+                    model_version=prediction.model_version, score=float(prediction.score),
+                    threshold=float(prediction.threshold), flagged=bool(prediction.flagged),
+                    category=prediction.category, explanation=[list(t) for t in prediction.explanation])
+
+
+def _write_scores(session: Any, rows: list[ScoreRow], updated: dict[int, float | None]) -> int:
+    """Score rows, queue items of flagged posts, stale marks of edited ones (post-id order)."""
+    rows = sorted(rows, key=lambda r: r.post_id)
+    add_scores(session, rows)
+    queued = enqueue(session, [r for r in rows if r.flagged])
+    for row in rows:
+        if row.post_id in updated:
+            updated[row.post_id] = row.score
+    if updated:
+        note_post_changes(session, dict(sorted(updated.items())))
+    return queued
+
+
+@dataclass
+class _Written:
+    stored: list[StoredPost]
+    rows: list[ScoreRow]
+    queued: int
+    unscored: list[StoredPost]  # changed by another writer between scoring and storing
+
+
+def _store(session: Any, items: Sequence[Item], predictions: Predictions, scoring: bool,
+           source_id: int | None, cache: AuthorCache | None) -> _Written:
+    stored = store_posts(session, [i.record for i in items], source_id=source_id,
+                         snapshot_ids=[i.snapshot_id for i in items], author_cache=cache,
+                         checked=True)
+    rows, unscored = [], []
+    updated: dict[int, float | None] = {}
+    for post in stored:
+        if post.outcome == "unchanged":
+            continue
+        if post.outcome == "updated":
+            updated[post.id] = None
+        known = predictions.get((post.record.platform, post.record.external_id))
+        if known and known[0] == content_sha256(post.record):
+            rows.append(_score_row(post, known[1]))
+        elif scoring:
+            unscored.append(post)
+    queued = _write_scores(session, rows, updated)
+    return _Written(stored, rows, queued, unscored)
+
+
+def _count(stats: IngestStats, written: _Written) -> None:
+    for post in written.stored:
+        setattr(stats, post.outcome, getattr(stats, post.outcome) + 1)
+    stats.scored += len(written.rows)
+    stats.flagged += sum(r.flagged for r in written.rows)
+    stats.queued += written.queued
+
+
+def _store_isolated(db: Database, items: list[Item], predictions: Predictions, scorer: Scorer | None,
+                    source_id: int | None, cache: AuthorCache | None,
+                    stats: IngestStats, reject: Rejecter) -> list[StoredPost]:
+    """The batch in one transaction; if it fails (not transiently), item by item."""
+    def attempt(part: Sequence[Item]) -> _Written:
+        return write_with_retry(db, lambda s: _store(s, part, predictions, scorer is not None,
+                                                     source_id, cache), on_retry=_forget(cache))
+    try:
+        written = [attempt(items)]
+    except SYSTEMIC:
+        raise
+    except Exception as exc:  # noqa: BLE001 (isolation)
+        if cache is not None:
+            cache.clear()
+        if len(items) == 1:
+            reject(items[0], f"not stored: {_brief(exc)}")
+            return []
+        log.warning("storing a batch of %d failed (%s); storing item by item", len(items), _brief(exc))
+        written = []
+        for item in items:
             try:
-                queue.get_nowait()
-            except Empty:
-                thread.join(0.05)
+                written.append(attempt([item]))
+            except SYSTEMIC:
+                raise  # the database itself is unreachable: no item is to blame
+            except Exception as item_exc:  # noqa: BLE001 (isolation)
+                reject(item, f"not stored: {_brief(item_exc)}")
+    for part in written:
+        _count(stats, part)
+    return [post for part in written for post in part.unscored]
+
+
+def _forget(cache: AuthorCache | None) -> Callable[[], None]:
+    """A rolled-back transaction may have filled the author cache with rows it never kept."""
+    return cache.clear if cache is not None else (lambda: None)
+
+
+def _score_late(db: Database, posts: list[StoredPost], scorer: Scorer, stats: IngestStats) -> None:
+    """Posts another writer changed between our scoring and our write: scored now, in a
+    second short transaction. A failure here leaves them stored unscored (`pantau score`)."""
+    results = _predict(scorer, [p.record for p in posts], [p.asn_status for p in posts])
+    rows = [_score_row(p, r) for p, r in zip(posts, results) if not isinstance(r, BaseException)]
+    updated: dict[int, float | None] = {p.id: None for p in posts if p.outcome == "updated"}
+    try:
+        queued = write_with_retry(db, lambda s: _write_scores(s, rows, dict(updated)))
+    except Exception as exc:  # noqa: BLE001 (isolation)
+        stats.note(f"{len(rows)} posts stored but not scored: {_brief(exc)}")
+        return
+    stats.scored += len(rows)
+    stats.flagged += sum(r.flagged for r in rows)
+    stats.queued += queued
+    if len(rows) < len(posts):
+        stats.note(f"{len(posts) - len(rows)} posts stored but not scored (the model failed)")
+
+
+def ingest_items(
+    db: Database, items: Sequence[Item], *, scorer: Scorer | None, source_id: int | None = None,
+    author_cache: AuthorCache | None = None, on_reject: Rejecter | None = None,
+) -> IngestStats:
+    """Check, score, store one batch (its own transactions); reconciled stats."""
+    stats = IngestStats(fetched=len(items))
+
+    def reject(item: Item, reason: str) -> None:
+        stats.reject(item.where, reason)
+        if on_reject:
+            on_reject(item, reason)
+
+    unique = _checked(items, stats, reject)
+    scorable, predictions = _prescore(db, unique, scorer, reject)
+    late = _store_isolated(db, scorable, predictions, scorer, source_id, author_cache, stats, reject)
+    if late and scorer is not None:
+        _score_late(db, late, scorer, stats)
+    return stats
 
 
 def import_lines(
@@ -155,65 +290,76 @@ def import_lines(
     on_batch: Callable[[IngestStats], None] | None = None, actor: str = "cli",
     batch_size: int = BATCH_SIZE, origin: str = "",
 ) -> IngestStats:
-    """Import interchange lines in batches; bad lines are reported, never stop the good ones."""
-    total = IngestStats()
-    batch: list[PostRecord] = []
+    """Import interchange lines in batches; bad lines are reported, never stop the good ones.
+
+    The import is on record from its first moment: an `import.start` audit entry and a
+    `source_runs` row are committed before any post, and completed (`import.finish`, counts)
+    at the end, also when it fails; a killed import leaves its start entry and `running` row.
+    """
+    run = ImportRun.begin(db, actor=actor, origin=origin, source_id=source_id)
     authors: AuthorCache = {}
 
-    def flush() -> None:
-        if len(authors) > AUTHOR_CACHE_MAX:  # bounded: memory stays flat on huge files
-            authors.clear()
-        try:
-            with db.session() as session:
-                stats, _ = ingest_batch(session, batch, scorer=scorer, source_id=source_id,
-                                        author_cache=authors)
-        except BaseException:
-            authors.clear()  # it may name rows of the rolled-back batch
-            raise
-        total.add(stats)
-        if on_batch:
-            on_batch(stats)
-        batch.clear()
+    def line_rejected(item: Item, reason: str) -> None:
+        if on_error:
+            on_error(LineResult(item.line or 0, None, error=reason))
 
     try:
-        for line in _read_ahead(lines, batch_size):
-            if line.record is None:
-                total.rejected += 1
-                total.errors.append(f"line {line.line}: {line.error}")
-                if on_error:
-                    on_error(line)
-                continue
-            batch.append(line.record)
-            if len(batch) >= batch_size:
-                flush()
-        if batch:
-            flush()
-    finally:  # what was committed is on record even when a later batch failed
-        with db.session() as session:
-            append_audit(session, actor=actor, action="import", entity="posts",
-                         entity_id=origin or None, details=total.as_dict())
-    return total
+        for chunk in _chunks(read_ahead(lines, batch_size), batch_size):
+            if len(authors) > AUTHOR_CACHE_MAX:  # bounded: memory stays flat on huge files
+                authors.clear()
+            stats = IngestStats()
+            items = []
+            for line in chunk:
+                if line.record is None:
+                    stats.fetched += 1
+                    stats.reject(f"line {line.line}", line.error or "rejected")
+                    if on_error:
+                        on_error(line)
+                else:
+                    items.append(Item(line.record, f"line {line.line}", line=line.line,
+                                      checked=line.checked))
+            stats.add(ingest_items(db, items, scorer=scorer, source_id=source_id,
+                                   author_cache=authors, on_reject=line_rejected))
+            run.add(stats)
+            if on_batch:
+                on_batch(stats)
+    except BaseException as exc:
+        run.finish(db, failure=exc)
+        raise
+    run.finish(db)
+    return run.total
+
+
+def _chunks(lines: Iterable[LineResult], size: int) -> Iterable[list[LineResult]]:
+    chunk: list[LineResult] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def score_unscored(db: Database, scorer: Scorer, *, batch_size: int = BATCH_SIZE) -> IngestStats:
     """Score stored posts whose current version has no score yet (stored with --no-classify,
-    or while no model was active), and queue the flagged ones."""
+    or while no model was active), and queue the flagged ones. Scoring runs outside the write;
+    a post the model fails on stays unscored and is named in `errors`."""
     total = IngestStats()
     last_id = 0
     while True:
-        with db.session() as session:
-            found = session.execute(
-                select(Post, Author).outerjoin(Author, Author.id == Post.author_id)
-                .where(Post.id > last_id, ~exists().where(and_(
-                    Score.post_id == Post.id, Score.post_version == Post.version)))
-                .order_by(Post.id).limit(batch_size)
-            ).all()
-            if not found:
-                return total
-            last_id = found[-1][0].id
-            stored = [StoredPost(p.id, post_record(p, a), p.version, "unchanged",
-                                 a.asn_status if a else "unknown") for p, a in found]
-            rows, queued = _score_and_enqueue(session, stored, scorer)
+        with db.reader() as session:
+            stored = unscored_posts(session, after_id=last_id, limit=batch_size)
+        if not stored:
+            return total
+        last_id = stored[-1].id
+        results = _predict(scorer, [s.record for s in stored], [s.asn_status for s in stored])
+        rows = []
+        for post, result in zip(stored, results, strict=True):
+            if isinstance(result, BaseException):
+                total.note(f"post {post.id}: scoring failed: {_brief(result)}")
+            else:
+                rows.append(_score_row(post, result))
+        total.queued += write_with_retry(db, partial(_write_scores, rows=rows, updated={}))
         total.scored += len(rows)
         total.flagged += sum(r.flagged for r in rows)
-        total.queued += queued

@@ -1,34 +1,49 @@
 """One run of one source: fetch → snapshots → posts (versions) → scores → queue → cursor & health.
 
-Snapshots are committed first (they are evidence even when parsing fails), posts follow in
-batches, and the cursor moves only in the last transaction: a crash mid-run means the next run
-fetches the same items again, and dedupe makes that harmless.
+The run is on record from its start (a `running` source_runs row). Snapshots are committed
+first (they are evidence even when parsing fails), posts follow in batches through the
+pipeline (each item checked, scored outside the write, isolated: one poisonous item is
+rejected with its reason and the others are stored), and the cursor moves only in the last
+transaction: a crash mid-run means the next run fetches the same items again, and dedupe makes
+that harmless. The counts reconcile: fetched = new + updated + unchanged + duplicates + rejected.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Sequence
-
-from sqlalchemy import select, update
+from typing import Any
 
 from monitor.config import Settings
-from monitor.pipeline import IngestStats, Scorer, ingest_batch
-from scrapers import ClientSettings, FetchResult, PoliteClient, ScraperError, SourceConfig, get_adapter
-from scrapers.base import Snapshot
+from monitor.ingest_stats import IngestStats
+from monitor.pipeline import Item, Scorer, ingest_items
+from scrapers import ClientSettings, FetchResult, PoliteClient, SourceConfig, get_adapter
+from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
-from storage.dialect import insert_ignore
-from storage.models import Blob, Post, Source
-from storage.models import Snapshot as SnapshotRow
+from storage.records import PostRecord
+from storage.retry import write_with_retry
+from storage.scrape_state import (
+    RunSource,
+    load_run_source,
+    mark_deleted,
+    record_source_failure,
+    record_source_success,
+    store_snapshots,
+)
+from storage.source_runs import finish_run, start_run
+from storage.validation import LIMITS
 
-__all__ = ["ScrapeReport", "make_client", "run_source", "client_settings"]
+__all__ = ["ScrapeReport", "client_settings", "fit_external_id", "make_client", "run_source"]
 
 log = logging.getLogger(__name__)
 BATCH = 500
+ACTOR = "scheduler"
 
 
 @dataclass
@@ -38,15 +53,26 @@ class ScrapeReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
     flagged: int = 0
     snapshots: int = 0
     marked_deleted: int = 0
     not_modified: bool = False
     ok: bool = True
     errors: list[str] = field(default_factory=list)
+    run_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def reconciles(self) -> bool:
+        return self.fetched == (self.new + self.updated + self.unchanged + self.duplicates
+                                + self.rejected)
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("fetched", "new", "updated", "unchanged",
+                                              "duplicates", "rejected")}
 
 
 def client_settings(settings: Settings) -> ClientSettings:
@@ -67,112 +93,129 @@ def make_client(settings: Settings) -> PoliteClient:
     return PoliteClient(client_settings(settings))
 
 
-def _source_config(row: Source, settings: Settings) -> SourceConfig:
-    options = dict(row.options or {})
+def _source_config(row: RunSource, settings: Settings) -> SourceConfig:
+    options = dict(row.options)
     options.setdefault("max_pages", settings.get("scrape.max_pages"))
     return SourceConfig(name=row.name, type=row.type, url=row.url, region=row.region, options=options)
 
 
-def _store_snapshots(db: Database, source_id: int, snapshots: Sequence[Snapshot]) -> list[int]:
-    if not snapshots:
-        return []
-    with db.session() as session:
-        session.execute(insert_ignore(session, Blob.__table__, ["sha256"]),
-                        [{"sha256": s.sha256, "size": len(s.body), "body": s.body} for s in snapshots])
-        rows = [SnapshotRow(source_id=source_id, url=s.url, status=s.status, headers=dict(s.headers),
-                            sha256=s.sha256, fetched_at=s.fetched_at, truncated=s.truncated)
-                for s in snapshots]
-        session.add_all(rows)
-        session.flush()
-        return [row.id for row in rows]
+def fit_external_id(record: PostRecord) -> PostRecord:
+    """A scraped id longer than the column (an RSS guid of 600 characters): stored under a
+    stable id derived from it, `sha256:<hex of the full id>`, the full id kept in
+    `extra.external_id_full`. Stable, so the item dedupes on every later run."""
+    if not isinstance(record.external_id, str) or len(record.external_id) <= LIMITS["external_id"]:
+        return record
+    digest = hashlib.sha256(record.external_id.encode("utf-8", "surrogatepass")).hexdigest()
+    extra = {**record.extra, "external_id_full": record.external_id}
+    return dataclasses.replace(record, external_id=f"sha256:{digest}", extra=extra)
 
 
-def _mark_deleted(session: Any, source_id: int, result: FetchResult, now: datetime) -> int:
-    if result.listing is None or result.listing_since is None:
-        return 0
-    visible = list(result.listing)
-    gone = session.execute(
-        update(Post).where(Post.source_id == source_id, Post.status == "active",
-                           Post.posted_at >= result.listing_since, Post.external_id.not_in(visible))
-        .values(status="possibly_deleted", status_changed_at=now)
-        .execution_options(synchronize_session=False))
-    if visible:
-        session.execute(
-            update(Post).where(Post.source_id == source_id, Post.status == "possibly_deleted",
-                               Post.external_id.in_(visible))
-            .values(status="active", status_changed_at=now)
-            .execution_options(synchronize_session=False))
-    return int(gone.rowcount or 0)
-
-
-def _record_failure(db: Database, source_id: int, message: str) -> None:
-    now = datetime.now(UTC)
-    with db.session() as session:
-        session.execute(update(Source).where(Source.id == source_id).values(
-            last_run_at=now, last_error=message[:2000], last_error_at=now,
-            consecutive_failures=Source.consecutive_failures + 1))
-        append_audit(session, actor="scheduler", action="scrape.failed", entity="source",
-                     entity_id=source_id, details={"error": message[:500]})
+def _items(posts: Sequence[ScrapedPost], snapshot_ids: Sequence[int]) -> tuple[list[Item], int]:
+    """Items of the run, first copy of each (platform, external_id) kept; (items, duplicates)."""
+    seen: set[tuple[str, str]] = set()
+    items = []
+    for post in posts:
+        record = fit_external_id(post.record)
+        key = (record.platform, record.external_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        snapshot = snapshot_ids[post.snapshot] if 0 <= post.snapshot < len(snapshot_ids) else None
+        items.append(Item(record, f"{record.platform}/{str(record.external_id)[:120]}", snapshot))
+    return items, len(posts) - len(items)
 
 
 async def _store(db: Database, source_id: int, result: FetchResult,
                  scorer: Scorer | None) -> IngestStats:
     """Snapshots first (evidence even if a batch fails), then posts in committed batches."""
-    snapshot_ids = _store_snapshots(db, source_id, result.snapshots)
-    totals = IngestStats()
-    for start in range(0, len(result.posts), BATCH):
+    snapshot_ids = write_with_retry(db, lambda s: store_snapshots(s, source_id, result.snapshots))
+    items, duplicates = _items(result.posts, snapshot_ids)
+    totals = IngestStats(fetched=len(result.posts) - len(items), duplicates=duplicates)
+    for start in range(0, len(items), BATCH):
         await asyncio.sleep(0)  # a stop request lands between batches, never inside one
-        chunk = result.posts[start:start + BATCH]
-        with db.session() as session:
-            stats, _ = ingest_batch(
-                session, [p.record for p in chunk], scorer=scorer, source_id=source_id,
-                snapshot_ids=[snapshot_ids[p.snapshot] if snapshot_ids else None for p in chunk])
-        totals.add(stats)
+        chunk = items[start:start + BATCH]
+        totals.add(await asyncio.to_thread(ingest_items, db, chunk, scorer=scorer,
+                                           source_id=source_id))
     return totals
+
+
+def _adapter_counts(result: FetchResult) -> tuple[int, int]:
+    """Items the adapter itself refused or dropped as repeats (file sources count them)."""
+    return int(getattr(result, "rejected", 0) or 0), int(getattr(result, "duplicates", 0) or 0)
+
+
+def _fail(db: Database, report: ScrapeReport, source_id: int, message: str) -> ScrapeReport:
+    report.ok = False
+    report.errors.append(message)
+    now = datetime.now(UTC)
+
+    def work(session: Any) -> None:
+        record_source_failure(session, source_id, message, now)
+        if report.run_id is not None:
+            finish_run(session, report.run_id, status="failed", counts=report.counts(),
+                       errors=report.errors, now=now)
+        append_audit(session, actor=ACTOR, action="scrape.failed", entity="source",
+                     entity_id=source_id, details={"error": message[:500], "run": report.run_id})
+    write_with_retry(db, work)
+    log.warning("source=%s outcome=failed error=%s", report.name, message)
+    return report
+
+
+def _start(db: Database, name: str) -> tuple[RunSource, int]:
+    def work(session: Any) -> tuple[RunSource, int]:
+        row = load_run_source(session, name)
+        if row is None:
+            raise LookupError(f"no source named {name!r}")
+        return row, start_run(session, kind="scrape", source_name=name, actor=ACTOR,
+                              source_id=row.id)
+    return write_with_retry(db, work)
+
+
+def _finish(db: Database, report: ScrapeReport, source: RunSource, result: FetchResult) -> None:
+    now = datetime.now(UTC)
+
+    def work(session: Any) -> None:
+        report.marked_deleted = mark_deleted(session, source.id, result.listing,
+                                             result.listing_since, now)
+        record_source_success(session, source.id, cursor=result.cursor, new=report.new,
+                              errors=report.errors, now=now)
+        finish_run(session, report.run_id or 0, status="ok", counts=report.counts(),
+                   errors=report.errors, now=now)
+        append_audit(session, actor=ACTOR, action="scrape", entity="source", entity_id=source.name,
+                     details={k: v for k, v in report.as_dict().items() if k != "errors"}
+                     | {"errors": len(report.errors)})
+    write_with_retry(db, work)
 
 
 async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: Scorer | None,
                      settings: Settings) -> ScrapeReport:
     """Run one source once. Source-level failures are recorded in its health, not raised."""
     report = ScrapeReport(name=name)
-    with db.session() as session:
-        row = session.scalar(select(Source).where(Source.name == name))
-        if row is None:
-            raise LookupError(f"no source named {name!r}")
-        source_id, cursor, config = row.id, dict(row.cursor or {}), _source_config(row, settings)
+    source, report.run_id = _start(db, name)
+    config = _source_config(source, settings)
     try:
         adapter = get_adapter(config.type)
-        result = await adapter.fetch(config, cursor, client)
-    except ScraperError as exc:
-        report.ok = False
-        report.errors.append(f"{type(exc).__name__}: {exc}")
-        _record_failure(db, source_id, report.errors[-1])
-        log.warning("source=%s outcome=failed error=%s", name, report.errors[-1])
-        return report
+        result = await adapter.fetch(config, dict(source.cursor), client)
+    except Exception as exc:
+        log.debug("source=%s adapter failure", name, exc_info=True)
+        return _fail(db, report, source.id, f"{type(exc).__name__}: {exc}")
     report.not_modified, report.errors = result.not_modified, list(result.errors)
-    report.fetched, report.snapshots = len(result.posts), len(result.snapshots)
+    report.snapshots = len(result.snapshots)
+    adapter_rejected, adapter_duplicates = _adapter_counts(result)
     try:
-        totals = await _store(db, source_id, result, scorer)
-    except Exception as exc:  # a batch the database refused: this run fails, the process goes on
+        totals = await _store(db, source.id, result, scorer)
+    except Exception as exc:
         log.exception("source=%s outcome=store_failed", name)
-        report.ok = False
-        report.errors.append(f"storing failed: {type(exc).__name__}: {str(exc)[:300]}")
-        _record_failure(db, source_id, report.errors[-1])
-        return report
+        return _fail(db, report, source.id, f"storing failed: {type(exc).__name__}: {str(exc)[:300]}")
+    report.fetched = totals.fetched + adapter_rejected + adapter_duplicates
     report.new, report.updated, report.unchanged = totals.new, totals.updated, totals.unchanged
+    report.duplicates = totals.duplicates + adapter_duplicates
+    report.rejected = totals.rejected + adapter_rejected
     report.flagged = totals.flagged
-    now = datetime.now(UTC)
-    with db.session() as session:
-        report.marked_deleted = _mark_deleted(session, source_id, result, now)
-        values: dict[str, Any] = {"cursor": result.cursor, "last_run_at": now, "last_success_at": now,
-                                  "consecutive_failures": 0,
-                                  "posts_collected": Source.posts_collected + totals.new}
-        if result.errors:
-            values.update(last_error="; ".join(result.errors)[:2000], last_error_at=now)
-        session.execute(update(Source).where(Source.id == source_id).values(**values))
-        append_audit(session, actor="scheduler", action="scrape", entity="source", entity_id=name,
-                     details={k: v for k, v in report.as_dict().items() if k != "errors"}
-                     | {"errors": len(report.errors)})
-    log.info("source=%s fetched=%d new=%d updated=%d flagged=%d errors=%d", name, report.fetched,
-             report.new, report.updated, report.flagged, len(report.errors))
+    report.errors += totals.errors
+    _finish(db, report, source, result)
+    log.info("source=%s fetched=%d new=%d updated=%d unchanged=%d duplicates=%d rejected=%d "
+             "flagged=%d errors=%d", name, report.fetched, report.new, report.updated,
+             report.unchanged, report.duplicates, report.rejected, report.flagged,
+             len(report.errors))
     return report

@@ -1,25 +1,60 @@
 """Shared I/O of the `jsonl` and `csv` sources: a local path, a file:// URL or an http(s) URL.
 
 The whole file is read each run (conditionally over HTTP); an unchanged sha256 is reported as
-not modified so the pipeline skips it.
+not modified so the pipeline skips it. The bytes go through the one interchange codec
+(storage/interchange.py) that `pantau import` uses, so a file is accepted or rejected the same
+way by both: invalid UTF-8 rejects its line, never becomes U+FFFD.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
 from scrapers.common import opt_str, parse_snapshot, scraped, source_get
 from scrapers.conditional import conditional_headers, validators
+from storage.interchange import decode_interchange
 from storage.records import PostRecord
 
-__all__ = ["LineParser", "FileAdapter", "source_url", "fetch_file"]
+__all__ = ["MAX_ERRORS", "FileAdapter", "FileFetchResult", "fetch_file", "parse_file", "source_url"]
 
-LineParser = Callable[[str, str | None], tuple[list[tuple[int, PostRecord]], list[str]]]
+MAX_ERRORS = 1000  # error messages kept per run; every rejected line is still counted
+
+
+@dataclass
+class FileFetchResult(FetchResult):
+    """A file's fetch, with the items the codec refused (`rejected`) and the repeats dropped
+    (`duplicates`) counted, so the run reconciles: fetched = posts + duplicates + rejected."""
+
+    rejected: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    records: list[tuple[int, PostRecord]]
+    errors: list[str]
+    rejected: int
+
+
+def parse_file(body: bytes, fmt: str, platform: str | None = None) -> ParsedFile:
+    """Bytes → (line, record) pairs and `line N: reason` errors (capped at MAX_ERRORS)."""
+    records: list[tuple[int, PostRecord]] = []
+    errors: list[str] = []
+    rejected = 0
+    for line in decode_interchange(body, fmt=fmt, platform=platform):
+        if line.record is not None:
+            records.append((line.line, line.record))
+            continue
+        rejected += 1
+        if len(errors) < MAX_ERRORS:
+            errors.append(f"line {line.line}: {line.error}")
+    return ParsedFile(records, errors, rejected)
 
 
 def source_url(url: str) -> str:
@@ -41,35 +76,33 @@ def _dedupe(records: list[tuple[int, PostRecord]]) -> list[PostRecord]:
 
 
 async def fetch_file(
-    source: SourceConfig,
-    cursor: Mapping[str, Any],
-    client: PoliteClient,
-    parse: LineParser,
-) -> FetchResult:
+    source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient, fmt: str,
+) -> FileFetchResult:
     """Read, parse (bad lines → errors with line numbers), dedupe on (platform, external_id)."""
     snapshot = await source_get(client, source, source_url(source.url), conditional_headers(cursor))
     if snapshot.status == 304 or (snapshot.sha256 == cursor.get("sha256") and snapshot.body):
-        return FetchResult(cursor=dict(cursor), not_modified=True)
-    result = FetchResult(cursor={**validators(snapshot), "sha256": snapshot.sha256})
+        return FileFetchResult(cursor=dict(cursor), not_modified=True)
+    result = FileFetchResult(cursor={**validators(snapshot), "sha256": snapshot.sha256})
     index = result.add_snapshot(snapshot)
     platform = opt_str(source, "platform")
 
-    def parse_body(snapshot: Snapshot) -> tuple[list[tuple[int, PostRecord]], list[str]]:
-        return parse(snapshot.body.decode("utf-8-sig", "replace"), platform)
+    def parse_body(snapshot: Snapshot) -> ParsedFile:
+        return parse_file(snapshot.body, fmt, platform)
 
-    records, errors = await parse_snapshot(result, source.url, snapshot, parse_body) or ([], [])
-    result.errors += [f"{source.url}: {e}" for e in errors]
-    result.posts = [scraped(r, source, index) for r in _dedupe(records)]
+    parsed = await parse_snapshot(result, source.url, snapshot, parse_body) or ParsedFile([], [], 0)
+    result.errors += [f"{source.url}: {e}" for e in parsed.errors]
+    kept = _dedupe(parsed.records)
+    result.posts = [scraped(r, source, index) for r in kept]
+    result.rejected, result.duplicates = parsed.rejected, len(parsed.records) - len(kept)
     return result
 
 
 class FileAdapter:
-    """Base of the file adapters: a subclass names its `type` and its line parser."""
+    """Base of the file adapters: a subclass names its `type` (also the codec's format)."""
 
     type: ClassVar[str]
-    parser: ClassVar[LineParser]
 
     async def fetch(
         self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
     ) -> FetchResult:
-        return await fetch_file(source, cursor, client, type(self).parser)
+        return await fetch_file(source, cursor, client, type(self).type)

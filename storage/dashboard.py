@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Author, Post, Review, Score, Source
+from storage.models import AuthorRow, Post, Review, Score, Source
 
 __all__ = [
     "Count2",
@@ -109,10 +109,10 @@ def _per_category(session: Session) -> list[Count2]:
 
 
 def _top_authors(session: Session, limit: int = 10) -> list[Count2]:
-    label = func.coalesce(func.nullif(Author.name, ""), Author.handle)
-    query = (select(Author.platform, label, func.count(), _CONFIRMED).select_from(Review)
-             .join(Post, Post.id == Review.post_id).join(Author, Author.id == Post.author_id)
-             .group_by(Author.id, Author.platform, label)
+    label = func.coalesce(func.nullif(AuthorRow.name, ""), AuthorRow.handle)
+    query = (select(AuthorRow.platform, label, func.count(), _CONFIRMED).select_from(Review)
+             .join(Post, Post.id == Review.post_id).join(AuthorRow, AuthorRow.id == Post.author_id)
+             .group_by(AuthorRow.id, AuthorRow.platform, label)
              .order_by(_CONFIRMED.desc(), func.count().desc()).limit(limit))
     return [Count2(f"{name} ({platform})", int(n), int(c or 0))
             for platform, name, n, c in session.execute(query)]

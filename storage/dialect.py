@@ -8,16 +8,17 @@ the ORM would convert them.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_ignore", "bulk_insert_ignore", "select_by_keys"]
+__all__ = ["bulk_insert_ignore", "insert_ignore", "select_by_keys", "transient_reason"]
 
 
-def insert_ignore(session: Session, table: Table, conflict_columns: list[str]) -> Any:
+def insert_ignore(session: Session, table: Any, conflict_columns: list[str]) -> Any:
     """INSERT ... ON CONFLICT (cols) DO NOTHING for the session's backend."""
     name = session.get_bind().dialect.name
     module: Any = postgresql if name == "postgresql" else sqlite
@@ -28,7 +29,7 @@ def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[Any]:
+def _processors(conn: Connection, table: Any, columns: Sequence[str]) -> list[Any]:
     return [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
 
 
@@ -36,7 +37,7 @@ MAX_PARAMS = 8_000  # per statement: big enough to amortise a round trip, small 
 
 
 def bulk_insert_ignore(
-    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str],
+    conn: Connection, table: Any, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str],
     returning: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """INSERT … ON CONFLICT DO NOTHING as multi-row VALUES statements (a round trip per few
@@ -75,10 +76,13 @@ def bulk_insert_ignore(
 
 
 def select_by_keys(
-    conn: Connection, table: Table, key_columns: Sequence[str], keys: Sequence[tuple[Any, ...]],
-    columns: Sequence[str],
+    conn: Connection, table: Any, key_columns: Sequence[str], keys: Sequence[tuple[Any, ...]],
+    columns: Sequence[str], *, lock: bool = False,
 ) -> list[tuple[Any, ...]]:
-    """Rows whose key columns match one of `keys`."""
+    """Rows whose key columns match one of `keys`. `lock`: on PostgreSQL the rows are locked
+    (FOR UPDATE) until the transaction ends, so a read-then-write cannot race another writer;
+    pass the keys sorted so every writer locks in the same order. (SQLite's BEGIN IMMEDIATE
+    already serialises writers.)"""
     if not keys:
         return []
     processors, placeholder = _processors(conn, table, key_columns), _mark(conn)
@@ -88,9 +92,30 @@ def select_by_keys(
     on = " AND ".join(f"t.{c} = k.column{i}" for i, c in enumerate(key_columns, start=1))
     sql = (f"SELECT {', '.join('t.' + c for c in columns)} "
            f"FROM (VALUES {', '.join([one] * len(keys))}) AS k JOIN {table.name} AS t ON {on}")
+    if lock and conn.dialect.name == "postgresql":
+        sql += " ORDER BY " + ", ".join(f"t.{c}" for c in key_columns) + " FOR UPDATE OF t"
     flat = [p(v) if p else v for key in keys for v, p in zip(key, processors)]
     readers = [table.c[c].type._cached_result_processor(conn.dialect, None) for c in columns]
     return [
         tuple(r(v) if r else v for r, v in zip(readers, row))
         for row in conn.exec_driver_sql(sql, tuple(flat)).all()
     ]
+
+
+# SQLSTATEs of failures that a retry of the whole transaction cures: deadlock, serialization
+# failure, lock not available (PostgreSQL).
+_RETRYABLE_SQLSTATES = {"40P01": "deadlock", "40001": "serialization failure", "55P03": "lock timeout"}
+
+
+def transient_reason(exc: BaseException) -> str | None:
+    """Why `exc` is a transient write conflict worth retrying (None: it is not): SQLite's
+    "database is locked/busy", PostgreSQL's deadlock or serialization failure."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None)
+    if state in _RETRYABLE_SQLSTATES:
+        return _RETRYABLE_SQLSTATES[state]
+    message = str(orig).lower()
+    if type(orig).__name__ == "OperationalError" and ("database is locked" in message
+                                                      or "database is busy" in message):
+        return "database is locked"
+    return None

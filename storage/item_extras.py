@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Blob, Post, PostSnapshot, Review, Snapshot, Source
+from storage.models import Blob, Post, PostSnapshot, Review, SnapshotRow, Source
 
 __all__ = [
     "AuthorPost",
@@ -60,10 +60,10 @@ def _content_type(headers: dict[str, object] | None) -> str:
 
 def post_snapshots(session: Session, post_id: int) -> list[SnapshotInfo]:
     rows = session.execute(
-        select(Snapshot, PostSnapshot.post_version, Blob.size)
-        .join(PostSnapshot, PostSnapshot.snapshot_id == Snapshot.id)
-        .join(Blob, Blob.sha256 == Snapshot.sha256)
-        .where(PostSnapshot.post_id == post_id).order_by(Snapshot.id.desc()).limit(20))
+        select(SnapshotRow, PostSnapshot.post_version, Blob.size)
+        .join(PostSnapshot, PostSnapshot.snapshot_id == SnapshotRow.id)
+        .join(Blob, Blob.sha256 == SnapshotRow.sha256)
+        .where(PostSnapshot.post_id == post_id).order_by(SnapshotRow.id.desc()).limit(20))
     return [SnapshotInfo(id=s.id, url=s.url, status=s.status, fetched_at=s.fetched_at, size=size,
                          truncated=s.truncated, content_type=_content_type(s.headers),
                          post_version=version) for s, version, size in rows]
@@ -72,11 +72,11 @@ def post_snapshots(session: Session, post_id: int) -> list[SnapshotInfo]:
 def snapshot_body(session: Session, review_id: int, snapshot_id: int) -> SnapshotBody | None:
     """A snapshot's raw body, only when it belongs to this item's post (ids cannot be walked)."""
     row = session.execute(
-        select(Snapshot, Blob.body)
-        .join(PostSnapshot, PostSnapshot.snapshot_id == Snapshot.id)
-        .join(Blob, Blob.sha256 == Snapshot.sha256)
+        select(SnapshotRow, Blob.body)
+        .join(PostSnapshot, PostSnapshot.snapshot_id == SnapshotRow.id)
+        .join(Blob, Blob.sha256 == SnapshotRow.sha256)
         .join(Review, Review.post_id == PostSnapshot.post_id)
-        .where(Review.id == review_id, Snapshot.id == snapshot_id)).first()
+        .where(Review.id == review_id, SnapshotRow.id == snapshot_id)).first()
     if row is None:
         return None
     snapshot, body = row

@@ -30,9 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
-    "Base", "Source", "AuthorRow", "Author", "Post", "PostVersion", "Blob", "SnapshotRow",
-    "Snapshot", "PostSnapshot",
-    "Score", "Review", "ReviewDecision", "AuditEntry", "User",
+    "Base", "Source", "AuthorRow", "Post", "PostVersion", "Blob", "SnapshotRow", "PostSnapshot",
+    "Score", "Review", "ReviewDecision", "AuditEntry", "User", "SourceRun",
     "REVIEW_STATUSES", "DECISIONS", "ASN_STATUSES",
 ]
 
@@ -295,11 +294,6 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-# Old names, kept while code outside the core (monitor/pipeline.py, monitor/scrape.py,
-# storage/posts.py) still uses them; the lead removes them after the merge.
-Author = AuthorRow
-Snapshot = SnapshotRow
-
 
 class User(Base):
     __tablename__ = "users"
@@ -309,6 +303,32 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+
+
+class SourceRun(Base):
+    """One run of a source (a scrape) or one import: when, what it counted, why items failed.
+
+    Written at the start (status `running`) and completed at the end, so a run killed midway
+    stays on record. The counts reconcile: fetched = new + updated + unchanged + duplicates +
+    rejected."""
+
+    __tablename__ = "source_runs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # scrape | import
+    actor: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | failed
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    __table_args__ = (Index(None, "source_id", "started_at"),)
 
 
 # --- Web app: sessions, login attempts, holds, preferences, confidential reports (0005) ---

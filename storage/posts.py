@@ -7,20 +7,22 @@ second through here, so each batch costs a handful of round trips, not one per p
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple, Sequence
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import bulk_insert_ignore, insert_ignore, select_by_keys
-from storage.models import Author, Post, PostSnapshot, PostVersion
+from storage.models import AuthorRow, Post, PostSnapshot, PostVersion
 from storage.records import PostRecord
+from storage.validation import check_record
 
-__all__ = ["StoredPost", "AuthorCache", "content_sha256", "store_posts", "author_key", "public_handle"]
+__all__ = ["AuthorCache", "StoredPost", "author_key", "content_sha256", "public_handle", "store_posts"]
 
-AUTHORS = Author.__table__
+AUTHORS = AuthorRow.__table__
 POSTS = Post.__table__
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -86,8 +88,9 @@ def author_key(record: PostRecord) -> str | None:
     author = record.author
     if author.handle:
         return author.handle
-    if author.name:
-        return f"name:{author.name[:200]}"
+    if author.name:  # a derived key: PostgreSQL's String column cannot hold NUL
+        name = author.name.replace("\x00", "")
+        return f"name:{name[:200]}" if name else None
     return None
 
 
@@ -114,9 +117,11 @@ def _upsert_authors(
         return result
     conn = session.connection()
     columns = ["id", "platform", "handle", "name", "bio", "asn_status"]
-    found = select_by_keys(conn, AUTHORS, ["platform", "handle"], list(wanted), columns)
+    # Sorted keys everywhere: concurrent writers take row locks in one order, so none deadlocks.
+    keys = sorted(wanted)
+    found = select_by_keys(conn, AUTHORS, ["platform", "handle"], keys, columns)
     present = {(row[1], row[2]) for row in found}
-    missing = [key for key in wanted if key not in present]
+    missing = [key for key in keys if key not in present]
     if missing:
         bulk_insert_ignore(conn, AUTHORS, [
             {"platform": p, "handle": h, "name": wanted[(p, h)].author.name,
@@ -134,8 +139,9 @@ def _upsert_authors(
         if cache is not None:
             cache[(platform, handle)] = (author_id, asn_status, name, bio)
     if changed:  # a profile edited since last seen: keep the latest name and bio
+        changed.sort(key=lambda row: row["author_id"])
         conn.execute(
-            update(AUTHORS).where(AUTHORS.c.id == bindparam("author_id"))
+            update(AuthorRow).where(AuthorRow.id == bindparam("author_id"))
             .values(name=bindparam("new_name"), bio=bindparam("new_bio")), changed)
     return result
 
@@ -162,16 +168,25 @@ def store_posts(
     snapshot_ids: Sequence[int | None] | None = None,
     now: datetime | None = None,
     author_cache: AuthorCache | None = None,
+    checked: bool = False,
 ) -> list[StoredPost]:
     """Insert new posts, version changed ones, skip unchanged ones; one result per input record.
 
-    A post repeated inside one batch is stored once (the last copy wins).
+    Every record is checked first (storage/validation.py: InvalidRecord names the first one the
+    database could not hold), unless the caller says it has just checked them (`checked`). A
+    post repeated inside one batch is stored once (the last copy
+    wins). Rows are written in key order and, on PostgreSQL, the stored rows are locked before
+    they are versioned, so concurrent writers neither deadlock nor lose an edit.
     """
     now = now or datetime.now(UTC)
     snapshots = list(snapshot_ids) if snapshot_ids is not None else [None] * len(records)
+    if not checked:
+        for record in records:
+            check_record(record)
     latest: dict[tuple[str, str], int] = {}
     for index, record in enumerate(records):
         latest[(record.platform, record.external_id)] = index
+    latest = dict(sorted(latest.items()))
     authors = _upsert_authors(session, [records[i] for i in latest.values()], now, author_cache)
     conn = session.connection()
     digests = {key: content_sha256(records[i]) for key, i in latest.items()}
@@ -191,7 +206,7 @@ def store_posts(
         links.append((post_id, snapshots[latest[key]], 1))
     seen = [key for key in latest if key not in results]
     for row in map(_Existing._make, select_by_keys(
-            conn, POSTS, ["platform", "external_id"], seen, _Existing._fields)):
+            conn, POSTS, ["platform", "external_id"], seen, _Existing._fields, lock=True)):
         key = (row.platform, row.external_id)
         index = latest[key]
         record, status = records[index], author_of[key][1]

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, column, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from storage.models import Author, Post, Review, Score, Source
+from storage.models import AuthorRow, Post, Review, Score, Source
 from storage.posts import public_handle
 
 __all__ = [
@@ -151,9 +151,9 @@ def _public(handle: str | None) -> str:
 
 def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueuePage:
     """One page of the queue under these filters, highest score first."""
-    query = (select(Review, Post, Author.handle, Author.name, Source.name, _predicted())
+    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name, _predicted())
              .join(Post, Post.id == Review.post_id)
-             .outerjoin(Author, Author.id == Post.author_id)
+             .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
              .order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1))
     query = _filtered(session, f, query)

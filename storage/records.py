@@ -1,7 +1,8 @@
 """The post interchange record (interfaces.md §1): the one type that crosses package lines.
 
 Scrapers produce `PostRecord`s, storage keeps them, the classifier scores them and exports
-write them back out. Validation lives here so that every entry point (import, scrape,
+write them back out. `record_from_dict` parses an interchange object and then applies the
+storage boundary's checks (storage/validation.py), so every entry point (import, scrape,
 classify) rejects the same things with the same reasons.
 """
 
@@ -9,22 +10,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = [
-    "PLATFORMS",
     "CATEGORIES",
     "HARD_CASES",
     "MEDIA_TYPES",
+    "PLATFORMS",
     "Author",
+    "InvalidRecord",
     "Media",
     "PostRecord",
-    "InvalidRecord",
+    "parse_datetime",
     "record_from_dict",
     "record_to_dict",
-    "parse_datetime",
 ]
 
 PLATFORMS = (
@@ -46,10 +48,6 @@ _KNOWN_FIELDS = frozenset({
     "label", "category", "hard_case",
 })
 _AUTHOR_FIELDS = ("handle", "name", "bio", "url")
-# Column sizes in storage/models.py: a longer value is refused here with a reason, not by the DB.
-_MAX_LENGTH = {"external_id": 500, "region": 200, "category": 40, "hard_case": 40,
-               "author.handle": 290}
-_KEY_FIELDS = ("external_id", "region", "category", "hard_case", "author.handle")
 
 
 class InvalidRecord(ValueError):
@@ -170,28 +168,6 @@ def _label(value: Any) -> int | None:
     raise InvalidRecord(f"label must be 0 or 1, got {value!r}")
 
 
-def _check_strings(record: PostRecord) -> None:
-    """Refuse what no database column can hold: over-long keys, NUL in keys, lone surrogates."""
-    values = {"external_id": record.external_id, "region": record.region,
-              "category": record.category, "hard_case": record.hard_case,
-              "author.handle": record.author.handle}
-    for name, value in values.items():
-        if value is None:
-            continue
-        if len(value) > _MAX_LENGTH[name]:
-            raise InvalidRecord(f"{name} is longer than {_MAX_LENGTH[name]} characters")
-        if "\x00" in value:
-            raise InvalidRecord(f"{name} contains a NUL character")
-    for name, value in (("text", record.text), ("url", record.url),
-                        ("author.name", record.author.name), ("author.bio", record.author.bio),
-                        ("author.url", record.author.url), *values.items()):
-        if value:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidRecord(f"{name} is not valid UTF-8 (an unpaired surrogate)") from None
-
-
 def record_from_dict(data: Any) -> PostRecord:
     """Validate one decoded interchange object; raise InvalidRecord naming the first problem."""
     if not isinstance(data, dict):
@@ -225,8 +201,9 @@ def record_from_dict(data: Any) -> PostRecord:
         hard_case=hard_case,
         extra=extra,
     )
-    _check_strings(record)
-    return record
+    from storage.validation import check_record  # the boundary checks (lengths, Unicode, JSON)
+
+    return check_record(record)
 
 
 def _iso(value: datetime) -> str:

@@ -14,7 +14,7 @@ from monitor.pipeline import IngestStats
 from monitor.policy import operator_actor
 from monitor.services import admin, exports, ingest
 from monitor.services.runtime import active_scorer, active_version, open_database
-from storage.reader import LineResult, read_interchange
+from storage.interchange import LineResult, read_interchange
 
 
 def _status(message: str) -> None:

@@ -17,7 +17,7 @@ from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_a
 from monitor.services import models
 from monitor.services.runtime import active_scorer, model_registry
 from monitor.training_data import reviewed_records
-from storage.reader import LineResult, read_interchange
+from storage.interchange import LineResult, read_interchange
 from storage.records import PostRecord
 
 CLASSIFY_BATCH = 1000

@@ -21,7 +21,7 @@ from monitor.services.guard import require
 from monitor.services.sources import sync_config
 from storage.audit import append_audit
 from storage.db import Database
-from storage.reader import LineResult
+from storage.interchange import LineResult
 from storage.sources import find_source, source_names
 
 __all__ = ["IngestStats", "ScrapeReport", "import_posts", "score_stored", "scrape_now",

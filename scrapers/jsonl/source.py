@@ -1,15 +1,13 @@
-"""JSON Lines file source (local path, file:// or http(s) URL)."""
+"""JSONL file source (local path, file:// or http(s) URL), read by the interchange codec."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from scrapers.jsonl.parse import parse_jsonl
-from scrapers.files import FileAdapter, LineParser
+from scrapers.files import FileAdapter
 
 __all__ = ["JsonlAdapter"]
 
 
 class JsonlAdapter(FileAdapter):
     type: ClassVar[str] = "jsonl"
-    parser: ClassVar[LineParser] = parse_jsonl

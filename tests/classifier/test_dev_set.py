@@ -9,7 +9,7 @@ import pytest
 
 from classifier import Model
 from classifier.evaluate import evaluate_scores
-from storage.reader import read_jsonl
+from storage.interchange import read_jsonl
 from tests.conftest import shared_path
 
 

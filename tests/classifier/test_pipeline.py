@@ -10,7 +10,7 @@ from classifier import Model
 from monitor.pipeline import import_lines
 from storage.db import Database
 from storage.models import Review, Score
-from storage.reader import read_jsonl
+from storage.interchange import read_jsonl
 from storage.records import PostRecord, record_to_dict
 
 

@@ -21,7 +21,7 @@ from monitor.config import SourceSpec, load_settings
 from monitor.scrape import ScrapeReport, make_client, run_source
 from monitor.sources import add_source
 from storage.db import Database
-from storage.models import Blob, Post, PostSnapshot, PostVersion, Snapshot, Source
+from storage.models import Blob, Post, PostSnapshot, PostVersion, SnapshotRow, Source
 
 
 class FeedServer:
@@ -112,7 +112,7 @@ def test_first_run_stores_posts_with_their_snapshot(db: Database, feed: FeedServ
     add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
     report = scrape(db, settings)
     assert (report.ok, report.fetched, report.new) == (True, 3, 3)
-    assert count(db, Post) == 3 and count(db, Snapshot) == 1 and count(db, PostSnapshot) == 3
+    assert count(db, Post) == 3 and count(db, SnapshotRow) == 1 and count(db, PostSnapshot) == 3
     with db.session() as session:
         blob = session.scalars(select(Blob)).one()
         source = session.scalars(select(Source)).one()

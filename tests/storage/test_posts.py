@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.models import Author, Post, PostVersion
+from storage.models import AuthorRow, Post, PostVersion
 from storage.posts import store_posts
 from storage.records import Author as RecordAuthor
 from storage.records import PostRecord
@@ -46,7 +46,7 @@ def test_one_author_row_per_handle_with_latest_bio(db: Database) -> None:
                          author=RecordAuthor(handle="budi", name="Budi", bio="Kabid PU"))
     with db.session() as session:
         store_posts(session, [changed])
-        authors = session.scalars(select(Author)).all()
+        authors = session.scalars(select(AuthorRow)).all()
     assert len(authors) == 1 and authors[0].bio == "Kabid PU"
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storage.db import Database
-from storage.models import Blob, Snapshot
+from storage.models import Blob, SnapshotRow
 from storage.posts import store_posts
 from storage.records import Author, PostRecord
 from storage.reviews import ScoreRow, add_scores, decide, enqueue
@@ -28,7 +28,7 @@ def decided(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Da
     monkeypatch.setenv("PANTAU_DATABASE_URL", db.url)
     with db.session() as session:
         session.add(Blob(sha256="ab" * 32, size=len(RAW), body=RAW))
-        snapshot = Snapshot(url="https://fb.example/p/1", status=200, headers={},
+        snapshot = SnapshotRow(url="https://fb.example/p/1", status=200, headers={},
                             sha256="ab" * 32, fetched_at=datetime.now(UTC))
         session.add(snapshot)
         session.flush()

@@ -18,7 +18,7 @@ from monitor.policy import Actor, operator_actor
 from monitor.services import admin, exports, ingest, models, review
 from monitor.services.exports import ExportFilter
 from storage.db import Database
-from storage.reader import read_interchange
+from storage.interchange import read_interchange
 
 LOCAL = operator_actor(users_exist=True)
 

@@ -17,7 +17,7 @@ from monitor.policy import operator_actor
 from monitor.services.users import add_user
 from monitor.web.app import create_app
 from storage.db import Database
-from storage.models import Blob, PostSnapshot, Snapshot
+from storage.models import Blob, PostSnapshot, SnapshotRow
 from storage.posts import store_posts
 from storage.records import record_from_dict
 from storage.reviews import ScoreRow, add_scores, enqueue
@@ -96,7 +96,7 @@ def add_snapshot(db: Database, post_id: int, body: bytes, content_type: str = "t
     with db.session() as session:
         if session.get(Blob, sha) is None:
             session.add(Blob(sha256=sha, size=len(body), body=body))
-        snap = Snapshot(url="https://facebook.example/raw", status=200,
+        snap = SnapshotRow(url="https://facebook.example/raw", status=200,
                         headers={"Content-Type": content_type}, sha256=sha,
                         fetched_at=datetime.now(UTC) - timedelta(minutes=5))
         session.add(snap)
