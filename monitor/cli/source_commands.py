@@ -122,7 +122,8 @@ def sources_enable(app: AppContext, name: str) -> None:
 @pass_app
 def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_classify: bool,
                    as_json: bool) -> None:
-    """Run sources once now; prints per source: fetched, new, updated, errors."""
+    """Run sources once now; prints per source: fetched = new + updated + unchanged +
+    duplicates + rejected, flagged, errors."""
     if not names and not run_all:
         fail(_("name one or more sources, or pass --all"))
     settings = app.settings
@@ -140,11 +141,13 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
     if as_json:
         emit_json([r.as_dict() for r in reports])
     else:
-        columns = [Column(_("source"), 16), Column(_("fetched"), 7, ">"), Column(_("new"), 6, ">"),
-                   Column(_("updated"), 7, ">"), Column(_("flagged"), 7, ">"),
-                   Column(_("errors"))]
+        # fetched = new + updated + unchanged + duplicates + rejected (every run reconciles)
+        columns = [Column(_("source"), 14), Column(_("fetched"), 7, ">"), Column(_("new"), 5, ">"),
+                   Column(_("updated"), 7, ">"), Column(_("unchanged"), 7, ">"),
+                   Column(_("duplicates"), 8, ">"), Column(_("rejected"), 7, ">"),
+                   Column(_("flagged"), 7, ">"), Column(_("errors"))]
         click.echo(render(columns, [[
-            r.name, r.fetched, r.new, r.updated, r.flagged,
+            r.name, r.fetched, r.new, r.updated, r.unchanged, r.duplicates, r.rejected, r.flagged,
             "; ".join(r.errors) or (_("not modified") if r.not_modified else "-")]
             for r in reports]))
     if any(not r.ok for r in reports):
