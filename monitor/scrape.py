@@ -62,6 +62,9 @@ class ScrapeReport:
     ok: bool = True
     errors: list[str] = field(default_factory=list)
     run_id: int | None = None
+    # Seconds until this source may be fetched again, when the host asked (capped Retry-After
+    # of scrapers.errors.RateLimited); the scheduler delays this one source by it.
+    retry_after: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -198,6 +201,9 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         result = await adapter.fetch(config, dict(source.cursor), client)
     except Exception as exc:
         log.debug("source=%s adapter failure", name, exc_info=True)
+        retry_after = getattr(exc, "retry_after", None)
+        if isinstance(retry_after, int | float) and not isinstance(retry_after, bool):
+            report.retry_after = float(retry_after)
         return _fail(db, report, source.id, f"{type(exc).__name__}: {exc}")
     report.not_modified, report.errors = result.not_modified, list(result.errors)
     report.snapshots = len(result.snapshots)
