@@ -189,7 +189,7 @@ def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
         if broken is not None:
             _status(_("audit log BROKEN at entry {id}: {reason}").format(
                 id=broken.entry_id, reason=broken.reason))
-        for problem in check.row_problems:
-            _status(_("altered row: {problem}").format(problem=problem.describe()))
+        for row in check.row_problems:
+            _status(_("altered row: {problem}").format(problem=row.describe()))
     if not intact:
         raise SystemExit(1)
