@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Self
-from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import urljoin
 
 import httpx
 
@@ -35,6 +32,7 @@ from scrapers.body import ACCEPT_ENCODING, read_limited
 from scrapers.clock import SYSTEM_CLOCK, Clock
 from scrapers.errors import FetchError, InvalidSource, RateLimited
 from scrapers.hosts import HostGate, host_key
+from scrapers.localfile import read_file_url
 from scrapers.netguard import Resolver, check_host, check_url, resolve
 from scrapers.pinning import pinned_transport
 from scrapers.retry import RETRY_STATUSES, backoff, parse_retry_after
@@ -126,7 +124,7 @@ class PoliteClient:
     ) -> Snapshot:
         """GET `url` (http, https or file). Raises InvalidSource, FetchError, RateLimited."""
         if check_url(url) == "file":
-            return await asyncio.to_thread(self._read_file, url)
+            return await asyncio.to_thread(read_file_url, url, self.settings.max_response_bytes)
         deadline = self.settings.request_deadline
         try:
             async with asyncio.timeout(deadline):
@@ -277,20 +275,6 @@ class PoliteClient:
                 continue
             return response.status, response.body.decode("utf-8", "replace")
         return None, ""
-
-    def _read_file(self, url: str) -> Snapshot:
-        """file:// for local demo packs: the file itself, capped like a response body."""
-        path = Path(url2pathname(unquote(urlsplit(url).path)))
-        limit = self.settings.max_response_bytes
-        try:
-            with path.open("rb") as handle:
-                body = handle.read(limit + 1)
-        except OSError as exc:
-            raise FetchError(f"{url}: cannot read: {exc.strerror}", url=url) from exc
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return Snapshot.build(
-            url, 200, {"content-type": kind}, body[:limit], truncated=len(body) > limit
-        )
 
 
 def _redirect_target(url: str, location: str) -> str:

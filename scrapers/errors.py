@@ -14,7 +14,14 @@ adapter records it in `FetchResult.errors` (interfaces.md §2: "cut and recorded
 
 from __future__ import annotations
 
-__all__ = ["FetchError", "InvalidSource", "ParseError", "RateLimited", "ScraperError"]
+__all__ = [
+    "FetchError",
+    "InvalidSource",
+    "ParseError",
+    "RateLimited",
+    "ScraperError",
+    "error_reason",
+]
 
 
 class ScraperError(Exception):
@@ -59,3 +66,8 @@ class RateLimited(FetchError):
 
 class ParseError(ScraperError):
     """A response body that is not what the source type expects (bad JSON, no feed, ...)."""
+
+
+def error_reason(exc: BaseException) -> str:
+    """A failure as one line: our own errors by their message, anything else with its type."""
+    return str(exc) if isinstance(exc, ScraperError) else f"{type(exc).__name__}: {exc}"

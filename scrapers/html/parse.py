@@ -9,8 +9,8 @@ an id, the link, else a hash of the text, identifies the post.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag

@@ -7,17 +7,19 @@ signature, polls and media links go to `extra` / `media`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from scrapers.common import to_datetime
+from scrapers.bounded import PageBudget, parse_html
+from scrapers.dates import to_datetime
 from scrapers.telegram.constants import BACKGROUND_URL, PLATFORM
 from scrapers.text import element_text, squash
 from storage.records import Author, Media, PostRecord
 
-__all__ = ["TelegramPage", "parse_page", "message_number"]
+__all__ = ["TelegramPage", "message_number", "parse_page"]
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,23 @@ class TelegramPage:
     before: int | None  # the page's own "older messages" cursor, when it shows one
 
 
+_POST_ID = re.compile(r"[A-Za-z0-9_]{1,64}/([0-9]{1,18})")  # ASCII digits: "³".isdigit() too
+_NUMBER = re.compile(r"[0-9]{1,18}")
+_VIEWS = re.compile(r"([0-9]{1,15}(?:[.,][0-9]{1,3})?)([KM]?)")
+
+
 def message_number(external_id: str) -> int:
-    """`channel/123` → 123."""
-    return int(external_id.rsplit("/", 1)[1])
+    """`channel/123` → 123 (external ids come from `parse_page`, which checked them)."""
+    match = _POST_ID.fullmatch(external_id)
+    if match is None:
+        raise ValueError(f"not a Telegram message id: {external_id!r}")
+    return int(match.group(1))
+
+
+def page_number(value: str | None) -> int | None:
+    """A `data-before` cursor or stored id: ASCII digits only, else None."""
+    value = (value or "").strip()
+    return int(value) if _NUMBER.fullmatch(value) else None
 
 
 def _cls(node: Tag, name: str, tag: str | None = None) -> Tag | None:
@@ -43,12 +59,12 @@ def _text(node: Tag | None) -> str:
 
 
 def _views(raw: str) -> int | None:
-    raw = raw.strip().upper()
-    scale = {"K": 1_000, "M": 1_000_000}.get(raw[-1:], 1)
-    try:
-        return int(float(raw.rstrip("KM")) * scale)
-    except ValueError:
+    """`1.2K` → 1200, `3M` → 3000000; anything else (`inf`, `nan`, `1e400`, `³`) → None."""
+    match = _VIEWS.fullmatch(raw.strip().upper())
+    if match is None:
         return None
+    scale = {"K": 1_000, "M": 1_000_000}.get(match.group(2), 1)
+    return round(float(match.group(1).replace(",", ".")) * scale)
 
 
 def _media(message: Tag) -> tuple[Media, ...]:
@@ -78,8 +94,9 @@ def _poll(message: Tag) -> str:
 def _extra(message: Tag, channel: str) -> dict[str, Any]:
     extra: dict[str, Any] = {"channel": channel}
     views = _cls(message, "tgme_widget_message_views")
-    if views is not None and _views(views.get_text()) is not None:
-        extra["views"] = _views(views.get_text())
+    count = _views(views.get_text()) if views is not None else None
+    if count is not None:
+        extra["views"] = count
     forwarded = _cls(message, "tgme_widget_message_forwarded_from_name")
     if forwarded is not None:
         extra["forwarded_from"] = _text(forwarded)
@@ -122,17 +139,23 @@ def _record(message: Tag) -> PostRecord:
     )
 
 
-def parse_page(markup: str) -> TelegramPage:
-    """Every message of a t.me/s page (or fragment), in page order (oldest first)."""
+def _message_id(message: Tag) -> str | None:
+    value = message.get("data-post")
+    return value if isinstance(value, str) and _POST_ID.fullmatch(value) else None
+
+
+def parse_page(markup: str, budget: PageBudget | None = None) -> TelegramPage:
+    """Every message of a t.me/s page (or fragment), in page order (oldest first). Messages whose
+    `data-post` is not `channel/<ASCII digits>` are skipped; ParseError beyond the limits."""
+    budget = budget or PageBudget()
+    parse_html(markup, budget)  # element, depth and time limits before the soup is built
     soup = BeautifulSoup(markup, "lxml")
-    records = [
-        _record(m)
-        for m in soup.find_all("div", class_="tgme_widget_message")
-        if m.get("data-post")
-        and "/" in str(m["data-post"])
-        and str(m["data-post"]).rsplit("/", 1)[1].isdigit()
-    ]
+    records = []
+    for message in soup.find_all("div", class_="tgme_widget_message"):
+        if _message_id(message) is not None:
+            records.append(_record(message))
+            budget.check(f"message {len(records)}")
     title = _text(soup.select_one(".tgme_channel_info_header_title"))
     more = soup.select_one("a.tme_messages_more[data-before]")
-    before = str(more["data-before"]) if more is not None else ""
-    return TelegramPage(records, title, int(before) if before.isdigit() else None)
+    before = page_number(str(more["data-before"])) if more is not None else None
+    return TelegramPage(records, title, before)
