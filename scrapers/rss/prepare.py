@@ -76,20 +76,25 @@ def _local(element: Any) -> tuple[str | None, str]:
 
 
 def _own(item: Any) -> OwnIds:
+    """Direct children in the item's own vocabulary: an RSS item's un-namespaced (or RSS 1.0)
+    guid and link; an Atom entry's atom:id and alternate atom:link."""
+    atom_entry = _local(item)[0] == _ATOM
     guid = link = None
     for child in item:
         namespace, local = _local(child)
-        rss, atom = namespace in _RSS_NAMESPACES, namespace == _ATOM
-        if local in ("guid", "id") and (rss or atom) and guid is None:
-            guid = (child.text or "").strip() or None
+        if (namespace == _ATOM) != atom_entry or (not atom_entry and namespace not in _RSS_NAMESPACES):
+            continue
+        text = (child.text or "").strip()
+        if local in ("guid", "id") and guid is None:
+            guid = text or None
         elif local == "link" and link is None:
-            if rss and (child.text or "").strip():
-                link = (child.text or "").strip()
-            elif atom and child.get("rel", "alternate") == "alternate" and child.get("href"):
-                link = child.get("href").strip()
-    if guid is None and item.get(_RDF_ABOUT):
-        guid = item.get(_RDF_ABOUT).strip() or None
-    return OwnIds(guid, link)
+            href = (child.get("href") or "").strip()
+            if not atom_entry and text:
+                link = text
+            elif atom_entry and child.get("rel", "alternate") == "alternate" and href:
+                link = href
+    about = (item.get(_RDF_ABOUT) or "").strip()
+    return OwnIds(guid or about or None, link)
 
 
 def item_ids(body: bytes, budget: PageBudget) -> list[OwnIds] | None:
