@@ -21,7 +21,9 @@ from scrapers.netguard import Resolver, refuse_private, resolve
 
 __all__ = ["PinnedBackend", "pinned_transport"]
 
-SocketOptions = Iterable[tuple[int, int, int] | tuple[int, int, bytes | bytearray]]
+SocketOptions = Iterable[
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+]
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):

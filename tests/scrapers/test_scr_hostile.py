@@ -32,6 +32,8 @@ from scrapers import (
     SourceConfig,
     get_adapter,
 )
+from scrapers.text import decode_body
+from scrapers.url.parse import parse_page as parse_url
 
 HTML_OPTIONS = {"item": "div.post", "text": "p"}
 FEED = (
@@ -204,29 +206,64 @@ def test_moderately_nested_json_field_costs_only_that_field(server: FixtureServe
 # --- charsets ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("label", NON_TEXT_LABELS)
-@pytest.mark.parametrize("where", ["header", "document"])
-@pytest.mark.parametrize("kind", ["html", "url", "telegram", "rss", "mastodon"])
-def test_charset_labels_naming_no_text_encoding_fall_back_to_detection(
-    server: FixtureServer, label: str, where: str, kind: str
-) -> None:
-    body = {
-        "html": HTML_PAGE,
-        "url": b"<html><body><article><p>" + b"Kampanye terselubung di kantor dinas. " * 20
-        + b"</p></article></body></html>",
-        "telegram": telegram_page([("kanal/5", "1.2K")]),
-        "rss": FEED,
-        "mastodon": mastodon_json(2),
-    }[kind]
+CHARSET_BODIES = {
+    "html": HTML_PAGE,
+    "url": b"<html><body><article><p>" + b"Kampanye terselubung di kantor dinas. " * 20
+    + b"</p></article></body></html>",
+    "telegram": telegram_page([("kanal/5", "1.2K")]),
+    "rss": FEED,
+    "mastodon": mastodon_json(2),
+}
+
+
+def _labelled(kind: str, label: str, where: str) -> tuple[bytes, dict[str, str]]:
+    body = CHARSET_BODIES[kind]
     content_type = "application/json" if kind == "mastodon" else "text/html"
     headers = {"Content-Type": f"{content_type}; charset={label}" if where == "header" else content_type}
     if where == "document" and kind == "rss":
         body = body.replace(b'encoding="utf-8"', f'encoding="{label}"'.encode())
     elif where == "document" and kind != "mastodon":
         body = f'<meta charset="{label}">'.encode() + body
+    return body, headers
+
+
+@pytest.mark.parametrize("label", ["rot13", "punycode", "undefined", "hex", "idna"])
+@pytest.mark.parametrize("where", ["header", "document"])
+@pytest.mark.parametrize("kind", sorted(CHARSET_BODIES))
+def test_charset_labels_naming_no_text_encoding_fall_back_to_detection(
+    server: FixtureServer, label: str, where: str, kind: str
+) -> None:
+    body, headers = _labelled(kind, label, where)
     server.routes["/page"] = Reply(200, body, headers)
     result = _fetch(server, kind, "/page", options=HTML_OPTIONS if kind == "html" else None)
     assert result.posts, result.errors
+
+
+@pytest.mark.parametrize("label", NON_TEXT_LABELS)
+@pytest.mark.parametrize("where", ["header", "document"])
+def test_every_non_text_label_parses_in_every_adapter(label: str, where: str) -> None:
+    """The parse step of each adapter, as it runs on a snapshot (no server needed)."""
+    from scrapers.base import Snapshot
+    from scrapers.html.parse import parse_items
+    from scrapers.mastodon.source import _PARSE as mastodon_parse
+    from scrapers.paging import run_parser
+    from scrapers.rss.source import _parse as rss_parse
+    from scrapers.telegram.source import _PARSE as telegram_parse
+
+    parsers = {"rss": rss_parse, "telegram": telegram_parse, "mastodon": mastodon_parse}
+    for kind, parse in parsers.items():
+        body, headers = _labelled(kind, label, where)
+        snapshot = Snapshot.build("http://x/", 200, {k.lower(): v for k, v in headers.items()}, body)
+        parsed = run_parser(parse, snapshot)
+        records = parsed[0] if isinstance(parsed, tuple) else parsed.records
+        assert records, (kind, label, where)
+    for kind in ("html", "url"):  # these adapters decode with decode_body, then parse
+        body, headers = _labelled(kind, label, where)
+        text = decode_body(body, {k.lower(): v for k, v in headers.items()})
+        if kind == "html":
+            assert parse_items(text, "http://x/", HTML_OPTIONS, "web").records
+        else:
+            assert "Kampanye" in parse_url(text, "http://x/", "http://x/").text
 
 
 # --- Telegram ids and counts -------------------------------------------------------------
