@@ -236,7 +236,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scheduler", "min_interval", Duration(1, 7 * 86400), 60.0, "no source runs more often than this"),
     Setting("scheduler", "max_concurrent_fetches", WholeNumber(1, 1000), 8, "concurrent fetches across all sources"),
     Setting("scheduler", "default_interval", Duration(1, 30 * 86400), 900.0, "interval of a source that names none"),
-    Setting("scheduler", "lease_ttl", Duration(5, 86400), 300.0, "how long a node's claim on a source run lasts"),
+    Setting("scheduler", "lease_ttl", Duration(1, 86400), 300.0, "how long a node's claim on a source run lasts"),
     Setting("classifier", "recall_target", Number(0.01, 1.0), 0.95, "used to choose the flag threshold when training"),
     Setting("web", "host", Text(required=True), "127.0.0.1", "address the web app listens on"),
     Setting("web", "port", WholeNumber(1, 65535), 8000, "port the web app listens on"),
