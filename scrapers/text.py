@@ -8,7 +8,6 @@ import re
 from collections.abc import Mapping
 from contextlib import suppress
 
-import charset_normalizer
 from bs4 import BeautifulSoup, Tag
 
 from scrapers.bounded import check_markup_size
@@ -78,6 +77,8 @@ def detect_codec(body: bytes) -> str:
     except UnicodeDecodeError as exc:
         if len(body) > _DETECT_BYTES and exc.start >= len(sample) - 3:
             return "utf-8"  # the sample cut a multi-byte character in two
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(sample).best()
     if best is not None:
         with suppress(LookupError):
