@@ -6,19 +6,26 @@ environment for configuration. `PANTAU_<SECTION>__<KEY>` overrides `[section] ke
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 __all__ = [
-    "ConfigError",
-    "Setting",
     "SETTINGS",
+    "ConfigError",
+    "Duration",
+    "Flag",
+    "Number",
+    "Setting",
     "Settings",
     "SourceSpec",
+    "Text",
+    "WholeNumber",
     "load_settings",
     "parse_duration",
 ]
@@ -30,52 +37,202 @@ class ConfigError(ValueError):
     """Invalid configuration; the message names the setting and the file or variable."""
 
 
+_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d)?\s*")
+_WHOLE = re.compile(r"\s*[+-]?[0-9](?:_?[0-9])*\s*")  # ASCII digits ("³".isdigit() is True)
+_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def parse_duration(value: Any) -> float:
-    """`90`, `90s`, `15m`, `1h`, `1d` → seconds."""
+    """`90`, `90s`, `15m`, `1h`, `1d` → seconds (finite, not negative)."""
     if isinstance(value, bool):
         raise ConfigError(f"not a duration: {value!r}")
     if isinstance(value, int | float):
         seconds = float(value)
-    else:
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*", str(value))
-        if not match:
-            raise ConfigError(f"not a duration: {value!r} (use 90, 90s, 15m or 1h)")
+    elif isinstance(value, str) and (match := _DURATION.fullmatch(value)):
         unit = {"ms": 0.001, "s": 1, None: 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
         seconds = float(match.group(1)) * unit
+    else:
+        raise ConfigError(f"not a duration: {value!r} (use 90, 90s, 15m or 1h)")
+    if not math.isfinite(seconds):
+        raise ConfigError(f"not a finite duration: {value!r}")
     if seconds < 0:
         raise ConfigError(f"a duration cannot be negative: {value!r}")
     return seconds
 
 
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
+def _in_range(
+    number: float, low: float | None, high: float | None, show: Callable[[float], str]
+) -> None:
+    if low is not None and high is not None:
+        bounds = f"between {show(low)} and {show(high)}"
+    else:
+        bounds = f"at least {show(low)}" if low is not None else f"at most {show(high or 0)}"
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ConfigError(f"must be {bounds}, got {show(number)}")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}s"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration setting within [minimum, maximum] seconds."""
+
+    minimum: float | None = 0.0
+    maximum: float | None = None
+
+    def __call__(self, value: Any) -> float:
+        seconds = parse_duration(value)
+        _in_range(seconds, self.minimum, self.maximum, _seconds)
+        return seconds
+
+    def invalid(self) -> tuple[Any, ...]:
+        """Values this setting must refuse (the table-driven settings test uses them)."""
+        out: list[Any] = ["abc", True, {"a": 1}, [1], -1, "-1s", float("inf"), float("nan"), "1y"]
+        if self.minimum:
+            out.append(self.minimum / 2)
+        if self.maximum is not None:
+            out.append(self.maximum * 2)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """An integer setting within [minimum, maximum]: no bools, no fractions, ASCII digits."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def __call__(self, value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and _WHOLE.fullmatch(value):
+            number = int(value)
+        else:
+            raise ConfigError(f"not a whole number: {value!r}")
+        _in_range(number, self.minimum, self.maximum, lambda n: f"{n:g}")
+        return number
+
+    def invalid(self) -> tuple[Any, ...]:
+        out: list[Any] = ["abc", 2.7, "2.7", True, {"a": 1}, [1], "³", ""]
+        if self.minimum is not None:
+            out.append(self.minimum - 1)
+        if self.maximum is not None:
+            out.append(self.maximum + 1)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite real-number setting within [minimum, maximum]."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def __call__(self, value: Any) -> float:
+        real = isinstance(value, int | float) and not isinstance(value, bool)
+        if not real and not (isinstance(value, str) and _NUMBER.fullmatch(value)):
+            raise ConfigError(f"not a number: {value!r}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise ConfigError(f"not a finite number: {value!r}")
+        _in_range(number, self.minimum, self.maximum, lambda n: f"{n:g}")
+        return number
+
+    def invalid(self) -> tuple[Any, ...]:
+        out: list[Any] = ["abc", True, {"a": 1}, float("nan"), float("inf"), "1e999"]
+        if self.minimum is not None:
+            out.append(self.minimum - 1)
+        if self.maximum is not None:
+            out.append(self.maximum + 1)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string setting: no control characters; `header` ones (sent in HTTP headers) printable
+    ASCII only; `required` ones non-empty."""
+
+    header: bool = False
+    required: bool = False
+
+    def __call__(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ConfigError(f"not a string: {value!r}")
+        if _CONTROL.search(value):
+            raise ConfigError(f"contains a control character: {value!r}")
+        if self.header and not value.isascii():
+            raise ConfigError(f"must be ASCII (it is sent in an HTTP header): {value!r}")
+        if self.required and not value.strip():
+            raise ConfigError("must not be empty")
         return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
-    raise ConfigError(f"not a boolean: {value!r}")
+
+    def invalid(self) -> tuple[Any, ...]:
+        out: list[Any] = [5, True, {"a": 1}, ["x"], "bad\nline", "nul\x00"]
+        out += ["café ü"] if self.header else []
+        out += ["", "  "] if self.required else []
+        return tuple(out)
 
 
-def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ConfigError(f"not an integer: {value!r}")
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"not an integer: {value!r}") from None
+@dataclass(frozen=True)
+class Flag:
+    """A boolean setting: TOML true/false, or 1/0/true/false/yes/no/on/off in the environment."""
+
+    def __call__(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = value.strip().lower() if isinstance(value, str) else None
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"not a boolean: {value!r} (use true or false)")
+
+    def invalid(self) -> tuple[Any, ...]:
+        return ("maybe", 2, 1.5, {"a": 1}, ["true"])
 
 
-def _float(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"not a number: {value!r}") from None
+@dataclass(frozen=True)
+class Choice:
+    """One of a few words (case-insensitive)."""
+
+    choices: tuple[str, ...]
+
+    def __call__(self, value: Any) -> str:
+        text = value.strip().lower() if isinstance(value, str) else ""
+        if text not in self.choices:
+            raise ConfigError(f"must be one of {', '.join(self.choices)}: {value!r}")
+        return text
+
+    def invalid(self) -> tuple[Any, ...]:
+        return ("maybe", 2, True, {"a": 1}, "")
 
 
-def _str(value: Any) -> str:
-    return str(value)
+@dataclass(frozen=True)
+class TimeZone:
+    """An IANA time zone name, e.g. Asia/Makassar (WITA), Asia/Jakarta (WIB), Asia/Jayapura (WIT)."""
+
+    def __call__(self, value: Any) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"not a time zone name: {value!r} (e.g. Asia/Makassar)")
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone: {value!r} (e.g. Asia/Makassar)") from None
+        return value
+
+    def invalid(self) -> tuple[Any, ...]:
+        return ("Mars/Olympus", "", 5, "../etc/passwd")
+
+
+_bool = Flag()
+_int = WholeNumber()
+_float = Number()
+_str = Text()
 
 
 @dataclass(frozen=True)
@@ -96,39 +253,46 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("scrape", "user_agent", _str, "", "User-Agent sent with every request; "
+    Setting("scrape", "user_agent", Text(header=True), "", "User-Agent sent with every request; "
             "empty means `Pantau/<version> (+<scrape.contact_url>)`"),
-    Setting("scrape", "contact_url", _str, "", "where site owners reach the operator (warned when unset)"),
-    Setting("scrape", "min_host_delay", parse_duration, 1.0, "minimum time between two requests to one host"),
-    Setting("scrape", "max_response_bytes", _int, 10_000_000, "bodies beyond this are cut and recorded as an error"),
-    Setting("scrape", "timeout", parse_duration, 20.0, "connect/read timeout"),
+    Setting("scrape", "contact_url", Text(header=True), "", "where site owners reach the operator (warned when unset)"),
+    Setting("scrape", "min_host_delay", Duration(0, 3600), 1.0, "minimum time between two requests to one host"),
+    Setting("scrape", "max_response_bytes", WholeNumber(1024, 1_000_000_000), 10_000_000,
+            "bodies beyond this are cut and recorded as an error"),
+    Setting("scrape", "timeout", Duration(0.1, 600), 20.0, "connect/read timeout"),
     Setting("scrape", "respect_robots", _bool, True, "obey robots.txt (per source overridable)"),
-    Setting("scrape", "max_retries", _int, 3, "retries on timeouts, 429 and 5xx"),
-    Setting("scrape", "max_redirects", _int, 5, "redirects followed per request"),
-    Setting("scrape", "max_pages", _int, 5, "pages followed per source run"),
-    Setting("scheduler", "min_interval", parse_duration, 60.0, "no source runs more often than this"),
-    Setting("scheduler", "max_concurrent_fetches", _int, 8, "concurrent fetches across all sources"),
-    Setting("scheduler", "default_interval", parse_duration, 900.0, "interval of a source that names none"),
-    Setting("scheduler", "lease_ttl", parse_duration, 60.0, "how long a node's claim on a source run lasts "
+    Setting("scrape", "max_retries", WholeNumber(0, 10), 3, "retries on timeouts, 429 and 5xx"),
+    Setting("scrape", "max_redirects", WholeNumber(0, 20), 5, "redirects followed per request"),
+    Setting("scrape", "max_pages", WholeNumber(1, 1000), 5, "pages followed per source run"),
+    Setting("scrape", "max_retry_after", Duration(1, 7 * 86400), 3600.0,
+            "longest Retry-After honoured: a source asked to wait longer waits this long (other sources on the host are unaffected)"),
+    Setting("scrape", "request_deadline", Duration(1, 3600), 60.0,
+            "wall-clock limit of one request, across redirects, retries and waits"),
+    Setting("scheduler", "min_interval", Duration(1, 7 * 86400), 60.0, "no source runs more often than this"),
+    Setting("scheduler", "max_concurrent_fetches", WholeNumber(1, 1000), 8, "concurrent fetches across all sources"),
+    Setting("scheduler", "default_interval", Duration(1, 30 * 86400), 900.0, "interval of a source that names none"),
+    Setting("scheduler", "lease_ttl", Duration(1, 86400), 60.0, "how long a node's claim on a source run lasts "
             "without a heartbeat (a dead node's sources wait at most this long)"),
-    Setting("scheduler", "lease_heartbeat", parse_duration, 15.0, "how often a live node renews its leases "
-            "(at most half of lease_ttl)"),
-    Setting("scheduler", "max_backoff", parse_duration, 3600.0, "longest wait before retrying a failing source"),
-    Setting("classifier", "recall_target", _float, 0.95, "used to choose the flag threshold when training"),
-    Setting("web", "host", _str, "127.0.0.1", "address the web app listens on"),
-    Setting("web", "port", _int, 8000, "port the web app listens on"),
+    Setting("scheduler", "lease_heartbeat", Duration(0.5, 43200), 15.0, "how often a live node renews its "
+            "leases (at most half of lease_ttl)"),
+    Setting("scheduler", "max_backoff", Duration(1, 7 * 86400), 3600.0,
+            "longest wait before retrying a failing source"),
+    Setting("classifier", "recall_target", Number(0.01, 1.0), 0.95, "used to choose the flag threshold when training"),
+    Setting("web", "host", Text(required=True), "127.0.0.1", "address the web app listens on"),
+    Setting("web", "port", WholeNumber(1, 65535), 8000, "port the web app listens on"),
     Setting("review", "second_review", _bool, True, "a monitor's confirmation waits for a lead "
             "(not the same person) to confirm or reject it"),
     # Web app (review UI): sessions, cookies, language and time zone, public channels.
-    Setting("web", "timezone", _str, "Asia/Makassar", "time zone pages show times in (named on the page)"),
-    Setting("web", "session_idle", parse_duration, 1800.0, "a login ends after this long without a request"),
-    Setting("web", "session_max", parse_duration, 43200.0, "a login ends this long after it began, active or not"),
-    Setting("web", "secure_cookies", _str, "auto", "Secure cookies: true, false, or auto (on unless web.host is loopback)"),
-    Setting("web", "metrics_token", _str, "", "bearer token that may read /metrics from other hosts (loopback always may)"),
-    Setting("web", "login_max_failures", _int, 5, "failed logins per user name (and 4x per address) before a lock-out"),
-    Setting("web", "login_window", parse_duration, 900.0, "how long failed logins count and a lock-out lasts"),
-    Setting("web", "report_max_bytes", _int, 5_000_000, "largest attachment accepted on /lapor"),
-    Setting("web", "report_rate", _int, 5, "confidential reports accepted per client per hour (counted in memory only)"),
+    Setting("web", "timezone", TimeZone(), "Asia/Makassar", "time zone pages show times in (named on the page)"),
+    Setting("web", "session_idle", Duration(60, 7 * 86400), 1800.0, "a login ends after this long without a request"),
+    Setting("web", "session_max", Duration(60, 30 * 86400), 43200.0, "a login ends this long after it began, active or not"),
+    Setting("web", "secure_cookies", Choice(("auto", "true", "false")), "auto",
+            "Secure cookies: true, false, or auto (on unless web.host is loopback)"),
+    Setting("web", "metrics_token", Text(header=True), "", "bearer token that may read /metrics from other hosts (loopback always may)"),
+    Setting("web", "login_max_failures", WholeNumber(1, 1000), 5, "failed logins per user name (and 4x per address) before a lock-out"),
+    Setting("web", "login_window", Duration(1, 86400), 900.0, "how long failed logins count and a lock-out lasts"),
+    Setting("web", "report_max_bytes", WholeNumber(0, 100_000_000), 5_000_000, "largest attachment accepted on /lapor"),
+    Setting("web", "report_rate", WholeNumber(1, 10_000), 5, "confidential reports accepted per client per hour (counted in memory only)"),
 )
 
 
@@ -182,9 +346,42 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 text (byte {exc.start})") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _source_text(item: Mapping[str, Any], key: str, where: str, limit: int) -> str | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}.{key} must be a string, got {type(value).__name__} {value!r}")
+    if _CONTROL.search(value) or len(value) > limit:
+        raise ConfigError(f"{where}.{key} must be at most {limit} characters without control characters")
+    return value
+
+
+def _source_spec(item: Any, where: str) -> SourceSpec:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{where} must be a table")
+    name, kind = _source_text(item, "name", where, 200), _source_text(item, "type", where, 40)
+    url, region = _source_text(item, "url", where, 4000), _source_text(item, "region", where, 200)
+    missing = [k for k, v in (("name", name), ("type", kind), ("url", url)) if not (v or "").strip()]
+    if missing:
+        raise ConfigError(f"{where} is missing {', '.join(missing)}")
+    options = item.get("options", {})
+    if not isinstance(options, dict):
+        raise ConfigError(f"{where}.options must be a table")
+    interval = item.get("interval")
+    try:
+        seconds = Duration(1, 365 * 86400)(interval) if interval is not None else None
+    except ConfigError as exc:
+        raise ConfigError(f"{where}.interval: {exc}") from None
+    return SourceSpec(name=str(name), type=str(kind), url=str(url), interval=seconds,
+                      region=region, options=dict(options))
 
 
 def _source_specs(raw: Any, origin: str) -> tuple[SourceSpec, ...]:
@@ -192,28 +389,61 @@ def _source_specs(raw: Any, origin: str) -> tuple[SourceSpec, ...]:
         return ()
     if not isinstance(raw, list):
         raise ConfigError(f"{origin}: [[sources]] must be an array of tables")
-    specs = []
-    for index, item in enumerate(raw):
-        where = f"{origin}: sources[{index}]"
-        if not isinstance(item, dict):
-            raise ConfigError(f"{where} must be a table")
-        missing = [k for k in ("name", "type", "url") if not item.get(k)]
-        if missing:
-            raise ConfigError(f"{where} is missing {', '.join(missing)}")
-        options = item.get("options", {})
-        if not isinstance(options, dict):
-            raise ConfigError(f"{where}.options must be a table")
-        interval = item.get("interval")
-        specs.append(SourceSpec(
-            name=str(item["name"]), type=str(item["type"]), url=str(item["url"]),
-            interval=parse_duration(interval) if interval is not None else None,
-            region=item.get("region"), options=dict(options),
-        ))
+    specs = [_source_spec(item, f"{origin}: sources[{index}]") for index, item in enumerate(raw)]
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{origin}: source names repeated: {', '.join(dupes)}")
     return tuple(specs)
+
+
+def _check_sections(data: Mapping[str, Any], path: Path | None) -> None:
+    """Every section known and a table; every key in it a known setting."""
+    known_sections = {s.section for s in SETTINGS} | {"sources"}
+    unknown = sorted(set(data) - known_sections)
+    if unknown:
+        raise ConfigError(f"{path}: unknown section(s): {', '.join(unknown)}")
+    for section, table in data.items():
+        if section == "sources":
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table of settings, got {table!r}")
+        extra = sorted(set(table) - {s.key for s in SETTINGS if s.section == section})
+        if extra:
+            raise ConfigError(f"{path}: unknown setting(s) in [{section}]: {', '.join(extra)}")
+
+
+def _values(data: Mapping[str, Any], path: Path | None, env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        section = data.get(setting.section, {})
+        raw, origin = setting.default, None
+        if setting.key in section:
+            raw, origin = section[setting.key], f"{path}: {setting.name}"
+        if setting.env in env:
+            raw, origin = env[setting.env], f"{setting.env} ({setting.name})"
+        try:
+            values[setting.name] = setting.parse(raw) if origin else raw
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}: {exc}") from None
+    return values
+
+
+def _home(env: Mapping[str, str], cwd: Path) -> Path:
+    """PANTAU_HOME, checked: it (or the nearest existing parent) must be a directory."""
+    raw = env.get("PANTAU_HOME") or str(cwd / "pantau-data")
+    try:
+        if "\x00" in raw:
+            raise ValueError("embedded NUL")
+        home = Path(raw)
+        existing = next(p for p in (home, *home.parents) if p.exists())
+        is_dir = existing.is_dir()
+    except (OSError, ValueError, StopIteration) as exc:
+        raise ConfigError(f"PANTAU_HOME {raw!r} is not a usable path ({exc})") from None
+    if not is_dir:
+        where = "is a file" if existing == home else f"lies under the file {existing}"
+        raise ConfigError(f"PANTAU_HOME {raw!r} {where}: it must be a directory")
+    return home
 
 
 def load_settings(
@@ -223,40 +453,25 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Settings:
-    """Defaults, then pantau.toml (given path or ./pantau.toml), then PANTAU_* variables."""
+    """Defaults, then pantau.toml (given path or ./pantau.toml), then PANTAU_* variables.
+    Raises ConfigError naming the setting (and the file or variable) for anything invalid."""
     env = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
     path = config_path
     if path is None and (cwd / "pantau.toml").is_file():
         path = cwd / "pantau.toml"
     data = _read_toml(path) if path is not None else {}
-    known_sections = {s.section for s in SETTINGS} | {"sources"}
-    unknown = sorted(set(data) - known_sections)
-    if unknown:
-        raise ConfigError(f"{path}: unknown section(s): {', '.join(unknown)}")
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        section = data.get(setting.section, {})
-        raw, origin = setting.default, None
-        if setting.key in section:
-            raw, origin = section[setting.key], f"{path}: {setting.name}"
-        if setting.env in env:
-            raw, origin = env[setting.env], setting.env
-        try:
-            values[setting.name] = setting.parse(raw) if origin else raw
-        except ConfigError as exc:
-            raise ConfigError(f"{origin}: {exc}") from None
-    for section, table in data.items():
-        if section == "sources" or not isinstance(table, dict):
-            continue
-        extra = sorted(set(table) - {s.key for s in SETTINGS if s.section == section})
-        if extra:
-            raise ConfigError(f"{path}: unknown setting(s) in [{section}]: {', '.join(extra)}")
-    home = Path(env.get("PANTAU_HOME") or cwd / "pantau-data")
+    _check_sections(data, path)
+    values = _values(data, path, env)
+    home = _home(env, cwd)
     url = database_url or env.get("PANTAU_DATABASE_URL") or f"sqlite:///{home / 'pantau.db'}"
+    try:
+        allow_private = _bool(env.get("PANTAU_ALLOW_PRIVATE_NETWORKS", "0"))
+    except ConfigError as exc:
+        raise ConfigError(f"PANTAU_ALLOW_PRIVATE_NETWORKS: {exc}") from None
     return Settings(
         home=home, database_url=url, values=values,
         sources=_source_specs(data.get("sources"), str(path)),
         config_path=path,
-        allow_private_networks=_bool(env.get("PANTAU_ALLOW_PRIVATE_NETWORKS", "0")),
+        allow_private_networks=allow_private,
     )

@@ -88,6 +88,8 @@ def client_settings(settings: Settings) -> ClientSettings:
         max_redirects=settings.get("scrape.max_redirects"),
         respect_robots=settings.get("scrape.respect_robots"),
         allow_private_networks=settings.allow_private_networks,
+        max_retry_after=settings.get("scrape.max_retry_after"),
+        request_deadline=settings.get("scrape.request_deadline"),
     )
 
 

@@ -19,21 +19,21 @@ from scrapers.telegram import TelegramAdapter
 from scrapers.url import UrlAdapter
 
 __all__ = [
-    "SourceConfig",
-    "FetchResult",
-    "Snapshot",
-    "ScrapedPost",
-    "SourceAdapter",
     "ADAPTERS",
     "BUILTIN",
-    "get_adapter",
     "ClientSettings",
-    "PoliteClient",
-    "ScraperError",
-    "InvalidSource",
     "FetchError",
-    "RateLimited",
+    "FetchResult",
+    "InvalidSource",
     "ParseError",
+    "PoliteClient",
+    "RateLimited",
+    "ScrapedPost",
+    "ScraperError",
+    "Snapshot",
+    "SourceAdapter",
+    "SourceConfig",
+    "get_adapter",
 ]
 
 BUILTIN: tuple[type[SourceAdapter], ...] = (

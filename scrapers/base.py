@@ -6,17 +6,18 @@ The lead's pipeline codes against these names; adapters never see storage or set
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from storage.records import PostRecord
 
 if TYPE_CHECKING:
     from scrapers.client import PoliteClient
 
-__all__ = ["SourceConfig", "Snapshot", "ScrapedPost", "FetchResult", "SourceAdapter"]
+__all__ = ["FetchResult", "ScrapedPost", "Snapshot", "SourceAdapter", "SourceConfig"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

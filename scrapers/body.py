@@ -18,7 +18,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 _CHUNK = 64 * 1024
 
 
-def _decompressor(encoding: str) -> "zlib._Decompress | None":
+def _decompressor(encoding: str) -> zlib._Decompress | None:
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
         return None

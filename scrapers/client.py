@@ -6,27 +6,34 @@ origin) → per-host slot (concurrency 1, minimum delay, Retry-After) → stream
 hand-decompressed body. Timeouts, connect errors, 429 and 5xx are retried with capped
 exponential backoff and jitter. 2xx and 304 come back as a Snapshot; a cut body comes back
 with `truncated=True` (the adapter records it), every other outcome raises.
+
+Bounds: each attempt has `total_timeout` (a body dripping a byte a second is cut), and the
+whole request (robots.txt, redirects, retries, waits for the host's slot) has
+`request_deadline`. A Retry-After is waited out by this request alone when it fits within
+`retry_after_cap` and the deadline; otherwise RateLimited carries it, capped at
+`max_retry_after`, for the scheduler to set this source's next run. The host gate is never
+pushed back by a response, so other sources on the host carry on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
-from typing import Mapping
-from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
+from typing import Self
+from urllib.parse import urljoin
 
 import httpx
 
 from scrapers.base import Snapshot
 from scrapers.body import ACCEPT_ENCODING, read_limited
-from scrapers.errors import FetchError, RateLimited
+from scrapers.clock import SYSTEM_CLOCK, Clock
+from scrapers.errors import FetchError, InvalidSource, RateLimited
 from scrapers.hosts import HostGate, host_key
-from scrapers.netguard import Resolver, check_host, check_scheme, resolve
+from scrapers.localfile import read_file_url
+from scrapers.netguard import Resolver, check_host, check_url, resolve
 from scrapers.pinning import pinned_transport
 from scrapers.retry import RETRY_STATUSES, backoff, parse_retry_after
 from scrapers.robots import RobotsCache, robots_url
@@ -52,8 +59,10 @@ class ClientSettings:
     allow_private_networks: bool = False
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
-    retry_after_cap: float = 120.0
-    total_timeout: float | None = None  # whole request incl. body; None = 3 × timeout
+    retry_after_cap: float = 120.0  # longest Retry-After one request waits out itself
+    max_retry_after: float = 3600.0  # cap on the Retry-After handed to the scheduler
+    total_timeout: float | None = None  # one attempt incl. body; None = 3 × timeout
+    request_deadline: float = 60.0  # the whole request: robots, redirects, retries, waits
 
 
 @dataclass(frozen=True)
@@ -74,11 +83,14 @@ class PoliteClient:
         transport: httpx.AsyncBaseTransport | None = None,
         *,
         resolver: Resolver = resolve,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         """`transport` replaces the pinned network transport (tests: httpx.MockTransport);
-        `resolver` (host, port) → addresses replaces the system DNS (tests)."""
+        `resolver` (host, port) → addresses replaces the system DNS (tests); `clock` drives the
+        host delays and retry waits (tests: a fake clock)."""
         self.settings = settings
         self._resolver = resolver
+        self._clock = clock
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
         if transport is None:
             transport = pinned_transport(limits, settings.allow_private_networks, resolver)
@@ -89,11 +101,11 @@ class PoliteClient:
             timeout=httpx.Timeout(settings.timeout),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
-        self._gate = HostGate(settings.min_host_delay)
+        self._gate = HostGate(settings.min_host_delay, clock)
         self._robots = RobotsCache()
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
-    async def __aenter__(self) -> PoliteClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -111,19 +123,31 @@ class PoliteClient:
         self, url: str, *, headers: Mapping[str, str] | None = None, respect_robots: bool = True
     ) -> Snapshot:
         """GET `url` (http, https or file). Raises InvalidSource, FetchError, RateLimited."""
-        if check_scheme(url) == "file":
-            return await asyncio.to_thread(self._read_file, url)
+        if check_url(url) == "file":
+            return await asyncio.to_thread(read_file_url, url, self.settings.max_response_bytes)
+        deadline = self.settings.request_deadline
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._follow(url, headers or {}, respect_robots)
+        except TimeoutError:
+            raise FetchError(
+                f"{url}: no complete response within the request deadline ({deadline:g}s)",
+                url=url,
+            ) from None
+
+    async def _follow(
+        self, url: str, headers: Mapping[str, str], respect_robots: bool
+    ) -> Snapshot:
         robots = respect_robots and self.settings.respect_robots
+        ends = self._clock.monotonic() + self.settings.request_deadline
         for _hop in range(self.settings.max_redirects + 1):
-            if check_scheme(url) == "file":
-                raise FetchError(f"{url}: redirect to a file URL refused", url=url)
             await self._check_address(url)
             if robots:
                 await self._check_robots(url)
-            response = await self._with_retries(url, headers or {})
+            response = await self._with_retries(url, headers, ends)
             location = response.headers.get("location")
             if response.status in _REDIRECTS and location:
-                url = urljoin(url, location)
+                url = _redirect_target(url, location)
                 continue
             return Snapshot.build(
                 response.url,
@@ -138,71 +162,89 @@ class PoliteClient:
         if not self.settings.allow_private_networks:
             await check_host(url, self._resolver)
 
-    async def _with_retries(self, url: str, headers: Mapping[str, str]) -> _Response:
-        key, last = host_key(url), self.settings.max_retries
+    async def _with_retries(self, url: str, headers: Mapping[str, str], ends: float) -> _Response:
+        last = self.settings.max_retries
         for attempt in range(last + 1):
             try:
-                response = await self._once(url, headers, self.settings.max_response_bytes)
+                response = await self._once(url, headers, self.settings.max_response_bytes, ends)
             except (httpx.TransportError, TimeoutError) as exc:
                 reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
                 if attempt == last:
                     raise FetchError(
                         f"{url}: {reason} (after {attempt + 1} tries)", url=url
                     ) from exc
-                self._pause(
-                    key,
-                    backoff(attempt, self.settings.backoff_base, self.settings.backoff_cap),
-                    url,
-                    reason,
-                )
+                await self._wait(self._backoff(attempt), ends, url, reason)
                 continue
             if response.status not in RETRY_STATUSES:
                 if response.status == 304 or 200 <= response.status < 400:
                     return response
                 raise FetchError(f"{url}: HTTP {response.status}", url=url, status=response.status)
-            self._retry_status(response, attempt, key)
-        raise AssertionError("unreachable")  # pragma: no cover
+            await self._retry_status(response, attempt, ends)
+        raise FetchError(f"{url}: no attempt made (max_retries < 0)", url=url)
 
-    def _retry_status(self, response: _Response, attempt: int, key: str) -> None:
-        """Raise if this 429/5xx is final, else schedule the host's next slot."""
+    def _backoff(self, attempt: int) -> float:
+        return backoff(attempt, self.settings.backoff_base, self.settings.backoff_cap)
+
+    async def _retry_status(self, response: _Response, attempt: int, ends: float) -> None:
+        """Raise if this 429/5xx is final, else wait (this request only) before the next try."""
         url, status = response.url, response.status
-        wait = parse_retry_after(response.headers.get("retry-after"))
-        error = RateLimited if status == 429 else FetchError
-        if wait is not None and wait > self.settings.retry_after_cap:
-            self._gate.defer(key, wait)
-            raise RateLimited(
-                f"{url}: HTTP {status}, Retry-After {wait:.0f}s beyond the cap",
-                url=url,
-                status=status,
-                retry_after=wait,
-            )
+        asked = parse_retry_after(response.headers.get("retry-after"))
+        if asked is not None and (
+            asked > self.settings.retry_after_cap or self._clock.monotonic() + asked > ends
+        ):
+            raise self._rate_limited(url, status, asked, "beyond what one request waits")
         if attempt == self.settings.max_retries:
-            message = f"{url}: HTTP {status} (after {attempt + 1} tries)"
-            if error is RateLimited:
-                raise RateLimited(message, url=url, status=status, retry_after=wait)
-            raise FetchError(message, url=url, status=status)
-        if wait is None:
-            wait = backoff(attempt, self.settings.backoff_base, self.settings.backoff_cap)
-        self._pause(key, wait, url, f"HTTP {status}")
+            message = f"after {attempt + 1} tries"
+            if status == 429 or asked is not None:
+                raise self._rate_limited(url, status, asked, message)
+            raise FetchError(f"{url}: HTTP {status} ({message})", url=url, status=status)
+        wait = asked if asked is not None else self._backoff(attempt)
+        await self._wait(wait, ends, url, f"HTTP {status}")
 
-    def _pause(self, key: str, wait: float, url: str, reason: str) -> None:
-        log.info("retrying %s in %.2fs: %s", url, wait, reason)
-        self._gate.defer(key, wait)
+    def _rate_limited(self, url: str, status: int, asked: float | None, why: str) -> RateLimited:
+        capped = None if asked is None else min(asked, self.settings.max_retry_after)
+        said = "" if asked is None else f", Retry-After {asked:.0f}s"
+        then = "" if capped is None else f"; this source may try again in {capped:.0f}s"
+        return RateLimited(
+            f"{url}: HTTP {status}{said} ({why}){then}",
+            url=url,
+            status=status,
+            retry_after=capped,
+            requested=asked,
+        )
 
-    async def _once(self, url: str, headers: Mapping[str, str], limit: int) -> _Response:
+    async def _wait(self, seconds: float, ends: float, url: str, reason: str) -> None:
+        """Sleep before a retry, unless the request deadline would pass first."""
+        if self._clock.monotonic() + seconds > ends:
+            raise FetchError(
+                f"{url}: {reason}; no time left for a retry within the request deadline "
+                f"({self.settings.request_deadline:g}s)",
+                url=url,
+            )
+        log.info("retrying %s in %.2fs: %s", url, seconds, reason)
+        await self._clock.sleep(seconds)
+
+    async def _once(
+        self, url: str, headers: Mapping[str, str], limit: int, ends: float | None = None
+    ) -> _Response:
         total = self.settings.total_timeout or 3 * self.settings.timeout
         async with self._gate.slot(host_key(url)):
+            if ends is not None:
+                total = min(total, max(0.0, ends - self._clock.monotonic()))
             async with asyncio.timeout(total):
-                async with self._http.stream("GET", url, headers=headers) as response:
-                    encoding = response.headers.get("content-encoding", "")
-                    body, cut = await read_limited(response.aiter_raw(), encoding, limit)
-                    return _Response(
-                        str(response.url),
-                        response.status_code,
-                        dict(response.headers.items()),
-                        body,
-                        cut,
-                    )
+                try:
+                    async with self._http.stream("GET", url, headers=headers) as response:
+                        encoding = response.headers.get("content-encoding", "")
+                        body, cut = await read_limited(response.aiter_raw(), encoding, limit)
+                        return _Response(
+                            str(response.url),
+                            response.status_code,
+                            dict(response.headers.items()),
+                            body,
+                            cut,
+                        )
+                except (httpx.InvalidURL, httpx.CookieConflict, UnicodeError) as exc:
+                    raise FetchError(f"{url}: request refused: {exc}", url=url) from exc
 
     async def _check_robots(self, url: str) -> None:
         key = robots_url(url)
@@ -226,21 +268,21 @@ class PoliteClient:
                 return None, ""
             location = response.headers.get("location")
             if response.status in _REDIRECTS and location:
-                url = urljoin(url, location)
+                try:
+                    url = _redirect_target(url, location)
+                except FetchError:
+                    return None, ""
                 continue
             return response.status, response.body.decode("utf-8", "replace")
         return None, ""
 
-    def _read_file(self, url: str) -> Snapshot:
-        """file:// for local demo packs: the file itself, capped like a response body."""
-        path = Path(url2pathname(unquote(urlsplit(url).path)))
-        limit = self.settings.max_response_bytes
-        try:
-            with path.open("rb") as handle:
-                body = handle.read(limit + 1)
-        except OSError as exc:
-            raise FetchError(f"{url}: cannot read: {exc.strerror}", url=url) from exc
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return Snapshot.build(
-            url, 200, {"content-type": kind}, body[:limit], truncated=len(body) > limit
-        )
+
+def _redirect_target(url: str, location: str) -> str:
+    """The next hop of a redirect, checked like a source URL (FetchError if unusable)."""
+    try:
+        target = urljoin(url, location)
+        if check_url(target) == "file":
+            raise FetchError(f"{url}: redirect to a file URL refused", url=url)
+    except (ValueError, InvalidSource) as exc:
+        raise FetchError(f"{url}: redirect to an unusable URL {location!r}: {exc}", url=url) from None
+    return target

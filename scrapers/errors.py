@@ -4,7 +4,8 @@
     ├── InvalidSource            bad configuration or option, refused URL scheme, private address
     ├── FetchError               network error, timeout, HTTP error after retries, too many
     │   │                        redirects, robots.txt disallows
-    │   └── RateLimited          429 after retries, or a Retry-After beyond the cap
+    │   └── RateLimited          429 after retries, or a Retry-After longer than one request
+    │                            waits: `retry_after` (capped) is when this source may retry
     └── ParseError               a response that cannot be read as the source type says
 
 A cut (oversized) body is not an error of the client: the Snapshot says `truncated=True` and the
@@ -13,7 +14,14 @@ adapter records it in `FetchResult.errors` (interfaces.md §2: "cut and recorded
 
 from __future__ import annotations
 
-__all__ = ["ScraperError", "InvalidSource", "FetchError", "RateLimited", "ParseError"]
+__all__ = [
+    "FetchError",
+    "InvalidSource",
+    "ParseError",
+    "RateLimited",
+    "ScraperError",
+    "error_reason",
+]
 
 
 class ScraperError(Exception):
@@ -34,7 +42,13 @@ class FetchError(ScraperError):
 
 
 class RateLimited(FetchError):
-    """The host asked us to slow down; `retry_after` (seconds) is its wish, when it said one."""
+    """The host asked us to slow down.
+
+    `retry_after`: seconds until this source may be fetched again, the host's Retry-After
+    capped at the client's `max_retry_after` (None when the host named no time: use the
+    source's usual backoff). `requested`: the uncapped value the host sent. It applies to the
+    one source whose request received it, never to the host's other sources.
+    """
 
     def __init__(
         self,
@@ -43,10 +57,17 @@ class RateLimited(FetchError):
         url: str = "",
         status: int | None = 429,
         retry_after: float | None = None,
+        requested: float | None = None,
     ) -> None:
         super().__init__(message, url=url, status=status)
         self.retry_after = retry_after
+        self.requested = retry_after if requested is None else requested
 
 
 class ParseError(ScraperError):
     """A response body that is not what the source type expects (bad JSON, no feed, ...)."""
+
+
+def error_reason(exc: BaseException) -> str:
+    """A failure as one line: our own errors by their message, anything else with its type."""
+    return str(exc) if isinstance(exc, ScraperError) else f"{type(exc).__name__}: {exc}"

@@ -8,12 +8,11 @@ checked addresses (no DNS-rebinding window).
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 from scrapers.errors import FetchError, InvalidSource
@@ -21,11 +20,12 @@ from scrapers.errors import FetchError, InvalidSource
 __all__ = [
     "ALLOWED_SCHEMES",
     "Resolver",
-    "check_scheme",
-    "is_public_address",
-    "resolve",
-    "refuse_private",
     "check_host",
+    "check_scheme",
+    "check_url",
+    "is_public_address",
+    "refuse_private",
+    "resolve",
 ]
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -35,17 +35,31 @@ ALLOWED_SCHEMES = ("http", "https", "file")
 
 def check_scheme(url: str) -> str:
     """The URL's scheme, lower case; InvalidSource unless http, https or file."""
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:
+        raise InvalidSource(f"{url}: not a usable URL ({exc})") from None
     if scheme not in ALLOWED_SCHEMES:
         raise InvalidSource(f"{url}: URL scheme {scheme or '(none)'!r} refused (http, https, file)")
     return scheme
 
 
-def is_public_address(address: str) -> bool:
-    """False for loopback, private, link-local, multicast, reserved and unspecified addresses."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64 well-known prefix):
+    a packet to the IPv6 form may reach the IPv4 one, so both must be public."""
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if ip in _NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    site_local = isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local
     return not (
         ip.is_private
         or ip.is_loopback
@@ -53,8 +67,39 @@ def is_public_address(address: str) -> bool:
         or ip.is_multicast
         or ip.is_reserved
         or ip.is_unspecified
+        or site_local
         or not ip.is_global
     )
+
+
+def check_url(url: str) -> str:
+    """The URL's scheme after checking it can be requested at all: allowed scheme, and for
+    http(s) a host name and a valid port (InvalidSource naming the problem otherwise)."""
+    try:
+        scheme = check_scheme(url)
+        parts = urlsplit(url)
+        if scheme != "file" and not parts.hostname:
+            raise InvalidSource(f"{url}: no host name")
+        _ = parts.port  # ValueError when not a number or out of range
+    except ValueError as exc:
+        raise InvalidSource(f"{url}: not a usable URL ({exc})") from None
+    return scheme
+
+
+def is_public_address(address: str) -> bool:
+    """False for loopback, private, link-local, site-local, multicast, reserved and unspecified
+    addresses, and for IPv6 forms embedding such an IPv4 address (6to4, Teredo, mapped, NAT64).
+    Anything that is not an IP address at all is not public either."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if not all(_is_public(v4) for v4 in _embedded_ipv4(ip)):
+            return False
+        if ip.ipv4_mapped is not None:
+            return True  # the mapped IPv4 address decides (::ffff:0:0/96 itself is "reserved")
+    return _is_public(ip)
 
 
 async def resolve(host: str, port: int) -> list[str]:
@@ -78,10 +123,9 @@ def refuse_private(label: str, host: str, addresses: Iterable[str]) -> None:
 
 async def check_host(url: str, resolver: Resolver = resolve) -> None:
     """InvalidSource if the URL's host is, or resolves to, a non-public address."""
+    check_url(url)
     parts = urlsplit(url)
-    host = parts.hostname
-    if not host:
-        raise InvalidSource(f"{url}: no host name")
+    host = parts.hostname or ""
     try:
         addresses = await resolver(host, parts.port or (443 if parts.scheme == "https" else 80))
     except OSError as exc:

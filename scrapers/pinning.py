@@ -21,7 +21,9 @@ from scrapers.netguard import Resolver, refuse_private, resolve
 
 __all__ = ["PinnedBackend", "pinned_transport"]
 
-SocketOptions = Iterable[tuple[int, int, int] | tuple[int, int, bytes | bytearray]]
+SocketOptions = Iterable[
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+]
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -89,7 +91,12 @@ class _PinnedTransport(httpx.AsyncHTTPTransport):
 
 
 def pinned_transport(
-    limits: httpx.Limits, allow_private: bool, resolver: Resolver = resolve
+    limits: httpx.Limits,
+    allow_private: bool,
+    resolver: Resolver = resolve,
+    inner: httpcore.AsyncNetworkBackend | None = None,
 ) -> httpx.AsyncBaseTransport:
-    """The client's transport: every connection goes to an address PinnedBackend checked."""
-    return _PinnedTransport(limits, PinnedBackend(allow_private, resolver))
+    """The client's transport: every connection goes to an address PinnedBackend checked.
+    `inner` opens the checked connections (tests: a backend mapping a "public" address to a
+    loopback test server)."""
+    return _PinnedTransport(limits, PinnedBackend(allow_private, resolver, inner))

@@ -6,16 +6,20 @@ names the reposter in `extra.reposted_by`.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from scrapers.bluesky.constants import PLATFORM, REPOST, WEB
-from scrapers.common import to_datetime
+from scrapers.bounded import PageBudget, load_json
+from scrapers.dates import to_datetime
 from scrapers.errors import ParseError
+from scrapers.errors import error_reason as _reason
 from storage.records import Author, Media, PostRecord
 
 __all__ = ["BlueskyPage", "parse_page", "post_record"]
+
+_MAX_EMBED_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,9 @@ class BlueskyPage:
     errors: list[str]
 
 
-def _media(embed: Mapping[str, Any] | None) -> list[Media]:
-    if not embed:
+def _media(embed: Mapping[str, Any] | None, depth: int = 0) -> list[Media]:
+    """Media of an embed; a record-with-media embed nests one level (deeper is ignored)."""
+    if not embed or depth > _MAX_EMBED_DEPTH:
         return []
     kind, items = str(embed.get("$type", "")), []
     for image in embed.get("images") or []:
@@ -37,26 +42,33 @@ def _media(embed: Mapping[str, Any] | None) -> list[Media]:
         items.append(Media(url=str(external["uri"]), type="link"))
     if kind.startswith("app.bsky.embed.video") and embed.get("playlist"):
         items.append(Media(url=str(embed["playlist"]), type="video"))
-    return items + _media(embed.get("media"))
+    return items + _media(embed.get("media"), depth + 1)
+
+
+def _scalar(value: Any) -> str | int | float | bool | None:
+    """A JSON scalar kept in `extra`; nested values are dropped (hostile depth stays out)."""
+    return value if isinstance(value, str | int | float | bool) else None
 
 
 def _extra(
     item: Mapping[str, Any], post: Mapping[str, Any], record: Mapping[str, Any]
 ) -> dict[str, Any]:
     reply = record.get("reply") or {}
-    extra: dict[str, Any] = {"is_reply": bool(reply), "is_repost": False, "cid": post.get("cid")}
+    extra: dict[str, Any] = {"is_reply": bool(reply), "is_repost": False, "cid": _scalar(post.get("cid"))}
     if reply:
-        extra["reply_parent"] = (reply.get("parent") or {}).get("uri")
+        extra["reply_parent"] = _scalar((reply.get("parent") or {}).get("uri"))
     reason = item.get("reason") or {}
     if reason.get("$type") == REPOST:
         extra["is_repost"] = True
-        extra["reposted_by"] = (reason.get("by") or {}).get("handle")
-        extra["reposted_at"] = reason.get("indexedAt")
+        extra["reposted_by"] = _scalar((reason.get("by") or {}).get("handle"))
+        extra["reposted_at"] = _scalar(reason.get("indexedAt"))
     for key in ("replyCount", "repostCount", "likeCount", "quoteCount", "indexedAt"):
-        if post.get(key) is not None:
-            extra[key] = post[key]
-    if record.get("langs"):
-        extra["language"] = record["langs"]
+        value = post.get(key)
+        if value is not None and isinstance(value, str | int | float | bool):
+            extra[key] = value  # scalars only: nested JSON is not carried into storage
+    langs = record.get("langs")
+    if isinstance(langs, list) and all(isinstance(lang, str) for lang in langs) and langs:
+        extra["language"] = langs
     return extra
 
 
@@ -88,10 +100,8 @@ def post_record(item: Mapping[str, Any]) -> PostRecord:
 
 def parse_page(text: str) -> BlueskyPage:
     """Records, next cursor and per-item errors of one XRPC response."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"malformed JSON: {exc}") from exc
+    data = load_json(text)
+    budget = PageBudget()
     if not isinstance(data, Mapping):
         raise ParseError(f"expected a JSON object, got {type(data).__name__}")
     items = data.get("feed", data.get("posts"))
@@ -101,7 +111,8 @@ def parse_page(text: str) -> BlueskyPage:
     for index, item in enumerate(items):
         try:
             records.append(post_record(item))
-        except (ParseError, AttributeError, TypeError, IndexError) as exc:
-            errors.append(f"item #{index}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one malformed item never costs the others
+            errors.append(f"item #{index}: {_reason(exc)}"[:300])
+        budget.check(f"item #{index}")
     cursor = data.get("cursor")
     return BlueskyPage(records, str(cursor) if cursor else None, errors)

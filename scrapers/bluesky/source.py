@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.base import FetchResult, SourceConfig
 from scrapers.bluesky.constants import DEFAULT_MAX_PAGES
 from scrapers.bluesky.parse import parse_page
 from scrapers.client import PoliteClient
-from scrapers.common import fetch_page, opt_int, scraped, text_parser, to_datetime
+from scrapers.dates import to_datetime
+from scrapers.options import opt_int
+from scrapers.paging import fetch_page, text_parser
+from scrapers.scraped import scraped
 from storage.records import PostRecord
 
 __all__ = ["BlueskyAdapter", "with_cursor"]

@@ -9,13 +9,14 @@ an id, the link, else a hash of the text, identifies the post.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 from soupsieve import SelectorSyntaxError
 
+from scrapers.bounded import PageBudget, parse_html
 from scrapers.errors import InvalidSource
 from scrapers.text import element_text, squash
 from scrapers.url.metadata import read_date
@@ -77,7 +78,10 @@ def _record(item: Tag, sel: Mapping[str, str], base: str, platform: str) -> Post
 
 
 def parse_items(markup: str, base: str, sel: Mapping[str, str], platform: str) -> HtmlPage:
-    """Records of one page. Raises InvalidSource for a selector that is not valid CSS."""
+    """Records of one page. Raises InvalidSource for a selector that is not valid CSS and
+    ParseError beyond the element, depth and time limits (scrapers.bounded)."""
+    budget = PageBudget()
+    parse_html(markup, budget)  # limits checked on lxml's compact tree before the soup exists
     soup = BeautifulSoup(markup, "lxml")
     page = HtmlPage()
     try:
@@ -88,6 +92,7 @@ def parse_items(markup: str, base: str, sel: Mapping[str, str], platform: str) -
                 page.records.append(record)
             else:
                 page.errors.append(f"item {number}: no text (selector {sel.get('text')!r})")
+            budget.check(f"item {number}")
         nxt = soup.select_one(sel["next"]) if sel.get("next") else None
     except SelectorSyntaxError as exc:
         raise InvalidSource(f"invalid CSS selector: {exc}") from exc

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import fetch_page, opt_int, opt_str, scraped
 from scrapers.errors import InvalidSource
 from scrapers.html.constants import (
     DEFAULT_MAX_PAGES,
@@ -15,6 +15,9 @@ from scrapers.html.constants import (
     SELECTOR_OPTIONS,
 )
 from scrapers.html.parse import HtmlPage, parse_items
+from scrapers.options import opt_int, opt_str
+from scrapers.paging import fetch_page
+from scrapers.scraped import scraped
 from scrapers.text import decode_body
 
 __all__ = ["HtmlAdapter"]

@@ -6,16 +6,18 @@ from the boosted status; `extra.boosted_by` names the booster.
 
 from __future__ import annotations
 
-import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from scrapers.common import to_datetime
+from scrapers.bounded import PageBudget, load_json
+from scrapers.dates import to_datetime
 from scrapers.errors import ParseError
+from scrapers.errors import error_reason as _reason
 from scrapers.mastodon.constants import LINK, MEDIA_TYPES, PLATFORM
 from scrapers.text import html_to_text
 from storage.records import Author, Media, PostRecord
 
-__all__ = ["parse_statuses", "parse_links", "status_record"]
+__all__ = ["parse_links", "parse_statuses", "status_record"]
 
 
 def parse_links(header: str | None) -> dict[str, str]:
@@ -63,9 +65,10 @@ def _extra(outer: Mapping[str, Any], status: Mapping[str, Any]) -> dict[str, Any
         "spoiler_text",
         "sensitive",
     ):
-        if status.get(key) not in (None, ""):
-            extra[key] = status[key]
-    tags = [t.get("name") for t in status.get("tags") or [] if t.get("name")]
+        value = status.get(key)
+        if value not in (None, "") and isinstance(value, str | int | float | bool):
+            extra[key] = value  # scalars only: nested JSON is not carried into storage
+    tags = [str(t["name"]) for t in status.get("tags") or [] if isinstance(t, Mapping) and t.get("name")]
     if tags:
         extra["tags"] = tags
     return extra
@@ -90,10 +93,8 @@ def status_record(outer: Mapping[str, Any]) -> PostRecord:
 
 def parse_statuses(text: str) -> tuple[list[PostRecord], list[str]]:
     """(records, per-item errors). Raises ParseError for JSON that is not a Status list/object."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"malformed JSON: {exc}") from exc
+    data = load_json(text)
+    budget = PageBudget()
     if isinstance(data, Mapping) and "id" in data:
         data = [data]
     if not isinstance(data, list):
@@ -102,6 +103,7 @@ def parse_statuses(text: str) -> tuple[list[PostRecord], list[str]]:
     for index, item in enumerate(data):
         try:
             records.append(status_record(item))
-        except (ParseError, AttributeError, TypeError) as exc:
-            errors.append(f"status #{index}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one malformed status never costs the others
+            errors.append(f"status #{index}: {_reason(exc)}"[:300])
+        budget.check(f"status #{index}")
     return records, errors

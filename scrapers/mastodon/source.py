@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.base import FetchResult, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import fetch_page, id_key, opt_int, scraped, text_parser
+from scrapers.ids import id_key
 from scrapers.mastodon.constants import DEFAULT_MAX_PAGES
 from scrapers.mastodon.parse import parse_links, parse_statuses
+from scrapers.options import opt_int
+from scrapers.paging import fetch_page, text_parser
+from scrapers.scraped import scraped
 
 __all__ = ["MastodonAdapter", "with_min_id"]
 

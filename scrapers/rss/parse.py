@@ -1,8 +1,10 @@
 """Feed bytes → PostRecords (pure). feedparser reads RSS 0.9x/1.0/2.0, Atom and YouTube feeds.
 
-feedparser is safe against entity expansion: it strips ENTITY declarations from the DOCTYPE
-before parsing and disables external entities in its SAX parser (tests/scrapers/rss pins this
-with a billion-laughs feed). Bytes go in, never a string, so feedparser never fetches anything.
+Before feedparser runs, `scrapers.rss.prepare` bounds the document (size, nesting, time),
+drops any DTD internal subset (no entity expansion; feedparser also disables external
+entities), replaces charset labels that name no text encoding, and reads each item's own
+guid/link, which win over what feedparser gathered from extension elements. Bytes go in,
+never a string, so feedparser never fetches anything.
 """
 
 from __future__ import annotations
@@ -10,20 +12,26 @@ from __future__ import annotations
 import hashlib
 import re
 from calendar import timegm
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any
+from urllib.parse import urljoin
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 
+from scrapers.bounded import PageBudget
 from scrapers.errors import ParseError
 from scrapers.rss.constants import MEDIA_KINDS, PLATFORM, YOUTUBE_PLATFORM
+from scrapers.rss.prepare import OwnIds, feed_headers, item_ids, safe_body
 from scrapers.text import html_to_text
 from storage.records import Author, Media, PostRecord
 
 __all__ = ["ParsedFeed", "parse_feed"]
 
 _CUT_SHORT = ("no element found", "unclosed token")  # expat at a premature end of document
-_CLOSED_ENTRY = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.I)
+_CLOSED_ENTRY = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+
+_COUNT = re.compile(r"[0-9]{1,18}")  # ASCII digits: "³".isdigit() is True too
 
 ParsedFeed = tuple[list[PostRecord], str | None]
 
@@ -73,7 +81,8 @@ def _extra(entry: dict[str, Any], feed: Mapping[str, Any], title: str) -> dict[s
         extra["video_id"] = entry["yt_videoid"]
     views = (entry.get("media_statistics") or {}).get("views")
     if views:
-        extra["views"] = int(views) if str(views).isdigit() else views
+        text = str(views).strip()
+        extra["views"] = int(text) if _COUNT.fullmatch(text) else text[:100]
     updated = dict.get(entry, "updated_parsed")
     if updated:
         extra["updated"] = datetime.fromtimestamp(timegm(updated), UTC).isoformat()
@@ -83,12 +92,14 @@ def _extra(entry: dict[str, Any], feed: Mapping[str, Any], title: str) -> dict[s
     return extra
 
 
-def _record(entry: dict[str, Any], feed: Mapping[str, Any]) -> PostRecord:
+def _record(
+    entry: dict[str, Any], feed: Mapping[str, Any], own: OwnIds, base: str
+) -> PostRecord:
     title = html_to_text(entry.get("title", "") or "")
     body = _body(entry)
     text = body if not title or body.startswith(title) else f"{title}\n\n{body}".strip()
-    link = entry.get("link") or None
-    external_id = entry.get("id") or link
+    link = urljoin(base, own.link) if own.link else entry.get("link") or None
+    external_id = own.guid or entry.get("id") or link
     if not external_id:
         digest = hashlib.sha256(f"{title}\n{body}\n{entry.get('published', '')}".encode())
         external_id = "sha256:" + digest.hexdigest()[:32]
@@ -112,23 +123,32 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
 
     Raises ParseError when the body is not a feed at all.
     """
-    response_headers = {k.lower(): v for k, v in headers.items()}
-    response_headers.setdefault("content-location", url)
+    budget = PageBudget()
+    own_ids = item_ids(body, budget)
     # Relative-URI resolution rewrites attributes inside entry HTML, which html_to_text drops
     # anyway (~20% of the parse). Sanitising stays on: it removes script/applet/style contents.
     parsed = feedparser.parse(
-        body, response_headers=response_headers, resolve_relative_uris=False
+        safe_body(body, headers),
+        response_headers=feed_headers(body, headers, url),
+        resolve_relative_uris=False,
     )
+    budget.check("feedparser")
     warning = None
     if parsed.get("bozo"):
         warning = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
     if not parsed.entries and not parsed.get("version") and parsed.get("bozo"):
         raise ParseError(f"not a feed ({warning})")
     entries = list(parsed.entries)
+    if own_ids is None or len(own_ids) != len(entries):
+        own_ids = [OwnIds(None, None)] * len(entries)  # lxml read the items differently
     if warning and any(m in warning for m in _CUT_SHORT):
         if len(entries) > len(_CLOSED_ENTRY.findall(body)):
             entries.pop()  # the document stops inside its last entry: it is incomplete
         warning = f"feed ends early ({warning})"
     else:
         warning = None
-    return [_record(e, parsed.feed) for e in entries], warning
+    records = []
+    for entry, own in zip(entries, own_ids, strict=False):
+        records.append(_record(entry, parsed.feed, own, url))
+        budget.check(f"item {len(records)}")
+    return records, warning

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import parse_snapshot, source_get, scraped
 from scrapers.conditional import conditional_headers, validators
+from scrapers.paging import parse_snapshot, source_get
 from scrapers.rss.constants import ACCEPT
 from scrapers.rss.parse import ParsedFeed, parse_feed
+from scrapers.scraped import scraped
 
 __all__ = ["RssAdapter"]
 

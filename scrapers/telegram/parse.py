@@ -2,22 +2,23 @@
 
 One record per `div.tgme_widget_message[data-post]`; the text is the bubble's own
 `tgme_widget_message_text` (a reply's quoted text is not the message's). Views, forwarded-from,
-signature, polls and media links go to `extra` / `media`.
+signature, polls and media links go to `extra` / `media`. Read with XPath on lxml's own tree
+(the bounded one from scrapers.bounded), not a BeautifulSoup tree: ~4× less CPU per page.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
-
-from scrapers.common import to_datetime
+from scrapers.bounded import PageBudget, parse_html
+from scrapers.dates import to_datetime
 from scrapers.telegram.constants import BACKGROUND_URL, PLATFORM
-from scrapers.text import element_text, squash
+from scrapers.treetext import has_class, joined_text, tree_text
 from storage.records import Author, Media, PostRecord
 
-__all__ = ["TelegramPage", "parse_page", "message_number"]
+__all__ = ["TelegramPage", "message_number", "parse_page"]
 
 
 @dataclass(frozen=True)
@@ -27,112 +28,136 @@ class TelegramPage:
     before: int | None  # the page's own "older messages" cursor, when it shows one
 
 
+_POST_ID = re.compile(r"[A-Za-z0-9_]{1,64}/([0-9]{1,18})")  # ASCII digits: "³".isdigit() too
+_NUMBER = re.compile(r"[0-9]{1,18}")
+_VIEWS = re.compile(r"([0-9]{1,15}(?:[.,][0-9]{1,3})?)([KM]?)")
+
+
 def message_number(external_id: str) -> int:
-    """`channel/123` → 123."""
-    return int(external_id.rsplit("/", 1)[1])
+    """`channel/123` → 123 (external ids come from `parse_page`, which checked them)."""
+    match = _POST_ID.fullmatch(external_id)
+    if match is None:
+        raise ValueError(f"not a Telegram message id: {external_id!r}")
+    return int(match.group(1))
 
 
-def _cls(node: Tag, name: str, tag: str | None = None) -> Tag | None:
-    """First descendant carrying class `name` (bs4's find: much cheaper than CSS select)."""
-    found = node.find(tag, class_=name)
-    return found if isinstance(found, Tag) else None
+def page_number(value: str | None) -> int | None:
+    """A `data-before` cursor or stored id: ASCII digits only, else None."""
+    value = (value or "").strip()
+    return int(value) if _NUMBER.fullmatch(value) else None
 
 
-def _text(node: Tag | None) -> str:
-    return squash(node.get_text(" ")) if node is not None else ""
+def _cls(node: Any, name: str, tag: str = "*") -> Any | None:
+    """First descendant carrying class `name`."""
+    found = node.xpath(f".//{tag}[{has_class(name)}]")
+    return found[0] if found else None
+
+
+def _all(node: Any, *selectors: tuple[str, str, str]) -> list[Any]:
+    """Descendants matching any (tag, class, required attribute), in document order."""
+    tests = " or ".join(
+        f"(self::{tag} and {has_class(name)}{f' and @{attr}' if attr else ''})"
+        for tag, name, attr in selectors
+    )
+    return list(node.xpath(f".//*[{tests}]"))
+
+
+def _text(node: Any | None) -> str:
+    return joined_text(node, " ") if node is not None else ""
 
 
 def _views(raw: str) -> int | None:
-    raw = raw.strip().upper()
-    scale = {"K": 1_000, "M": 1_000_000}.get(raw[-1:], 1)
-    try:
-        return int(float(raw.rstrip("KM")) * scale)
-    except ValueError:
+    """`1.2K` → 1200, `3M` → 3000000; anything else (`inf`, `nan`, `1e400`, `³`) → None."""
+    match = _VIEWS.fullmatch(raw.strip().upper())
+    if match is None:
         return None
+    scale = {"K": 1_000, "M": 1_000_000}.get(match.group(2), 1)
+    return round(float(match.group(1).replace(",", ".")) * scale)
 
 
-def _media(message: Tag) -> tuple[Media, ...]:
+def _media(message: Any) -> tuple[Media, ...]:
     found: dict[str, str] = {}
-    for wrap in message.select(".tgme_widget_message_photo_wrap, .tgme_widget_message_video_thumb"):
-        match = BACKGROUND_URL.search(str(wrap.get("style", "")))
-        if match and "photo" in " ".join(wrap.get("class", [])):
+    wraps = ("*", "tgme_widget_message_photo_wrap", ""), ("*", "tgme_widget_message_video_thumb", "")
+    for wrap in _all(message, *wraps):
+        match = BACKGROUND_URL.search(wrap.get("style") or "")
+        if match and "photo" in (wrap.get("class") or ""):
             found.setdefault(match.group(1), "image")
-    for video in message.select("video[src]"):
-        found.setdefault(str(video["src"]), "video")
-    for link in message.select(
-        "a.tgme_widget_message_document_wrap[href], a.tgme_widget_message_link_preview[href]"
-    ):
-        found.setdefault(str(link["href"]), "link")
+    for video in message.xpath(".//video[@src]"):
+        found.setdefault(video.get("src"), "video")
+    links = ("a", "tgme_widget_message_document_wrap", "href"), (
+        "a", "tgme_widget_message_link_preview", "href")
+    for link in _all(message, *links):
+        found.setdefault(link.get("href"), "link")
     return tuple(Media(url=u, type=k) for u, k in found.items())
 
 
-def _poll(message: Tag) -> str:
+def _poll(message: Any) -> str:
     poll = _cls(message, "tgme_widget_message_poll")
     if poll is None:
         return ""
     question = _text(_cls(poll, "tgme_widget_message_poll_question"))
-    options = [_text(o) for o in poll.select(".tgme_widget_message_poll_option_text")]
+    options = [_text(o) for o in _all(poll, ("*", "tgme_widget_message_poll_option_text", ""))]
     return "\n".join([question, *(f"- {o}" for o in options)]).strip()
 
 
-def _extra(message: Tag, channel: str) -> dict[str, Any]:
+def _extra(message: Any, channel: str) -> dict[str, Any]:
     extra: dict[str, Any] = {"channel": channel}
     views = _cls(message, "tgme_widget_message_views")
-    if views is not None and _views(views.get_text()) is not None:
-        extra["views"] = _views(views.get_text())
+    count = _views(joined_text(views, "")) if views is not None else None
+    if count is not None:
+        extra["views"] = count
     forwarded = _cls(message, "tgme_widget_message_forwarded_from_name")
     if forwarded is not None:
         extra["forwarded_from"] = _text(forwarded)
         if forwarded.get("href"):
-            extra["forwarded_from_url"] = str(forwarded["href"])
+            extra["forwarded_from_url"] = forwarded.get("href")
     signature = _cls(message, "tgme_widget_message_from_author")
     if signature is not None:
-        extra["signature"] = squash(signature.get_text())  # an emoji glued to the name
-    reply = message.select_one("a.tgme_widget_message_reply[href]")
-    if reply is not None:
-        extra["reply_to"] = str(reply["href"])
+        extra["signature"] = joined_text(signature, "")  # an emoji glued to the name
+    reply = _all(message, ("a", "tgme_widget_message_reply", "href"))
+    if reply:
+        extra["reply_to"] = reply[0].get("href")
     if _cls(message, "tgme_widget_message_poll") is not None:
         extra["poll"] = True
     return extra
 
 
-def _record(message: Tag) -> PostRecord:
-    external_id = str(message["data-post"])
+def _record(message: Any, external_id: str) -> PostRecord:
     channel = external_id.rsplit("/", 1)[0]
-    bubble = _cls(message, "tgme_widget_message_bubble") or message
-    text_node = bubble.find("div", class_="tgme_widget_message_text", recursive=False)
-    text = element_text(text_node) if isinstance(text_node, Tag) else ""
+    bubble = _cls(message, "tgme_widget_message_bubble")
+    bubble = message if bubble is None else bubble
+    text_nodes = bubble.xpath(f"./div[{has_class('tgme_widget_message_text')}]")
+    text = tree_text(text_nodes[0]) if text_nodes else ""
     poll = _poll(message)
     text = f"{text}\n\n{poll}".strip() if poll else text
     owner = _cls(message, "tgme_widget_message_owner_name")
-    extra = _extra(message, channel)
     link = _cls(message, "tgme_widget_message_date", "a")
-    date = link.find("time", datetime=True) if link is not None else None
+    dates = link.xpath(".//time[@datetime]") if link is not None else []
+    href = link.get("href") if link is not None else None
     return PostRecord(
         platform=PLATFORM,
         external_id=external_id,
         text=text,
-        url=str(link["href"])
-        if link is not None and link.get("href")
-        else f"https://t.me/{external_id}",
+        url=href or f"https://t.me/{external_id}",
         author=Author(handle=channel, name=_text(owner), url=f"https://t.me/{channel}"),
-        posted_at=to_datetime(str(date["datetime"])) if isinstance(date, Tag) else None,
+        posted_at=to_datetime(dates[0].get("datetime")) if dates else None,
         media=_media(message),
-        extra=extra,
+        extra=_extra(message, channel),
     )
 
 
-def parse_page(markup: str) -> TelegramPage:
-    """Every message of a t.me/s page (or fragment), in page order (oldest first)."""
-    soup = BeautifulSoup(markup, "lxml")
-    records = [
-        _record(m)
-        for m in soup.find_all("div", class_="tgme_widget_message")
-        if m.get("data-post")
-        and "/" in str(m["data-post"])
-        and str(m["data-post"]).rsplit("/", 1)[1].isdigit()
-    ]
-    title = _text(soup.select_one(".tgme_channel_info_header_title"))
-    more = soup.select_one("a.tme_messages_more[data-before]")
-    before = str(more["data-before"]) if more is not None else ""
-    return TelegramPage(records, title, int(before) if before.isdigit() else None)
+def parse_page(markup: str, budget: PageBudget | None = None) -> TelegramPage:
+    """Every message of a t.me/s page (or fragment), in page order (oldest first). Messages whose
+    `data-post` is not `channel/<ASCII digits>` are skipped; ParseError beyond the limits."""
+    budget = budget or PageBudget()
+    tree = parse_html(markup, budget)  # lxml's own tree, within element/depth/time limits
+    records = []
+    for message in tree.xpath(f"//div[{has_class('tgme_widget_message')}][@data-post]"):
+        external_id = message.get("data-post") or ""
+        if _POST_ID.fullmatch(external_id):
+            records.append(_record(message, external_id))
+            budget.check(f"message {len(records)}")
+    title = _text(_cls(tree, "tgme_channel_info_header_title"))
+    more = _all(tree, ("a", "tme_messages_more", "data-before"))
+    before = page_number(more[0].get("data-before")) if more else None
+    return TelegramPage(records, title, before)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.base import FetchResult, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import fetch_page, opt_int, scraped, text_parser
+from scrapers.options import opt_int
+from scrapers.paging import fetch_page, text_parser
+from scrapers.scraped import scraped
 from scrapers.telegram.constants import DEFAULT_MAX_PAGES
-from scrapers.telegram.parse import message_number, parse_page
+from scrapers.telegram.parse import message_number, page_number, parse_page
 
 __all__ = ["TelegramAdapter", "before_url"]
 
@@ -31,7 +34,7 @@ class TelegramAdapter:
     async def fetch(
         self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
     ) -> FetchResult:
-        last_seen = int(cursor.get("last_id", 0) or 0)
+        last_seen = page_number(str(cursor.get("last_id") or 0)) or 0
         max_pages = opt_int(source, "max_pages", DEFAULT_MAX_PAGES)
         result = FetchResult(cursor={"last_id": last_seen})
         url: str | None = source.url

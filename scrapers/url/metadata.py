@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Iterator
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from scrapers.common import to_datetime
+from scrapers.dates import to_datetime
 from scrapers.text import squash
 from scrapers.url.constants import AUTHOR_META, DATE_META
 
-__all__ = ["json_ld", "meta", "page_title", "page_author", "page_date", "read_date"]
+__all__ = ["json_ld", "meta", "page_author", "page_date", "page_title", "read_date"]
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import opt_str, parse_snapshot, source_get, scraped
 from scrapers.errors import InvalidSource
+from scrapers.options import opt_str
+from scrapers.paging import parse_snapshot, source_get
+from scrapers.scraped import scraped
 from scrapers.text import decode_body
 from scrapers.url.constants import PLATFORM
 from scrapers.url.parse import parse_page

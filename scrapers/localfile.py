@@ -1,0 +1,28 @@
+"""file:// URLs (local demo packs and interchange files): read like a response body."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from scrapers.base import Snapshot
+from scrapers.errors import FetchError
+
+__all__ = ["read_file_url"]
+
+
+def read_file_url(url: str, limit: int) -> Snapshot:
+    """The file itself as a 200 Snapshot, cut at `limit` bytes (FetchError if unreadable)."""
+    try:
+        path = Path(url2pathname(unquote(urlsplit(url).path)))
+        with path.open("rb") as handle:
+            body = handle.read(limit + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise FetchError(f"{url}: cannot read: {reason}", url=url) from exc
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Snapshot.build(
+        url, 200, {"content-type": kind}, body[:limit], truncated=len(body) > limit
+    )

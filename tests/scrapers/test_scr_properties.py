@@ -1,0 +1,105 @@
+"""Property tests over the open-ended inputs servers send: charset labels, ids, dates,
+Retry-After values, option values. Each either reads the value or refuses it in the
+documented way; nothing else escapes."""
+
+from __future__ import annotations
+
+import math
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrapers.base import SourceConfig
+from scrapers.bounded import load_json
+from scrapers.charsets import LABELS, codec_for_label
+from scrapers.dates import to_datetime
+from scrapers.errors import InvalidSource, ParseError
+from scrapers.ids import id_key
+from scrapers.options import opt_int
+from scrapers.retry import parse_retry_after
+from scrapers.telegram.parse import page_number, parse_page
+from scrapers.text import body_codec, decode_body
+
+LABEL_TEXT = st.one_of(
+    st.sampled_from(sorted(LABELS)),
+    st.text(alphabet=string.ascii_letters + string.digits + "-_:.", max_size=20),
+    st.text(max_size=20),
+)
+DIGITISH = st.text(alphabet="0123456789³²¹①٣๓፩₁⁹", min_size=1, max_size=12)
+
+
+@settings(max_examples=400)
+@given(label=LABEL_TEXT, body=st.binary(max_size=300), in_header=st.booleans())
+def test_any_charset_label_decodes_or_falls_back(label: str, body: bytes, in_header: bool) -> None:
+    if in_header:
+        headers = {"content-type": f"text/html; charset={label}"}
+    else:
+        headers, body = {}, f'<meta charset="{label}">'.encode("utf-8", "replace") + body
+    _codec, how = body_codec(body, headers)
+    assert how in ("bom", "header", "document", "detected")
+    assert isinstance(decode_body(body, headers), str)
+
+
+@given(label=LABEL_TEXT)
+def test_only_whatwg_labels_name_a_codec(label: str) -> None:
+    codec = codec_for_label(label)
+    assert (codec is None) or label.strip("\t\n\f\r ").lower() in LABELS
+
+
+@settings(max_examples=300)
+@given(number=DIGITISH, views=st.text(max_size=12), before=DIGITISH)
+def test_telegram_ids_and_views_never_crash(number: str, views: str, before: str) -> None:
+    safe_views = views.replace("<", "").replace("&", "")
+    page = (
+        f'<a class="tme_messages_more" data-before="{before}"></a>'
+        f'<div class="tgme_widget_message" data-post="kanal/{number}">'
+        f'<div class="tgme_widget_message_text">x</div>'
+        f'<span class="tgme_widget_message_views">{safe_views}</span></div>'
+    )
+    parsed = parse_page(page)
+    ascii_number = number.isascii() and number.isdecimal()
+    assert len(parsed.records) == (1 if ascii_number else 0)
+    assert parsed.before == (int(before) if before.isascii() and before.isdecimal() else None)
+    for record in parsed.records:
+        views_value = record.extra.get("views")
+        assert views_value is None or (isinstance(views_value, int) and views_value >= 0)
+    assert page_number(before) in (None, int(before) if before.isascii() else None)
+
+
+@given(value=st.one_of(st.text(max_size=40), st.integers(), st.none(), st.floats()))
+def test_to_datetime_never_raises(value: object) -> None:
+    found = to_datetime(value)
+    assert found is None or found.tzinfo is not None
+
+
+@given(value=st.one_of(st.text(max_size=40), DIGITISH, st.from_regex(r"[0-9]{1,30}", fullmatch=True)))
+def test_retry_after_is_none_or_finite_and_not_negative(value: str) -> None:
+    seconds = parse_retry_after(value)
+    assert seconds is None or (math.isfinite(seconds) and seconds >= 0)
+
+
+@given(a=st.text(max_size=30), b=st.text(max_size=30))
+def test_id_key_orders_any_ids(a: str, b: str) -> None:
+    assert (id_key(a) < id_key(b)) or (id_key(a) >= id_key(b))
+    if a.isascii() and a.isdecimal() and b.isascii() and b.isdecimal():
+        assert (id_key(a) < id_key(b)) == (int(a) < int(b))
+
+
+@given(value=st.one_of(st.text(max_size=12), st.integers(), st.floats(), st.booleans()))
+def test_option_numbers_are_read_or_refused(value: object) -> None:
+    source = SourceConfig("s", "rss", "http://x/", options={"max_pages": value})
+    try:
+        assert opt_int(source, "max_pages", 5) >= 1
+    except InvalidSource as exc:
+        assert "max_pages" in str(exc)
+
+
+@settings(max_examples=200)
+@given(depth=st.integers(min_value=1, max_value=5000), extra=st.text(max_size=20))
+def test_json_of_any_depth_loads_or_is_a_parse_error(depth: int, extra: str) -> None:
+    text = "[" * depth + extra + "]" * depth
+    try:
+        load_json(text)
+    except ParseError:
+        pass
