@@ -16,7 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from classifier.explain import explain_rows
-from classifier.features import Prepared, cue_matrix, prepare, prepare_author, set_stemming
+from classifier.features import Prepared, PrepSettings, TextPreparer, cue_matrix, default_preparer
+from classifier.layout import FeatureLayout
 from storage.records import PostRecord
 
 __all__ = [
@@ -40,10 +41,13 @@ class Prediction:
     explanation: tuple[tuple[str, float], ...]
 
 
-def prepare_records(records: Sequence[PostRecord]) -> tuple[list[Prepared], list[Prepared]]:
-    """(text, author) preparations for each record, in order."""
-    texts = [prepare(r.text) for r in records]
-    authors = [prepare_author(r.author.handle, r.author.name, r.author.bio) for r in records]
+def prepare_records(
+    records: Sequence[PostRecord], preparer: TextPreparer | None = None
+) -> tuple[list[Prepared], list[Prepared]]:
+    """(text, author) preparations for each record, in order, with `preparer`'s settings."""
+    prep = preparer or default_preparer()
+    texts = [prep.prepare(r.text) for r in records]
+    authors = [prep.prepare_author(r.author.handle, r.author.name, r.author.bio) for r in records]
     return texts, authors
 
 
@@ -74,15 +78,20 @@ class Model:
         self.cv_scores: tuple[Any, ...] | None = None
         self.version: str = str(metadata["version"])
         self.threshold: float = float(state["threshold"])
+        self.preparer = TextPreparer(PrepSettings.from_state(state))
+        self.layout = FeatureLayout.from_state(state)
         self._names = {
             key: np.asarray(state[key].get_feature_names_out(), dtype=object)
             for key in ("text_word", "author_word")
         }
 
+    def prepare(self, records: Sequence[PostRecord]) -> tuple[list[Prepared], list[Prepared]]:
+        """Text and author preparations with this model's own settings and caches."""
+        return prepare_records(records, self.preparer)
+
     # ---- feature blocks -------------------------------------------------------------------
     def blocks(self, texts: list[Prepared], authors: list[Prepared]) -> dict[str, sp.csr_matrix]:
         """The four TF-IDF blocks; `text_char` is absent when the model was trained without it."""
-        set_stemming(bool(self.state.get("stem", False)))
         t = [p.text for p in texts]
         a = [p.text for p in authors]
         out = {"text_word": self.state["text_word"].transform(t),
@@ -95,16 +104,11 @@ class Model:
         out["author_cues"] = cue_matrix(authors, tuple(self.state["author_cues"]), value)
         return out
 
-    @staticmethod
-    def asn_matrix(b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        return sp.hstack([b["author_word"], b["author_char"], b["text_word"], b["text_cues"],
-                          b["author_cues"]], format="csr")
+    def asn_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        return self.layout.stack(b, "asn")
 
-    @staticmethod
-    def campaign_matrix(b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        parts = [b["text_word"]] + ([b["text_char"]] if "text_char" in b else [])
-        parts.append(b["text_cues"])
-        return sp.hstack(parts, format="csr")
+    def campaign_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        return self.layout.stack(b, "campaign")
 
     # ---- scoring --------------------------------------------------------------------------
     def sub_scores(
@@ -138,7 +142,7 @@ class Model:
     def _predict_chunk(
         self, records: Sequence[PostRecord], asn_status: Sequence[str | None] | None
     ) -> list[Prediction]:
-        texts, authors = prepare_records(records)
+        texts, authors = self.prepare(records)
         b = self.blocks(texts, authors)
         p_asn, p_camp = self.sub_scores(b, asn_status)
         scores = self.combine(p_asn, p_camp)

@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from classifier.evaluate import choose_threshold, metrics_at
-from classifier.features import cue_matrix, set_stemming
+from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.model import Model, prepare_records, stack_features
 from classifier.vectorizer import FastTfidfVectorizer
 from storage.records import PostRecord, record_to_dict
@@ -33,6 +33,7 @@ PARAMS: dict[str, Any] = {
     "cue_value": 1.0, "bagged": True, "author_ngrams": 1, "author_char_ngrams": (2, 4),
     "c_asn": 4.0, "c_campaign": 16.0, "c_category": 8.0,
     "text_cues": ("_selfasn_",), "author_cues": (), "combiner_features": "logit",
+    "marks": False,
 }
 
 
@@ -49,7 +50,8 @@ def training_sha256(records: Sequence[PostRecord]) -> str:
     """SHA-256 of the training records in canonical JSON, order-independent."""
     lines = sorted(json.dumps(record_to_dict(r), sort_keys=True, ensure_ascii=False)
                    for r in records)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    # surrogatepass: a lone surrogate in a record hashes instead of crashing training
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def aux_labels(records: Sequence[PostRecord]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -137,9 +139,9 @@ def train_model(
     y, y_asn, y_camp = aux_labels(labeled)
     if len(labeled) < 20 or y.sum() < 5 or (1 - y).sum() < 5:
         raise ValueError("training needs at least 20 labeled records with 5 of each label")
-    set_stemming(params["stem"])
-    texts, authors = prepare_records(labeled)
-    state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"]}
+    settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]))
+    texts, authors = prepare_records(labeled, TextPreparer(settings))
+    state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
     state["cue_value"] = float(params["cue_value"])
     b = {"text_cues": cue_matrix(texts, tuple(params["text_cues"]), params["cue_value"]),

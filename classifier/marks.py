@@ -1,0 +1,99 @@
+"""Marks: tokens added after normalisation for signals that span words or forms.
+
+A short campaign post carries its whole signal in a form the bag of words sees in pieces:
+"coblos no 3", "#Kolaka02", "2️⃣", "salam dua jari", "27 Nov". Each mark is one shared
+token (`_pairnum_`, `_handsign_`, `_elecday_`), so every form of the same signal shares a
+weight and one the corpus names rarely still counts. `_notasn_` marks an ASN word that the
+author does not hold ("calon CPNS", "pejuang PPPK", "belum PNS", "kontraktor Dinas PU",
+"istri ASN"), so a relation to government is weighed apart from holding the status.
+`_selfasn_` (always on) marks the author speaking of being an ASN ("sy PNS", "NIP sy").
+A mark keeps the span of the word it marks, so explanations still point into the post.
+"""
+
+from __future__ import annotations
+
+from classifier.cues import FIRST_PERSON, SELF_ONLY, SELF_WINDOW, cue_tag
+
+__all__ = ["mark_text", "MARKS"]
+
+MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_")
+
+_NUMBER_BEFORE = frozenset("nomor urut coblos pilih paslon nomer angka no pasangan".split())
+_NUMBER_AFTER = frozenset(
+    "menang coblos pilih saja lanjut paten mantap juara jaya hebat menang2 pasti "
+    "periode ☝ ✌ 🤟 👆 💪 🔥".split())
+_HAND_EMOJI = frozenset("☝ ✌ 🤟 👆 🤞 🤙".split())
+_FINGER_COUNT = frozenset("1 2 3 4 5 satu dua tiga empat lima".split())
+_ELECTION_MONTH = {"14": ("feb", "februari", "pebruari"), "27": ("nov", "november", "nopember")}
+_NOT_HOLDER = frozenset(
+    "calon pejuang otw menuju belum semoga gagal tes seleksi daftar pendaftaran mantan eks ex "
+    "pensiunan purna istri suami anak bapakku ibuku kontraktor rekanan mitra vendor honorer "
+    "bukan non lulus ikut persiapan try tryout bimbel latihan".split())
+_NOT_WINDOW = 2
+
+
+def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool) -> None:
+    """Append marks (with the span of the word each marks) to one prepared text, in place."""
+    if not tokens:
+        return
+    negated = _mark_not_holder(tokens, spans) if enabled else set()
+    _mark_self_reference(tokens, spans, negated)
+    if enabled:
+        _mark_numbers(tokens, spans)
+
+
+def _words(tokens: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """(index, token) of the model words, without tags and placeholders."""
+    return [(i, t) for i, t in enumerate(tokens) if not t.startswith("_")]
+
+
+def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]],
+                         negated: set[int]) -> None:
+    """`_selfasn_` when the author speaks of being an ASN (not negated by `_notasn_`)."""
+    if "_asn_" not in tokens:
+        return
+    words = _words(tokens, spans)
+    for k, (i, token) in enumerate(words):
+        if i in negated or cue_tag(token) != "_asn_":
+            continue
+        window = words[max(0, k - SELF_WINDOW):k + SELF_WINDOW + 1]
+        if token in SELF_ONLY or any(w in FIRST_PERSON for _, w in window):
+            tokens.append("_selfasn_")
+            spans.append(spans[i])
+
+
+def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]]) -> set[int]:
+    """`_notasn_` for ASN words the author aspires to, lost, or is related to; their indexes."""
+    if "_asn_" not in tokens:
+        return set()
+    words = _words(tokens, spans)
+    out: set[int] = set()
+    for k, (i, token) in enumerate(words):
+        if cue_tag(token) != "_asn_":
+            continue
+        if any(w in _NOT_HOLDER for _, w in words[max(0, k - _NOT_WINDOW):k]):
+            out.add(i)
+    for i in sorted(out):
+        tokens.append("_notasn_")
+        spans.append(spans[i])
+    return out
+
+
+def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]]) -> None:
+    """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included)."""
+    words = _words(tokens, spans)
+    hashtags = {spans[i] for i, t in words if t.startswith("#")}
+    added: list[tuple[str, tuple[int, int]]] = []
+    for k, (i, token) in enumerate(words):
+        prev = words[k - 1][1] if k else ""
+        nxt = words[k + 1][1] if k + 1 < len(words) else ""
+        if token.isdecimal() and len(token) <= 2:
+            if nxt in _ELECTION_MONTH.get(token, ()):
+                added.append(("_elecday_", spans[i]))
+            elif prev in _NUMBER_BEFORE or nxt in _NUMBER_AFTER or spans[i] in hashtags:
+                added.append(("_pairnum_", spans[i]))
+        elif token in _HAND_EMOJI or (token == "jari" and prev in _FINGER_COUNT):
+            added.append(("_handsign_", spans[i]))
+    for mark, span in added:
+        tokens.append(mark)
+        spans.append(span)
