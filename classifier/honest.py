@@ -167,8 +167,8 @@ def _summary(doc: dict[str, Any]) -> str:
         if key not in doc:
             continue
         r = doc[key]
-        fpr = " ".join(f"{k[:8]}={v['fpr']:.3f}" for k, v in r["fpr_by_hard_case"].items())
-        rec = " ".join(f"{k[:8]}={v['recall']:.2f}" for k, v in r["recall_by_category"].items())
+        fpr = " ".join(f"{k}={v['fpr']:.3f}" for k, v in r["fpr_by_hard_case"].items())
+        rec = " ".join(f"{k}={v['recall']:.2f}" for k, v in r["recall_by_category"].items())
         lines.append(f"{key:<11} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
                      f"PR-AUC {r.get('pr_auc', 0):.3f} cat-acc {r['category_accuracy_on_flagged']:.3f}")
         lines.append(f"{'':<11} FPR {fpr}")
