@@ -18,7 +18,7 @@ from classifier.features import Prepared
 if TYPE_CHECKING:
     from classifier.model import Model
 
-__all__ = ["explain_rows", "surface_term", "TOP_TERMS"]
+__all__ = ["TOP_TERMS", "explain_rows", "surface_term"]
 
 TOP_TERMS = 8
 _CANDIDATES = TOP_TERMS + 4
@@ -53,7 +53,7 @@ def _weighted(matrix: sp.csr_matrix, row_a: np.ndarray, col_a: np.ndarray,
                          shape=matrix.shape)
 
 
-def _contributions(model: "Model", blocks: dict[str, sp.csr_matrix], g_asn: np.ndarray,
+def _contributions(model: Model, blocks: dict[str, sp.csr_matrix], g_asn: np.ndarray,
                    g_camp: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Per-row contributions over [text words, author words, text cues, author cues], with
     each column's term and whether it comes from the text (True) or the author (False)."""
@@ -72,7 +72,8 @@ def _contributions(model: "Model", blocks: dict[str, sp.csr_matrix], g_asn: np.n
     parts = [
         _weighted(tw, g_asn, asn("text_word"), g_camp, camp("text_word")),
         _weighted(aw, g_asn, asn("author_word")),
-        _weighted(tc, g_asn, asn("text_cues"), g_camp, camp("text_cues")),
+        _weighted(tc, g_asn, asn("text_cues"), *((g_camp, camp("text_cues"))
+                                                 if "text_cues" in layout.campaign else ())),
         _weighted(ac, g_asn, asn("author_cues")),
     ]
     names = np.concatenate([model.feature_names("text_word"), model.feature_names("author_word"),
@@ -84,7 +85,7 @@ def _contributions(model: "Model", blocks: dict[str, sp.csr_matrix], g_asn: np.n
 
 
 def explain_rows(
-    model: "Model",
+    model: Model,
     blocks: dict[str, sp.csr_matrix],
     p_asn: np.ndarray,
     p_camp: np.ndarray,

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,8 +29,16 @@ from classifier.marks import mark_text
 from classifier.slang import SLANG
 
 __all__ = [
-    "Prepared", "TextPreparer", "PrepSettings", "prepare", "prepare_author", "normalise_word",
-    "cue_matrix", "TEXT_CUES", "AUTHOR_CUES", "default_preparer",
+    "AUTHOR_CUES",
+    "TEXT_CUES",
+    "PrepSettings",
+    "Prepared",
+    "TextPreparer",
+    "cue_matrix",
+    "default_preparer",
+    "normalise_word",
+    "prepare",
+    "prepare_author",
 ]
 
 # Binary cue indicators (not TF-IDF: a cue in a long post must count as much as in a short one).
@@ -80,15 +89,17 @@ class PrepSettings:
 
     stem: bool = False
     marks: bool = False  # campaign/status marks of classifier/marks.py (pair numbers, hand signs…)
+    negation: bool = False  # `_negcamp_`: a campaign word after a negator ("tdk ikut kampanye")
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any]) -> "PrepSettings":
+    def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
         prep = state.get("prep") or {}
         return cls(stem=bool(prep.get("stem", state.get("stem", False))),
-                   marks=bool(prep.get("marks", False)))
+                   marks=bool(prep.get("marks", False)),
+                   negation=bool(prep.get("negation", False)))
 
     def as_dict(self) -> dict[str, bool]:
-        return {"stem": self.stem, "marks": self.marks}
+        return {"stem": self.stem, "marks": self.marks, "negation": self.negation}
 
 
 def _digits(text: str) -> str:
@@ -128,7 +139,7 @@ class TextPreparer:
         self._authors: dict[str, Prepared] = {}
         self._stem: Callable[[str], str] | None = None
         if self.settings.stem:
-            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # optional dependency
+            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found]
 
             self._stem = StemmerFactory().create_stemmer().stem
 
@@ -208,7 +219,7 @@ class TextPreparer:
     def prepare(self, text: str) -> Prepared:
         """Tokenise and normalise one post text; spans index into `text`."""
         tokens, spans = self._tokens(text)
-        mark_text(tokens, spans, self.settings.marks)
+        mark_text(tokens, spans, self.settings.marks, self.settings.negation)
         return Prepared(text, tuple(tokens), tuple(spans))
 
     def prepare_author(self, handle: str, name: str, bio: str) -> Prepared:
@@ -247,7 +258,7 @@ class TextPreparer:
                     tokens.append(part)
                     spans.append(span)
         if marks:
-            mark_text(tokens, spans, True)
+            mark_text(tokens, spans, True, self.settings.negation)
         return Prepared(source, tuple(tokens), tuple(spans))
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score
@@ -33,7 +34,7 @@ from classifier.model import Model
 from classifier.train import train_model
 from storage.records import PostRecord, record_from_dict
 
-__all__ = ["EVAL_DIR", "load_eval", "group_ids", "grouped_predictions", "report", "honest_report"]
+__all__ = ["EVAL_DIR", "group_ids", "grouped_predictions", "honest_report", "load_eval", "report"]
 
 EVAL_DIR = Path(__file__).parent / "eval"
 GROUP_JACCARD = 0.5
@@ -99,16 +100,17 @@ def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | 
     order = np.random.default_rng(0).permutation(np.unique(groups))
     fold_of_group = {g: k % folds for k, g in enumerate(order)}
     fold = np.array([fold_of_group[g] for g in groups])
-    out = {"score": np.zeros(len(records)), "flagged": np.zeros(len(records), bool),
-           "category": [None] * len(records)}
+    scores, flagged = np.zeros(len(records)), np.zeros(len(records), bool)
+    categories: list[str | None] = [None] * len(records)
     for k in range(folds):
-        test = np.flatnonzero(fold == k)
-        model = train_model([records[i] for i in np.flatnonzero(fold != k)], params=params)
+        test = [int(i) for i in np.flatnonzero(fold == k)]
+        model = train_model([records[int(i)] for i in np.flatnonzero(fold != k)], params=params)
         got = _predict(model, [records[i] for i in test])
-        out["score"][test], out["flagged"][test] = got["score"], got["flagged"]
+        scores[test], flagged[test] = got["score"], got["flagged"]
         for i, c in zip(test, got["category"]):
-            out["category"][i] = c
-    out["groups"] = int(len(np.unique(groups)))
+            categories[i] = c
+    out: dict[str, Any] = {"score": scores, "flagged": flagged, "category": categories}
+    out["groups"] = len(np.unique(groups))
     return out
 
 

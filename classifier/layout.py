@@ -6,12 +6,13 @@ offsets from here, so a change of blocks cannot leave one of them reading the wr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import scipy.sparse as sp
 
-__all__ = ["FeatureLayout", "ASN_BLOCKS", "CAMPAIGN_BLOCKS"]
+__all__ = ["ASN_BLOCKS", "CAMPAIGN_BLOCKS", "FeatureLayout"]
 
 # P(author is ASN) reads the author fields, the text words and both cue blocks;
 # P(campaign content) reads only the text.
@@ -28,14 +29,15 @@ class FeatureLayout:
     campaign: tuple[str, ...]
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any]) -> "FeatureLayout":
+    def from_state(cls, state: Mapping[str, Any]) -> FeatureLayout:
         widths = {key: len(state[key].vocabulary_) for key in
                   ("text_word", "text_char", "author_word", "author_char")
                   if state.get(key) is not None}
         widths["text_cues"] = len(state["text_cues"])
         widths["author_cues"] = len(state["author_cues"])
-        return cls(widths, ASN_BLOCKS,
-                   tuple(b for b in CAMPAIGN_BLOCKS if b in widths))
+        campaign = tuple(b for b in CAMPAIGN_BLOCKS if b in widths
+                         and (b != "text_cues" or state.get("campaign_cues", True)))
+        return cls(widths, ASN_BLOCKS, campaign)
 
     def blocks_of(self, matrix: str) -> tuple[str, ...]:
         return self.asn if matrix == "asn" else self.campaign

@@ -14,25 +14,28 @@ from __future__ import annotations
 
 from classifier.cues import FIRST_PERSON, SELF_ONLY, SELF_WINDOW, cue_tag
 
-__all__ = ["mark_text", "MARKS"]
+__all__ = ["MARKS", "mark_text"]
 
-MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_")
+MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_", "_negcamp_")
 
-_NUMBER_BEFORE = frozenset("nomor urut coblos pilih paslon nomer angka no pasangan".split())
+_NUMBER_BEFORE = frozenset(["nomor", "urut", "coblos", "pilih", "paslon", "nomer", "angka", "no", "pasangan"])
 _NUMBER_AFTER = frozenset(
-    "menang coblos pilih saja lanjut paten mantap juara jaya hebat menang2 pasti "
-    "periode ☝ ✌ 🤟 👆 💪 🔥".split())
-_HAND_EMOJI = frozenset("☝ ✌ 🤟 👆 🤞 🤙".split())
-_FINGER_COUNT = frozenset("1 2 3 4 5 satu dua tiga empat lima".split())
+    ["menang", "coblos", "pilih", "saja", "lanjut", "paten", "mantap", "juara", "jaya", "hebat", "menang2", "pasti", "periode", "☝", "✌", "🤟", "👆", "💪", "🔥"])
+_HAND_EMOJI = frozenset(["☝", "✌", "🤟", "👆", "🤞", "🤙"])
+_FINGER_COUNT = frozenset(["1", "2", "3", "4", "5", "satu", "dua", "tiga", "empat", "lima"])
 _ELECTION_MONTH = {"14": ("feb", "februari", "pebruari"), "27": ("nov", "november", "nopember")}
 _NOT_HOLDER = frozenset(
-    "calon pejuang otw menuju belum semoga gagal tes seleksi daftar pendaftaran mantan eks ex "
-    "pensiunan purna istri suami anak bapakku ibuku kontraktor rekanan mitra vendor honorer "
-    "bukan non lulus ikut persiapan try tryout bimbel latihan".split())
+    ["calon", "pejuang", "otw", "menuju", "belum", "semoga", "gagal", "tes", "seleksi", "daftar", "pendaftaran", "mantan", "eks", "ex", "pensiunan", "purna", "istri", "suami", "anak", "bapakku", "ibuku", "kontraktor", "rekanan", "mitra", "vendor", "honorer", "bukan", "non", "lulus", "ikut", "persiapan", "try", "tryout", "bimbel", "latihan"])
 _NOT_WINDOW = 2
+# "tdk ikut kampanye", "menolak dukung", "dilarang pasang baliho": a campaign word negated.
+# Not "jangan": "jgn lupa coblos", "jgn ragu pilih 3", "jgn pilih yg …" all campaign.
+_NEGATORS = frozenset(
+    ["tidak", "tak", "bukan", "tanpa", "tolak", "menolak", "ditolak", "dilarang", "larangan", "melarang", "netral", "hindari", "menghindari", "enggan"])
+_NEG_WINDOW = 3
 
 
-def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool) -> None:
+def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
+              negation: bool = False) -> None:
     """Append marks (with the span of the word each marks) to one prepared text, in place."""
     if not tokens:
         return
@@ -40,6 +43,25 @@ def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool) ->
     _mark_self_reference(tokens, spans, negated)
     if enabled:
         _mark_numbers(tokens, spans)
+    if negation:
+        _mark_negated_campaign(tokens, spans)
+
+
+def _mark_negated_campaign(tokens: list[str], spans: list[tuple[int, int]]) -> None:
+    """`_negcamp_` on a campaign word within three words after a negator."""
+    if "_camp_" not in tokens:
+        return
+    words = _words(tokens, spans)
+    added = []
+    last_negator = -100
+    for k, (i, token) in enumerate(words):
+        if token in _NEGATORS:
+            last_negator = k
+        elif k - last_negator <= _NEG_WINDOW and cue_tag(token) == "_camp_":
+            added.append(spans[i])
+    for span in added:
+        tokens.append("_negcamp_")
+        spans.append(span)
 
 
 def _words(tokens: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, str]]:

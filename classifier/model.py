@@ -9,8 +9,9 @@ list (see registry.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,7 +22,12 @@ from classifier.layout import FeatureLayout
 from storage.records import PostRecord
 
 __all__ = [
-    "Prediction", "Model", "prepare_records", "stack_features", "ASN_STATUS_FLOOR", "PREDICT_CHUNK",
+    "ASN_STATUS_FLOOR",
+    "PREDICT_CHUNK",
+    "Model",
+    "Prediction",
+    "prepare_records",
+    "stack_features",
 ]
 
 # A stored author status is stronger evidence than the text: it floors P(ASN).
@@ -108,6 +114,14 @@ class Model:
         return self.layout.stack(b, "asn")
 
     def campaign_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        """The text blocks; with a `campaign_mask`, author-status words weigh nothing here
+        (whether content is partisan must not depend on who wrote it)."""
+        mask = self.state.get("campaign_mask")
+        if mask is not None:
+            tw = b["text_word"]
+            masked = sp.csr_matrix((tw.data * mask[tw.indices], tw.indices, tw.indptr),
+                                   shape=tw.shape)
+            b = dict(b, text_word=masked)
         return self.layout.stack(b, "campaign")
 
     # ---- scoring --------------------------------------------------------------------------
