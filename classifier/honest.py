@@ -28,8 +28,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score
 
-from classifier.corpus import load_seed_corpus, word_set
+from classifier.corpus import load_seed_corpus
 from classifier.evaluate import breakdown
+from classifier.groups import group_ids
 from classifier.model import Model
 from classifier.train import train_model
 from storage.records import PostRecord, record_from_dict
@@ -37,7 +38,6 @@ from storage.records import PostRecord, record_from_dict
 __all__ = ["EVAL_DIR", "group_ids", "grouped_predictions", "honest_report", "load_eval", "report"]
 
 EVAL_DIR = Path(__file__).parent / "eval"
-GROUP_JACCARD = 0.5
 _POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev-set.jsonl"
 
@@ -47,43 +47,6 @@ def load_eval(name: str) -> list[PostRecord]:
     path = Path(name) if "/" in name else EVAL_DIR / f"{name}.jsonl"
     with path.open(encoding="utf-8") as handle:
         return [record_from_dict(json.loads(line)) for line in handle if line.strip()]
-
-
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
-def group_ids(records: Sequence[PostRecord], jaccard: float = GROUP_JACCARD) -> np.ndarray:
-    """A group id per record: same handle, or texts joined by word-set Jaccard ≥ `jaccard`."""
-    parent = list(range(len(records)))
-
-    def join(a: int, b: int) -> None:
-        parent[_find(parent, a)] = _find(parent, b)
-
-    by_handle: dict[str, int] = {}
-    for i, r in enumerate(records):
-        key = r.author.handle.lower()
-        if key:
-            join(i, by_handle.setdefault(key, i))
-    sets = [word_set(r.text) for r in records]
-    index: dict[str, list[int]] = {}
-    for i, words in enumerate(sets):
-        for word in words:
-            index.setdefault(word, []).append(i)
-    for i, words in enumerate(sets):
-        shared: dict[int, int] = {}
-        for word in words:
-            for j in index[word]:
-                if j < i:
-                    shared[j] = shared.get(j, 0) + 1
-        for j, n in shared.items():
-            union = len(words) + len(sets[j]) - n
-            if union and n / union >= jaccard:
-                join(i, j)
-    return np.array([_find(parent, i) for i in range(len(records))])
 
 
 def _predict(model: Model, records: Sequence[PostRecord]) -> dict[str, Any]:

@@ -36,22 +36,48 @@ _NEG_WINDOW = 3
 
 def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
               negation: bool = False) -> None:
-    """Append marks (with the span of the word each marks) to one prepared text, in place."""
+    """Append marks (with the span of the word each marks) to one prepared text, in place.
+
+    Each mark is looked for only when a set test says it can occur, so a post without
+    numbers, ASN words or campaign words costs a few C-level set operations.
+    """
     if not tokens:
         return
-    negated = _mark_not_holder(tokens, spans) if enabled else set()
-    _mark_self_reference(tokens, spans, negated)
-    if enabled:
-        _mark_numbers(tokens, spans)
-    if negation:
-        _mark_negated_campaign(tokens, spans)
-
-
-def _mark_negated_campaign(tokens: list[str], spans: list[tuple[int, int]]) -> None:
-    """`_negcamp_` on a campaign word within three words after a negator."""
-    if "_camp_" not in tokens:
+    has_asn = "_asn_" in tokens
+    if not enabled:
+        if has_asn:
+            _mark_self_reference(tokens, spans, set(), _words(tokens))
         return
-    words = _words(tokens, spans)
+    present = set(tokens)
+    numbers = not _NUMBER_TRIGGERS.isdisjoint(present)
+    negate = negation and "_camp_" in present and not _NEGATORS.isdisjoint(present)
+    if not (has_asn or numbers or negate):
+        return
+    words = _words(tokens)
+    negated: set[int] = set()
+    if has_asn and not _NOT_HOLDER.isdisjoint(present):
+        negated = _mark_not_holder(tokens, spans, words)
+    if has_asn:
+        _mark_self_reference(tokens, spans, negated, words)
+    if numbers:
+        _mark_numbers(tokens, spans, words)
+    if negate:
+        _mark_negated_campaign(tokens, spans, words)
+
+
+# Normalised numbers are str(int(...)) of one or two digits: "0" … "99".
+_SHORT_NUMBERS = frozenset(str(n) for n in range(100))
+_NUMBER_TRIGGERS = _HAND_EMOJI | _SHORT_NUMBERS | {"jari"}
+
+
+def _words(tokens: list[str]) -> list[tuple[int, str]]:
+    """(index, token) of the model words, without tags and placeholders."""
+    return [(i, t) for i, t in enumerate(tokens) if t[0] != "_"]
+
+
+def _mark_negated_campaign(tokens: list[str], spans: list[tuple[int, int]],
+                           words: list[tuple[int, str]]) -> None:
+    """`_negcamp_` on a campaign word within three words after a negator."""
     added = []
     last_negator = -100
     for k, (i, token) in enumerate(words):
@@ -64,17 +90,9 @@ def _mark_negated_campaign(tokens: list[str], spans: list[tuple[int, int]]) -> N
         spans.append(span)
 
 
-def _words(tokens: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """(index, token) of the model words, without tags and placeholders."""
-    return [(i, t) for i, t in enumerate(tokens) if not t.startswith("_")]
-
-
-def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]],
-                         negated: set[int]) -> None:
+def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]], negated: set[int],
+                         words: list[tuple[int, str]]) -> None:
     """`_selfasn_` when the author speaks of being an ASN (not negated by `_notasn_`)."""
-    if "_asn_" not in tokens:
-        return
-    words = _words(tokens, spans)
     for k, (i, token) in enumerate(words):
         if i in negated or cue_tag(token) != "_asn_":
             continue
@@ -84,11 +102,9 @@ def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]],
             spans.append(spans[i])
 
 
-def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]]) -> set[int]:
+def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
+                     words: list[tuple[int, str]]) -> set[int]:
     """`_notasn_` for ASN words the author aspires to, lost, or is related to; their indexes."""
-    if "_asn_" not in tokens:
-        return set()
-    words = _words(tokens, spans)
     out: set[int] = set()
     for k, (i, token) in enumerate(words):
         if cue_tag(token) != "_asn_":
@@ -101,20 +117,22 @@ def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]]) -> set[int
     return out
 
 
-def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]]) -> None:
+def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
+                  words: list[tuple[int, str]]) -> None:
     """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included)."""
-    words = _words(tokens, spans)
-    hashtags = {spans[i] for i, t in words if t.startswith("#")}
+    hashtags = {spans[i] for i, t in words if t[0] == "#"}
     added: list[tuple[str, tuple[int, int]]] = []
-    for k, (i, token) in enumerate(words):
+    last = len(words) - 1
+    for k in [k for k, (_, t) in enumerate(words) if t in _NUMBER_TRIGGERS]:
+        i, token = words[k]
         prev = words[k - 1][1] if k else ""
-        nxt = words[k + 1][1] if k + 1 < len(words) else ""
-        if token.isdecimal() and len(token) <= 2:
+        if token in _SHORT_NUMBERS:
+            nxt = words[k + 1][1] if k < last else ""
             if nxt in _ELECTION_MONTH.get(token, ()):
                 added.append(("_elecday_", spans[i]))
             elif prev in _NUMBER_BEFORE or nxt in _NUMBER_AFTER or spans[i] in hashtags:
                 added.append(("_pairnum_", spans[i]))
-        elif token in _HAND_EMOJI or (token == "jari" and prev in _FINGER_COUNT):
+        elif token != "jari" or prev in _FINGER_COUNT:
             added.append(("_handsign_", spans[i]))
     for mark, span in added:
         tokens.append(mark)
