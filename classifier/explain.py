@@ -64,10 +64,10 @@ def _contributions(model: Model, blocks: dict[str, sp.csr_matrix], g_asn: np.nda
     n_tw = tw.shape[1]
 
     def asn(block: str) -> np.ndarray:
-        return w_asn[layout.columns("asn", block)]
+        return np.asarray(w_asn[layout.columns("asn", block)])
 
     def camp(block: str) -> np.ndarray:
-        return w_camp[layout.columns("campaign", block)]
+        return np.asarray(w_camp[layout.columns("campaign", block)])
 
     parts = [
         _weighted(tw, g_asn, asn("text_word"), g_camp, camp("text_word")),

@@ -139,7 +139,7 @@ class TextPreparer:
         self._authors: dict[str, Prepared] = {}
         self._stem: Callable[[str], str] | None = None
         if self.settings.stem:
-            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found]
+            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found,unused-ignore]
 
             self._stem = StemmerFactory().create_stemmer().stem
 

@@ -58,12 +58,12 @@ def prepare_records(
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -35, 35))), dtype=np.float64)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
+    return np.asarray(np.log(p / (1 - p)), dtype=np.float64)
 
 
 def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str) -> np.ndarray:
@@ -138,7 +138,7 @@ class Model:
 
     def combine(self, p_asn: np.ndarray, p_camp: np.ndarray) -> np.ndarray:
         stacked = stack_features(p_asn, p_camp, self.state.get("combiner_features", "prob"))
-        return self.state["combiner"].predict_proba(stacked)[:, 1]
+        return np.asarray(self.state["combiner"].predict_proba(stacked)[:, 1])
 
     def predict(
         self, records: Sequence[PostRecord], asn_status: Sequence[str | None] | None = None
@@ -180,7 +180,7 @@ class Model:
         kind, combiner, eps = self.state.get("combiner_features", "prob"), self.state["combiner"], 1e-3
 
         def z(pa: np.ndarray, pc: np.ndarray) -> np.ndarray:
-            return combiner.decision_function(stack_features(pa, pc, kind))
+            return np.asarray(combiner.decision_function(stack_features(pa, pc, kind)))
 
         la, lc = _logit(p_asn), _logit(p_camp)
         g_asn = (z(_sigmoid(la + eps), p_camp) - z(_sigmoid(la - eps), p_camp)) / (2 * eps)

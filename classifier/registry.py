@@ -115,7 +115,7 @@ class ModelRegistry:
         path = self.dir / _ACTIVE
         if not path.is_file():
             return {"active": None, "history": []}
-        return json.loads(path.read_text(encoding="utf-8"))
+        return dict(json.loads(path.read_text(encoding="utf-8")))
 
     def _write_pointer(self, pointer: dict[str, Any]) -> None:
         tmp = self.dir / (_ACTIVE + ".tmp")
@@ -126,7 +126,7 @@ class ModelRegistry:
         path = self.dir / f"{version}.json"
         if not path.is_file():
             raise ModelLoadError(f"no model version {version!r} in {self.dir}")
-        return json.loads(path.read_text(encoding="utf-8"))
+        return dict(json.loads(path.read_text(encoding="utf-8")))
 
     def list(self) -> list[ModelInfo]:
         """All saved versions, newest first."""

@@ -31,7 +31,7 @@ WORD_CACHE_SIZE = 300_000
 MAX_CACHED_WORD = 64
 
 
-class FastTfidfVectorizer(TfidfVectorizer):
+class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
     """TfidfVectorizer with a cached, vectorised transform (same parameters, same output)."""
 
     def _fast_kind(self) -> str | None:
