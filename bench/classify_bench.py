@@ -31,10 +31,10 @@ import scipy.sparse as sp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from classifier import Model, ModelRegistry  # noqa: E402
-from classifier.corpus import iter_seed_records  # noqa: E402
-from classifier.model import stack_features  # noqa: E402
-from classifier.vectorizer import as_sklearn  # noqa: E402
+from classifier import Model, ModelRegistry
+from classifier.corpus import iter_seed_records
+from classifier.model import stack_features
+from classifier.vectorizer import as_sklearn
 
 
 def write_posts(path: Path, n: int) -> list[dict[str, object]]:
@@ -68,10 +68,13 @@ def bare_rate(model: Model, posts: list[dict[str, object]], batch: int = 1000,
         tw, aw, ac = (state["text_word"].transform(t), state["author_word"].transform(a),
                       state["author_char"].transform(a))
         tc = state["text_char"].transform(t) if state.get("text_char") is not None else None
-        cues = sp.csr_matrix((len(t), len(state["text_cues"])), dtype=np.float32)
-        author_cues = sp.csr_matrix((len(t), len(state["author_cues"])), dtype=np.float32)
-        x_asn = sp.hstack([aw, ac, tw, cues, author_cues], format="csr")
-        x_camp = sp.hstack([tw] + ([tc] if tc is not None else []) + [cues], format="csr")
+        blocks = {"text_word": tw, "author_word": aw, "author_char": ac,
+                  "text_cues": sp.csr_matrix((len(t), len(state["text_cues"])), dtype=np.float32),
+                  "author_cues": sp.csr_matrix((len(t), len(state["author_cues"])),
+                                               dtype=np.float32)}
+        if tc is not None:
+            blocks["text_char"] = tc
+        x_asn, x_camp = model.asn_matrix(blocks), model.campaign_matrix(blocks)
         p_asn = state["asn_clf"].predict_proba(x_asn)[:, 1]
         p_camp = state["campaign_clf"].predict_proba(x_camp)[:, 1]
         state["combiner"].predict_proba(stack_features(p_asn, p_camp, state["combiner_features"]))

@@ -12,12 +12,12 @@ from classifier.training_set import build_training_set
 
 __all__ = [
     "ClassifierError",
-    "ModelLoadError",
-    "NoActiveModel",
     "Model",
-    "Prediction",
     "ModelInfo",
+    "ModelLoadError",
     "ModelRegistry",
-    "train_model",
+    "NoActiveModel",
+    "Prediction",
     "build_training_set",
+    "train_model",
 ]

@@ -10,18 +10,18 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from storage.records import CATEGORIES, HARD_CASES, PLATFORMS, PostRecord, record_from_dict
 
 __all__ = [
     "SEED_DIR",
     "CorpusProblem",
+    "check_record",
     "iter_seed_records",
     "load_seed_corpus",
-    "check_record",
     "near_duplicate_ids",
     "word_set",
 ]

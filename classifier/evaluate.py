@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score
@@ -12,8 +13,12 @@ from sklearn.metrics import average_precision_score
 from storage.records import PostRecord
 
 __all__ = [
-    "choose_threshold", "metrics_at", "breakdown", "evaluate_scores", "keyword_scores",
     "BASELINE_KEYWORDS",
+    "breakdown",
+    "choose_threshold",
+    "evaluate_scores",
+    "keyword_scores",
+    "metrics_at",
 ]
 
 # The words monitors search by hand (issue 3); a post matching any one is flagged.
@@ -46,7 +51,7 @@ def metrics_at(y: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str,
     pr_auc = float(average_precision_score(y, scores)) if 0 < y.sum() < len(y) else 0.0
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
             "pr_auc": round(pr_auc, 4), "threshold": round(float(threshold), 6),
-            "n": int(len(y)), "positives": int(y.sum())}
+            "n": len(y), "positives": int(y.sum())}
 
 
 def breakdown(records: Sequence[PostRecord], flagged: np.ndarray,

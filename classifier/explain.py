@@ -18,7 +18,7 @@ from classifier.features import Prepared
 if TYPE_CHECKING:
     from classifier.model import Model
 
-__all__ = ["explain_rows", "surface_term", "TOP_TERMS"]
+__all__ = ["TOP_TERMS", "explain_rows", "surface_term"]
 
 TOP_TERMS = 8
 _CANDIDATES = TOP_TERMS + 4
@@ -53,33 +53,39 @@ def _weighted(matrix: sp.csr_matrix, row_a: np.ndarray, col_a: np.ndarray,
                          shape=matrix.shape)
 
 
-def _contributions(model: "Model", blocks: dict[str, sp.csr_matrix], g_asn: np.ndarray,
+def _contributions(model: Model, blocks: dict[str, sp.csr_matrix], g_asn: np.ndarray,
                    g_camp: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Per-row contributions over [text words, author words, text cues, author cues], with
     each column's term and whether it comes from the text (True) or the author (False)."""
-    state = model.state
+    state, layout = model.state, model.layout
     w_asn, w_camp = state["asn_clf"].coef_[0], state["campaign_clf"].coef_[0]
     tw, aw = blocks["text_word"], blocks["author_word"]
     tc, ac = blocks["text_cues"], blocks["author_cues"]
-    n_aw, n_ac, n_tw = aw.shape[1], blocks["author_char"].shape[1], tw.shape[1]
-    cue_start = n_aw + n_ac + n_tw  # asn matrix layout: author words, author chars, text words, cues
+    n_tw = tw.shape[1]
+
+    def asn(block: str) -> np.ndarray:
+        return np.asarray(w_asn[layout.columns("asn", block)])
+
+    def camp(block: str) -> np.ndarray:
+        return np.asarray(w_camp[layout.columns("campaign", block)])
+
     parts = [
-        _weighted(tw, g_asn, w_asn[n_aw + n_ac:cue_start], g_camp, w_camp[:n_tw]),
-        _weighted(aw, g_asn, w_asn[:n_aw]),
-        _weighted(tc, g_asn, w_asn[cue_start:cue_start + tc.shape[1]],
-                  g_camp, w_camp[len(w_camp) - tc.shape[1]:]),
-        _weighted(ac, g_asn, w_asn[len(w_asn) - ac.shape[1]:]),
+        _weighted(tw, g_asn, asn("text_word"), g_camp, camp("text_word")),
+        _weighted(aw, g_asn, asn("author_word")),
+        _weighted(tc, g_asn, asn("text_cues"), *((g_camp, camp("text_cues"))
+                                                 if "text_cues" in layout.campaign else ())),
+        _weighted(ac, g_asn, asn("author_cues")),
     ]
     names = np.concatenate([model.feature_names("text_word"), model.feature_names("author_word"),
                             np.asarray(state["text_cues"], dtype=object),
                             np.asarray(state["author_cues"], dtype=object)])
-    from_text = np.concatenate([np.ones(n_tw, bool), np.zeros(n_aw, bool),
+    from_text = np.concatenate([np.ones(n_tw, bool), np.zeros(aw.shape[1], bool),
                                 np.ones(tc.shape[1], bool), np.zeros(ac.shape[1], bool)])
     return sp.hstack(parts, format="csr"), names, from_text
 
 
 def explain_rows(
-    model: "Model",
+    model: Model,
     blocks: dict[str, sp.csr_matrix],
     p_asn: np.ndarray,
     p_camp: np.ndarray,

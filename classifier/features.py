@@ -5,28 +5,47 @@ original string, and each surface token is normalised into zero or more model to
 (lowercase, slang expanded, numbers bucketed, hashtags split, repeated letters squeezed).
 Keeping the link between the two is what lets explanations point at words the post really
 contains, so the review UI can highlight them.
+
+All state (settings and caches) lives in a `TextPreparer`; every model owns one built from
+its own settings, so an active model and a candidate with different settings can score in
+one process. Caches are bounded in entries and never hold long tokens, so hostile input
+(10,000-character tokens, megabyte posts) cannot grow them.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import islice
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from classifier.cues import FIRST_PERSON, SELF_ONLY, SELF_WINDOW, cue_tag
+from classifier.cues import cue_tag
+from classifier.marks import mark_text
 from classifier.slang import SLANG
 
 __all__ = [
-    "Prepared", "prepare", "prepare_author", "normalise_word", "set_stemming", "cue_matrix",
-    "TEXT_CUES", "AUTHOR_CUES",
+    "AUTHOR_CUES",
+    "TEXT_CUES",
+    "PrepSettings",
+    "Prepared",
+    "TextPreparer",
+    "cue_matrix",
+    "default_preparer",
+    "normalise_word",
+    "prepare",
+    "prepare_author",
 ]
 
 # Binary cue indicators (not TF-IDF: a cue in a long post must count as much as in a short one).
 TEXT_CUES = ("_selfasn_", "_asn_", "_nonasn_", "_camp_")
 AUTHOR_CUES = ("_asn_", "_nonasn_")
+# Tokens longer than this are prepared but never cached (a hostile post cannot fill memory).
+MAX_CACHED_LEN = 64
 
 _EMOJI = (
     "[\U0001F000-\U0001F3FA\U0001F400-\U0001FAFF\u2600-\u27BF\u2300-\u23FF\u2B00-\u2BFF"
@@ -44,7 +63,6 @@ _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+"
 _ALNUM_SPLIT_RE = re.compile(r"\d+|[^\W\d_]+")
 _REPEAT_RE = re.compile(r"(\w)\1{2,}")
 _REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")
-_STEMMER: object | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,135 +80,209 @@ class Prepared:
     @property
     def words(self) -> str:
         """Only the words (no tags, placeholders or whole hashtags): input of character n-grams."""
-        return " ".join(t for t in self.tokens if t[0] not in "_#")
+        return " ".join(t for t in self.tokens if t[:1] not in ("_", "#"))
 
 
-def set_stemming(enabled: bool) -> None:
-    """Turn Sastrawi stemming on or off (measured off by default: see docs/classifier.md)."""
-    global _STEMMER
-    if enabled == (_STEMMER is not None):
-        return
-    if enabled:
-        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # optional dependency
+@dataclass(frozen=True, slots=True)
+class PrepSettings:
+    """What a model's text preparation does; stored in the model's state as a plain dict."""
 
-        _STEMMER = StemmerFactory().create_stemmer()
-    else:
-        _STEMMER = None
-    normalise_word.cache_clear()
-    _split_compound.cache_clear()
-    _surface_tokens.cache_clear()
-    prepare_author.cache_clear()
+    stem: bool = False
+    marks: bool = False  # campaign/status marks of classifier/marks.py (pair numbers, hand signs…)
+    negation: bool = False  # `_negcamp_`: a campaign word after a negator ("tdk ikut kampanye")
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
+        prep = state.get("prep") or {}
+        return cls(stem=bool(prep.get("stem", state.get("stem", False))),
+                   marks=bool(prep.get("marks", False)),
+                   negation=bool(prep.get("negation", False)))
+
+    def as_dict(self) -> dict[str, bool]:
+        return {"stem": self.stem, "marks": self.marks, "negation": self.negation}
+
+
+def _digits(text: str) -> str:
+    """Decimal digits of any script as ASCII (`٠٢` → `02`); the caller checks isdecimal()."""
+    return "".join(str(unicodedata.decimal(c)) for c in text)
 
 
 def _number(digits: str) -> str:
     """Pair numbers (01, 2) matter; long numbers only by their shape (NIP, phone, year)."""
     if len(digits) <= 2:
-        return str(int(digits))
-    if len(digits) == 4 and digits[:2] in ("19", "20"):
+        return str(int(_digits(digits)))
+    if len(digits) == 4 and _digits(digits)[:2] in ("19", "20"):
         return "_year_"
     return "_longnum_" if len(digits) >= 15 else "_num_"
 
 
-@lru_cache(maxsize=200_000)
-def normalise_word(word: str) -> tuple[str, ...]:
-    """One surface word → model tokens: `sdh`→`sudah`, `teman2`→`teman`, `02`→`2`, `P3K`→`pppk`."""
-    lower = word.lower()
-    if lower in SLANG:
-        return SLANG[lower]
-    if lower.isdigit():
-        return (_number(lower),)
-    redup = _REDUP_RE.match(lower)
-    if redup:
-        return normalise_word(redup.group(1))
-    parts = _ALNUM_SPLIT_RE.findall(lower)
-    if len(parts) > 1:
-        return tuple(t for p in parts for t in normalise_word(p))
-    squeezed = _REPEAT_RE.sub(r"\1", lower)
-    if squeezed in SLANG:
-        return SLANG[squeezed]
-    if _STEMMER is not None and len(squeezed) > 3:
-        squeezed = _STEMMER.stem(squeezed) or squeezed  # type: ignore[attr-defined]
-    return (squeezed,)
+def _bounded_put(cache: dict[str, Any], key: str, value: Any, limit: int,
+                 max_len: int = MAX_CACHED_LEN) -> None:
+    """Insert, first dropping the oldest half when full (dicts keep insertion order)."""
+    if len(key) > max_len:
+        return
+    if len(cache) >= limit:
+        for old in list(islice(cache, max(limit // 2, 1))):
+            del cache[old]
+    cache[key] = value
 
 
-@lru_cache(maxsize=50_000)
-def _split_compound(body: str) -> tuple[str, ...]:
-    """`Coblos02Aja` → coblos 2 aja; an all-lowercase tag stays whole (no dictionary split)."""
-    return tuple(t for part in _CAMEL_RE.findall(body) for t in normalise_word(part))
+class TextPreparer:
+    """Text and author preparation with one model's settings and its own bounded caches."""
+
+    def __init__(self, settings: PrepSettings | None = None, *, cache_size: int = 100_000,
+                 author_cache_size: int = 20_000) -> None:
+        self.settings = settings or PrepSettings()
+        self.cache_size, self.author_cache_size = cache_size, author_cache_size
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._surface: dict[str, tuple[str, ...]] = {}
+        self._authors: dict[str, Prepared] = {}
+        self._stem: Callable[[str], str] | None = None
+        if self.settings.stem:
+            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found,unused-ignore]
+
+            self._stem = StemmerFactory().create_stemmer().stem
+
+    def cache_sizes(self) -> dict[str, int]:
+        return {"words": len(self._words), "surface": len(self._surface),
+                "authors": len(self._authors)}
+
+    # ---- words ----------------------------------------------------------------------------
+    def normalise_word(self, word: str) -> tuple[str, ...]:
+        """One surface word → model tokens: `sdh`→`sudah`, `teman2`→`teman`, `02`→`2`."""
+        hit = self._words.get(word)
+        if hit is None:
+            hit = self._normalise(word)
+            _bounded_put(self._words, word, hit, self.cache_size)
+        return hit
+
+    def _normalise(self, word: str) -> tuple[str, ...]:
+        lower = word.lower()
+        if lower in SLANG:
+            return SLANG[lower]
+        if lower.isdecimal():  # not isdigit(): `³`, `①`, `፩` are digits int() refuses
+            return (_number(lower),)
+        redup = _REDUP_RE.match(lower)
+        if redup:
+            return self.normalise_word(redup.group(1))
+        parts = _ALNUM_SPLIT_RE.findall(lower)
+        if len(parts) > 1:
+            return tuple(t for p in parts for t in self.normalise_word(p))
+        squeezed = _REPEAT_RE.sub(r"\1", lower)
+        if squeezed in SLANG:
+            return SLANG[squeezed]
+        if self._stem is not None and len(squeezed) > 3:
+            squeezed = self._stem(squeezed) or squeezed
+        return (squeezed,)
+
+    def split_compound(self, body: str) -> tuple[str, ...]:
+        """`Coblos02Aja` → coblos 2 aja; an all-lowercase tag stays whole (no dictionary split)."""
+        return tuple(t for part in _CAMEL_RE.findall(body) for t in self.normalise_word(part))
+
+    def _surface_tokens(self, kind: str, value: str) -> tuple[str, ...]:
+        """Model tokens of one surface token, each cue word preceded by its guide-list tag."""
+        if kind == "word":
+            produced: tuple[str, ...] = self.normalise_word(value)
+        elif kind == "hashtag":
+            produced = ("#" + value[1:].lower(), *self.split_compound(value[1:]))
+        elif kind == "emoji":
+            produced = (value.replace("\uFE0F", "").replace("\u200D", "")[:1],)
+        else:
+            produced = ("_mention_",)
+        out: list[str] = []
+        for token in produced:
+            tag = cue_tag(token)
+            if tag:
+                out.append(tag)
+            out.append(token)
+        return tuple(out)
+
+    # ---- texts ----------------------------------------------------------------------------
+    def _tokens(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+        tokens: list[str] = []
+        spans: list[tuple[int, int]] = []
+        cache, limit = self._surface, self.cache_size
+        for match in _TOKEN_RE.finditer(text):
+            kind, value = match.lastgroup or "word", match.group()
+            if kind == "url":
+                produced: tuple[str, ...] = ("_url_",)
+            else:
+                hit = cache.get(value)  # the value alone decides its kind (URLs aside)
+                if hit is None:
+                    hit = self._surface_tokens(kind, value)
+                    _bounded_put(cache, value, hit, limit)
+                produced = hit
+            tokens.extend(produced)
+            spans.extend([match.span()] * len(produced))
+        return tokens, spans
+
+    def prepare(self, text: str) -> Prepared:
+        """Tokenise and normalise one post text; spans index into `text`."""
+        tokens, spans = self._tokens(text)
+        mark_text(tokens, spans, self.settings.marks, self.settings.negation)
+        return Prepared(text, tuple(tokens), tuple(spans))
+
+    def prepare_author(self, handle: str, name: str, bio: str) -> Prepared:
+        """Author fields as one text; the handle is split on `_`, `.`, digits and camelCase.
+
+        Cached: the same accounts post again and again in a monitored stream.
+        """
+        source = f"{handle}\n{name}\n{bio}"
+        hit = self._authors.get(source)
+        if hit is None:
+            hit = self._prepare_author(source, len(handle))
+            _bounded_put(self._authors, source, hit, self.author_cache_size, 16 * MAX_CACHED_LEN)
+        return hit
+
+    def _prepare_author(self, source: str, handle_len: int) -> Prepared:
+        marks = self.settings.marks
+        if marks:  # marks see the split handle
+            raw_tokens, raw_spans = self._tokens(source)
+        else:  # settings-1 order, kept so that older models score as they were trained
+            first = self.prepare(source)
+            raw_tokens, raw_spans = list(first.tokens), list(first.spans)
+        tokens: list[str] = []
+        spans: list[tuple[int, int]] = []
+        seen: set[tuple[int, int]] = set()
+        for token, span in zip(raw_tokens, raw_spans):
+            if span[1] > handle_len:
+                tokens.append(token)
+                spans.append(span)
+            elif span not in seen:
+                seen.add(span)
+                for part in self.split_compound(source[span[0]:span[1]]) or (token,):
+                    tag = cue_tag(part)
+                    if tag:
+                        tokens.append(tag)
+                        spans.append(span)
+                    tokens.append(part)
+                    spans.append(span)
+        if marks:
+            mark_text(tokens, spans, True, self.settings.negation)
+        return Prepared(source, tuple(tokens), tuple(spans))
 
 
-@lru_cache(maxsize=200_000)
-def _surface_tokens(kind: str, value: str) -> tuple[str, ...]:
-    """Model tokens of one surface token, each cue word preceded by its guide-list tag."""
-    if kind == "word":
-        produced: tuple[str, ...] = normalise_word(value)
-    elif kind == "hashtag":
-        produced = ("#" + value[1:].lower(), *_split_compound(value[1:]))
-    elif kind == "emoji":
-        produced = (value.replace("\uFE0F", "").replace("\u200D", "")[:1],)
-    else:
-        produced = ("_mention_",) if kind == "mention" else ("_url_",)
-    out: list[str] = []
-    for token in produced:
-        tag = cue_tag(token)
-        if tag:
-            out.append(tag)
-        out.append(token)
-    return tuple(out)
+_DEFAULT = TextPreparer()
+
+
+def default_preparer() -> TextPreparer:
+    """The preparer with default settings (for callers outside a model, e.g. tests)."""
+    return _DEFAULT
 
 
 def prepare(text: str) -> Prepared:
-    """Tokenise and normalise one post text; spans index into `text`."""
-    tokens: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for match in _TOKEN_RE.finditer(text):
-        kind = match.lastgroup
-        produced = _surface_tokens(kind, match.group()) if kind != "url" else ("_url_",)
-        tokens.extend(produced)
-        spans.extend([match.span()] * len(produced))
-    _tag_self_reference(tokens, spans)
-    return Prepared(text, tuple(tokens), tuple(spans))
+    """`prepare` with the default settings."""
+    return _DEFAULT.prepare(text)
 
 
-def _tag_self_reference(tokens: list[str], spans: list[tuple[int, int]]) -> None:
-    """Append `_selfasn_` (spanning the cue word) when the author speaks of being an ASN."""
-    if "_asn_" not in tokens:
-        return
-    words = [(t, s) for t, s in zip(tokens, spans) if not t.startswith("_")]
-    for i, (token, span) in enumerate(words):
-        if cue_tag(token) != "_asn_":
-            continue
-        window = words[max(0, i - SELF_WINDOW):i + SELF_WINDOW + 1]
-        if token in SELF_ONLY or any(w in FIRST_PERSON for w, _ in window):
-            tokens.append("_selfasn_")
-            spans.append(span)
-
-
-@lru_cache(maxsize=20_000)
 def prepare_author(handle: str, name: str, bio: str) -> Prepared:
-    """Author fields as one text; the handle is split on `_`, `.`, digits and camelCase.
+    """`prepare_author` with the default settings."""
+    return _DEFAULT.prepare_author(handle, name, bio)
 
-    Cached: the same accounts post again and again in a monitored stream.
-    """
-    source = f"{handle}\n{name}\n{bio}"
-    prepared = prepare(source)
-    tokens: list[str] = []
-    spans: list[tuple[int, int]] = []
-    seen: set[tuple[int, int]] = set()
-    for token, span in zip(prepared.tokens, prepared.spans):
-        if span[1] > len(handle):
-            tokens.append(token)
-            spans.append(span)
-        elif span not in seen:
-            seen.add(span)
-            for part in _split_compound(source[span[0]:span[1]]) or (token,):
-                tag = cue_tag(part)
-                if tag:
-                    tokens.append(tag)
-                    spans.append(span)
-                tokens.append(part)
-                spans.append(span)
-    return Prepared(source, tuple(tokens), tuple(spans))
+
+def normalise_word(word: str) -> tuple[str, ...]:
+    """`normalise_word` with the default settings."""
+    return _DEFAULT.normalise_word(word)
 
 
 def cue_matrix(prepared: list[Prepared], cues: tuple[str, ...], value: float = 1.0) -> sp.csr_matrix:

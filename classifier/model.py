@@ -9,18 +9,25 @@ list (see registry.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from classifier.explain import explain_rows
-from classifier.features import Prepared, cue_matrix, prepare, prepare_author, set_stemming
+from classifier.features import Prepared, PrepSettings, TextPreparer, cue_matrix, default_preparer
+from classifier.layout import FeatureLayout
 from storage.records import PostRecord
 
 __all__ = [
-    "Prediction", "Model", "prepare_records", "stack_features", "ASN_STATUS_FLOOR", "PREDICT_CHUNK",
+    "ASN_STATUS_FLOOR",
+    "PREDICT_CHUNK",
+    "Model",
+    "Prediction",
+    "prepare_records",
+    "stack_features",
 ]
 
 # A stored author status is stronger evidence than the text: it floors P(ASN).
@@ -40,20 +47,23 @@ class Prediction:
     explanation: tuple[tuple[str, float], ...]
 
 
-def prepare_records(records: Sequence[PostRecord]) -> tuple[list[Prepared], list[Prepared]]:
-    """(text, author) preparations for each record, in order."""
-    texts = [prepare(r.text) for r in records]
-    authors = [prepare_author(r.author.handle, r.author.name, r.author.bio) for r in records]
+def prepare_records(
+    records: Sequence[PostRecord], preparer: TextPreparer | None = None
+) -> tuple[list[Prepared], list[Prepared]]:
+    """(text, author) preparations for each record, in order, with `preparer`'s settings."""
+    prep = preparer or default_preparer()
+    texts = [prep.prepare(r.text) for r in records]
+    authors = [prep.prepare_author(r.author.handle, r.author.name, r.author.bio) for r in records]
     return texts, authors
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -35, 35))), dtype=np.float64)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
+    return np.asarray(np.log(p / (1 - p)), dtype=np.float64)
 
 
 def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str) -> np.ndarray:
@@ -74,15 +84,20 @@ class Model:
         self.cv_scores: tuple[Any, ...] | None = None
         self.version: str = str(metadata["version"])
         self.threshold: float = float(state["threshold"])
+        self.preparer = TextPreparer(PrepSettings.from_state(state))
+        self.layout = FeatureLayout.from_state(state)
         self._names = {
             key: np.asarray(state[key].get_feature_names_out(), dtype=object)
             for key in ("text_word", "author_word")
         }
 
+    def prepare(self, records: Sequence[PostRecord]) -> tuple[list[Prepared], list[Prepared]]:
+        """Text and author preparations with this model's own settings and caches."""
+        return prepare_records(records, self.preparer)
+
     # ---- feature blocks -------------------------------------------------------------------
     def blocks(self, texts: list[Prepared], authors: list[Prepared]) -> dict[str, sp.csr_matrix]:
         """The four TF-IDF blocks; `text_char` is absent when the model was trained without it."""
-        set_stemming(bool(self.state.get("stem", False)))
         t = [p.text for p in texts]
         a = [p.text for p in authors]
         out = {"text_word": self.state["text_word"].transform(t),
@@ -95,16 +110,19 @@ class Model:
         out["author_cues"] = cue_matrix(authors, tuple(self.state["author_cues"]), value)
         return out
 
-    @staticmethod
-    def asn_matrix(b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        return sp.hstack([b["author_word"], b["author_char"], b["text_word"], b["text_cues"],
-                          b["author_cues"]], format="csr")
+    def asn_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        return self.layout.stack(b, "asn")
 
-    @staticmethod
-    def campaign_matrix(b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        parts = [b["text_word"]] + ([b["text_char"]] if "text_char" in b else [])
-        parts.append(b["text_cues"])
-        return sp.hstack(parts, format="csr")
+    def campaign_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        """The text blocks; with a `campaign_mask`, author-status words weigh nothing here
+        (whether content is partisan must not depend on who wrote it)."""
+        mask = self.state.get("campaign_mask")
+        if mask is not None:
+            tw = b["text_word"]
+            masked = sp.csr_matrix((tw.data * mask[tw.indices], tw.indices, tw.indptr),
+                                   shape=tw.shape)
+            b = dict(b, text_word=masked)
+        return self.layout.stack(b, "campaign")
 
     # ---- scoring --------------------------------------------------------------------------
     def sub_scores(
@@ -120,7 +138,7 @@ class Model:
 
     def combine(self, p_asn: np.ndarray, p_camp: np.ndarray) -> np.ndarray:
         stacked = stack_features(p_asn, p_camp, self.state.get("combiner_features", "prob"))
-        return self.state["combiner"].predict_proba(stacked)[:, 1]
+        return np.asarray(self.state["combiner"].predict_proba(stacked)[:, 1])
 
     def predict(
         self, records: Sequence[PostRecord], asn_status: Sequence[str | None] | None = None
@@ -138,7 +156,7 @@ class Model:
     def _predict_chunk(
         self, records: Sequence[PostRecord], asn_status: Sequence[str | None] | None
     ) -> list[Prediction]:
-        texts, authors = prepare_records(records)
+        texts, authors = self.prepare(records)
         b = self.blocks(texts, authors)
         p_asn, p_camp = self.sub_scores(b, asn_status)
         scores = self.combine(p_asn, p_camp)
@@ -162,7 +180,7 @@ class Model:
         kind, combiner, eps = self.state.get("combiner_features", "prob"), self.state["combiner"], 1e-3
 
         def z(pa: np.ndarray, pc: np.ndarray) -> np.ndarray:
-            return combiner.decision_function(stack_features(pa, pc, kind))
+            return np.asarray(combiner.decision_function(stack_features(pa, pc, kind)))
 
         la, lc = _logit(p_asn), _logit(p_camp)
         g_asn = (z(_sigmoid(la + eps), p_camp) - z(_sigmoid(la - eps), p_camp)) / (2 * eps)

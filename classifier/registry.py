@@ -12,15 +12,15 @@ whose bytes differ from its metadata hash, or that names any other type, is refu
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 import hashlib
 import json
 import os
 import zipfile
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import skops.io as sio
 
@@ -28,7 +28,14 @@ from classifier.artifact import pack_state, unpack_state
 from classifier.errors import ModelLoadError, NoActiveModel
 from classifier.model import Model
 
-__all__ = ["ModelRegistry", "ModelInfo", "TRUSTED_TYPES", "load_artifact", "dump_artifact"]
+__all__ = [
+    "TRUSTED_TYPES",
+    "ModelInfo",
+    "ModelRegistry",
+    "dump_artifact",
+    "file_sha256",
+    "load_artifact",
+]
 
 TRUSTED_TYPES = (
     "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.int",
@@ -52,8 +59,11 @@ class ModelInfo:
     path: Path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+_sha256 = file_sha256
 
 
 def _schema_types(node: Any) -> Iterator[str]:
@@ -105,7 +115,7 @@ class ModelRegistry:
         path = self.dir / _ACTIVE
         if not path.is_file():
             return {"active": None, "history": []}
-        return json.loads(path.read_text(encoding="utf-8"))
+        return dict(json.loads(path.read_text(encoding="utf-8")))
 
     def _write_pointer(self, pointer: dict[str, Any]) -> None:
         tmp = self.dir / (_ACTIVE + ".tmp")
@@ -116,7 +126,7 @@ class ModelRegistry:
         path = self.dir / f"{version}.json"
         if not path.is_file():
             raise ModelLoadError(f"no model version {version!r} in {self.dir}")
-        return json.loads(path.read_text(encoding="utf-8"))
+        return dict(json.loads(path.read_text(encoding="utf-8")))
 
     def list(self) -> list[ModelInfo]:
         """All saved versions, newest first."""
@@ -173,13 +183,18 @@ class ModelRegistry:
         return str(pointer["active"])
 
     def ensure_default(self, recall_target: float = 0.95) -> Model:
-        """The active model; when the registry is empty, train one on the seed corpus first."""
+        """The active model; when the registry is empty, install the model shipped in the
+        package (classifier/shipped.py), or train one on the seed corpus when none fits."""
         with suppress(NoActiveModel):
             return self.active()
-        from classifier.corpus import load_seed_corpus
-        from classifier.train import train_model
+        from classifier.shipped import install_shipped
 
-        model = train_model(load_seed_corpus(), recall_target=recall_target)
-        self.save(model)
+        model = install_shipped(self.dir, recall_target)
+        if model is None:
+            from classifier.corpus import load_seed_corpus
+            from classifier.train import train_model
+
+            model = train_model(load_seed_corpus(), recall_target=recall_target)
+            self.save(model)
         self.promote(model.version)
         return model

@@ -8,32 +8,52 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from classifier.cues import cue_tag
 from classifier.evaluate import choose_threshold, metrics_at
-from classifier.features import cue_matrix, set_stemming
+from classifier.features import PrepSettings, TextPreparer, cue_matrix
+from classifier.groups import group_ids
 from classifier.model import Model, prepare_records, stack_features
 from classifier.vectorizer import FastTfidfVectorizer
 from storage.records import PostRecord, record_to_dict
 
-__all__ = ["train_model", "training_sha256", "aux_labels", "PARAMS", "library_versions"]
+__all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256"]
 
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 PARAMS: dict[str, Any] = {
     "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),
     "cue_value": 1.0, "bagged": True, "author_ngrams": 1, "author_char_ngrams": (2, 4),
     "c_asn": 4.0, "c_campaign": 16.0, "c_category": 8.0,
     "text_cues": ("_selfasn_",), "author_cues": (), "combiner_features": "logit",
+    # issue 13, each measured on the honest evaluation (docs/classifier.md):
+    "marks": True, "negation": True, "campaign_cues": False,
+    "camp_weights": {"asn_neutral": 3.0, "neutrality_reminder": 1.5},
+    "group_folds": True,  # the threshold from out-of-group scores
+    "campaign_mask": False,  # measured, not kept
 }
+_STATUS_TAGS = frozenset({"_asn_", "_nonasn_", "_selfasn_", "_notasn_"})
+
+
+def status_free_mask(vec: TfidfVectorizer) -> np.ndarray:
+    """1.0 for text terms that say nothing about the author's status, 0.0 for the others
+    (guide-list ASN/non-ASN words and their tags), as float32 over the vocabulary."""
+    def status(term: str) -> bool:
+        return any(t in _STATUS_TAGS or cue_tag(t) in ("_asn_", "_nonasn_")
+                   for t in term.split(" "))
+
+    names = vec.get_feature_names_out()
+    return np.array([0.0 if status(t) else 1.0 for t in names], dtype=np.float32)
 
 
 def library_versions() -> dict[str, str]:
@@ -49,7 +69,8 @@ def training_sha256(records: Sequence[PostRecord]) -> str:
     """SHA-256 of the training records in canonical JSON, order-independent."""
     lines = sorted(json.dumps(record_to_dict(r), sort_keys=True, ensure_ascii=False)
                    for r in records)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    # surrogatepass: a lone surrogate in a record hashes instead of crashing training
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def aux_labels(records: Sequence[PostRecord]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -71,9 +92,10 @@ def aux_labels(records: Sequence[PostRecord]) -> tuple[np.ndarray, np.ndarray, n
 
 
 def _vectorizers(params: dict[str, Any]) -> dict[str, TfidfVectorizer | None]:
-    word = dict(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, dtype=np.float32)
-    char = dict(analyzer="char_wb", lowercase=False, sublinear_tf=True, min_df=2,
-                dtype=np.float32)
+    word: dict[str, Any] = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True,
+                            "dtype": np.float32}
+    char: dict[str, Any] = {"analyzer": "char_wb", "lowercase": False, "sublinear_tf": True,
+                            "min_df": 2, "dtype": np.float32}
     return {
         "text_word": FastTfidfVectorizer(ngram_range=(1, params["word_ngrams"]), min_df=1, **word),
         "text_char": (FastTfidfVectorizer(ngram_range=tuple(params["char_ngrams"]), **char)
@@ -90,28 +112,34 @@ def _lr(c: float, balanced: bool = False) -> LogisticRegression:
 
 
 def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y_asn: np.ndarray,
-             y_camp: np.ndarray, rows: np.ndarray, params: dict[str, Any]) -> None:
+             y_camp: np.ndarray, rows: np.ndarray, params: dict[str, Any],
+             w_camp: np.ndarray) -> None:
     a_rows, c_rows = rows[y_asn[rows] >= 0], rows[y_camp[rows] >= 0]
     model.state["asn_clf"] = _lr(params["c_asn"], True).fit(
         model.asn_matrix(b)[a_rows], y_asn[a_rows])
     model.state["campaign_clf"] = _lr(params["c_campaign"], True).fit(
-        model.campaign_matrix(b)[c_rows], y_camp[c_rows])
+        model.campaign_matrix(b)[c_rows], y_camp[c_rows], sample_weight=w_camp[c_rows])
 
 
 def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
                     y_asn: np.ndarray, y_camp: np.ndarray, params: dict[str, Any],
-                    seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    folds = StratifiedKFold(params["folds"], shuffle=True, random_state=seed)
+                    seed: int, w_camp: np.ndarray, groups: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if groups is not None:  # whole writer/template groups out of fold: scores like new text's
+        splits = StratifiedGroupKFold(params["folds"], shuffle=True, random_state=seed).split(
+            np.zeros(len(y)), y, groups)
+    else:
+        splits = StratifiedKFold(params["folds"], shuffle=True, random_state=seed).split(
+            np.zeros(len(y)), y)
     p_asn, p_camp = np.zeros(len(y)), np.zeros(len(y))
     fold_of = np.zeros(len(y), dtype=int)
     fitted: dict[str, list[LogisticRegression]] = {"asn_clf": [], "campaign_clf": []}
-    for k, (train, test) in enumerate(folds.split(np.zeros(len(y)), y)):
-        _fit_sub(model, b, y_asn, y_camp, train, params)
+    for k, (train, test) in enumerate(splits):
+        _fit_sub(model, b, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
         p_asn[test], p_camp[test] = model.sub_scores(sub)
         fold_of[test] = k
-        for key in fitted:
-            fitted[key].append(model.state[key])
+        for key, models in fitted.items():
+            models.append(model.state[key])
     if params["bagged"]:  # the fold models, averaged: what the combiner saw, less variance
         for key, models in fitted.items():
             model.state[key] = _average(models)
@@ -137,11 +165,13 @@ def train_model(
     y, y_asn, y_camp = aux_labels(labeled)
     if len(labeled) < 20 or y.sum() < 5 or (1 - y).sum() < 5:
         raise ValueError("training needs at least 20 labeled records with 5 of each label")
-    set_stemming(params["stem"])
-    texts, authors = prepare_records(labeled)
-    state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"]}
+    settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
+                            negation=bool(params["negation"]))
+    texts, authors = prepare_records(labeled, TextPreparer(settings))
+    state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
     state["cue_value"] = float(params["cue_value"])
+    state["campaign_cues"] = bool(params["campaign_cues"])
     b = {"text_cues": cue_matrix(texts, tuple(params["text_cues"]), params["cue_value"]),
          "author_cues": cue_matrix(authors, tuple(params["author_cues"]), params["cue_value"])}
     for key, vec in _vectorizers(params).items():
@@ -149,8 +179,15 @@ def train_model(
         if vec is not None:
             source = texts if key[0] == "t" else authors
             b[key] = vec.fit_transform([p.words if key == "text_char" else p.text for p in source])
+    if params["campaign_mask"]:
+        state["campaign_mask"] = status_free_mask(state["text_word"])
     model = Model(state, {"version": "training"})
-    p_asn, p_camp, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params, seed)
+    # hard cases that share campaign words but are not campaigning can weigh more (params)
+    w_camp = np.array([float(params["camp_weights"].get(r.hard_case or "", 1.0))
+                       for r in labeled])
+    groups = group_ids(labeled) if params["group_folds"] else None
+    p_asn, p_camp, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params, seed, w_camp,
+                                             groups)
     state["combiner_features"] = params["combiner_features"]
     stacked = stack_features(p_asn, p_camp, params["combiner_features"])
     oof = np.zeros(len(y))
@@ -161,7 +198,7 @@ def train_model(
     state["combiner"] = LogisticRegression(C=100.0).fit(stacked, y)
     state["threshold"] = choose_threshold(y, oof, recall_target)
     if not params["bagged"]:
-        _fit_sub(model, b, y_asn, y_camp, np.arange(len(y)), params)
+        _fit_sub(model, b, y_asn, y_camp, np.arange(len(y)), params, w_camp)
     positives = np.flatnonzero(y == 1)
     cats = np.array([labeled[i].category or "social_media_campaign" for i in positives])
     state["category_clf"] = LogisticRegression(

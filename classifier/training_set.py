@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from classifier.corpus import SEED_DIR, load_seed_corpus
 from storage.records import PostRecord

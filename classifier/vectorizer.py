@@ -15,7 +15,8 @@ scikit-learn's own code. `tests/classifier/test_vectorizer.py` checks the matric
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,9 +28,10 @@ __all__ = ["FastTfidfVectorizer", "as_fast", "as_sklearn"]
 _align = getattr(_sk_text, "_align_api_if_sparse", lambda x: x)
 # Distinct words kept per vectorizer; the cache is emptied when it grows past this.
 WORD_CACHE_SIZE = 300_000
+MAX_CACHED_WORD = 64
 
 
-class FastTfidfVectorizer(TfidfVectorizer):
+class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
     """TfidfVectorizer with a cached, vectorised transform (same parameters, same output)."""
 
     def _fast_kind(self) -> str | None:
@@ -57,7 +59,8 @@ class FastTfidfVectorizer(TfidfVectorizer):
     def _char_ids(self, docs: list[str]) -> tuple[list[np.ndarray], list[int]]:
         cache: dict[str, np.ndarray] | None = getattr(self, "_word_cache", None)
         if cache is None or len(cache) > WORD_CACHE_SIZE:
-            cache = self._word_cache = {}
+            cache = {}
+            self._word_cache = cache
         vocab, ngrams = self.vocabulary_, self._char_wb_ngrams
         parts: list[np.ndarray] = []
         lengths: list[int] = []
@@ -67,7 +70,8 @@ class FastTfidfVectorizer(TfidfVectorizer):
                 ids = cache.get(word)
                 if ids is None:
                     ids = np.array([vocab[g] for g in ngrams(word) if g in vocab], dtype=np.int32)
-                    cache[word] = ids
+                    if len(word) <= MAX_CACHED_WORD:  # a hostile 10,000-letter word stays out
+                        cache[word] = ids
                 parts.append(ids)
                 n += len(ids)
             lengths.append(n)

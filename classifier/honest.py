@@ -1,0 +1,159 @@
+"""The honest evaluation: figures from text the model was not tuned on (issue 13).
+
+Three measurements, reported side by side (`python -m classifier.honest [--params JSON]`):
+
+- **Grouped cross-validation on the seed corpus**: records are grouped by writer persona (same
+  author handle) and by template (word-set Jaccard ≥ 0.5, joined transitively), and whole
+  groups are held out, so a fold never scores a near-copy of a post it trained on. Each fold is
+  a full `train_model` run (its own threshold), so the figures are those of a shipped model.
+- **The held-out set** `classifier/eval/holdout.jsonl`: posts written afresh in other styles,
+  regions and races; never trained on (the seed loader does not read `eval/`).
+- **Ordinary text** `classifier/eval/ordinary.jsonl`: everyday Indonesian posts and political
+  chatter by citizens, none an ASN campaigning: the share flagged stands in for the real-text
+  flag rate.
+
+The development set (../shared/data/dev-set.jsonl) is reported too when present, as a check,
+never as the thing models are chosen on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import average_precision_score
+
+from classifier.corpus import load_seed_corpus
+from classifier.evaluate import breakdown
+from classifier.groups import group_ids
+from classifier.model import Model
+from classifier.train import train_model
+from storage.records import PostRecord, record_from_dict
+
+__all__ = ["EVAL_DIR", "group_ids", "grouped_predictions", "honest_report", "load_eval", "report"]
+
+EVAL_DIR = Path(__file__).parent / "eval"
+_POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
+DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev-set.jsonl"
+
+
+def load_eval(name: str) -> list[PostRecord]:
+    """One labeled file of classifier/eval/ (or any path)."""
+    path = Path(name) if "/" in name else EVAL_DIR / f"{name}.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        return [record_from_dict(json.loads(line)) for line in handle if line.strip()]
+
+
+def _predict(model: Model, records: Sequence[PostRecord]) -> dict[str, Any]:
+    predictions = model.predict(records)
+    return {"score": np.array([p.score for p in predictions]),
+            "flagged": np.array([p.flagged for p in predictions]),
+            "category": [p.category for p in predictions]}
+
+
+def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | None = None,
+                        folds: int = 5) -> dict[str, Any]:
+    """Out-of-group predictions: each record scored by a model trained without its group."""
+    groups = group_ids(records)
+    order = np.random.default_rng(0).permutation(np.unique(groups))
+    fold_of_group = {g: k % folds for k, g in enumerate(order)}
+    fold = np.array([fold_of_group[g] for g in groups])
+    scores, flagged = np.zeros(len(records)), np.zeros(len(records), bool)
+    categories: list[str | None] = [None] * len(records)
+    for k in range(folds):
+        test = [int(i) for i in np.flatnonzero(fold == k)]
+        model = train_model([records[int(i)] for i in np.flatnonzero(fold != k)], params=params)
+        got = _predict(model, [records[i] for i in test])
+        scores[test], flagged[test] = got["score"], got["flagged"]
+        for i, c in zip(test, got["category"]):
+            categories[i] = c
+    out: dict[str, Any] = {"score": scores, "flagged": flagged, "category": categories}
+    out["groups"] = len(np.unique(groups))
+    return out
+
+
+def report(records: Sequence[PostRecord], pred: dict[str, Any]) -> dict[str, Any]:
+    """Precision/recall/F1 of the flags, PR-AUC of the scores, per hard case and category."""
+    y = np.array([int(r.label or 0) for r in records])
+    flagged = pred["flagged"]
+    tp, fp = int(np.sum(flagged & (y == 1))), int(np.sum(flagged & (y == 0)))
+    fn = int(np.sum(~flagged & (y == 1)))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    out: dict[str, Any] = {"n": len(y), "positives": int(y.sum()), "precision": round(precision, 4),
+                           "recall": round(recall, 4), "f1": round(f1, 4),
+                           "flag_rate": round(float(flagged.mean()), 4) if len(y) else 0.0}
+    if 0 < y.sum() < len(y):
+        out["pr_auc"] = round(float(average_precision_score(y, pred["score"])), 4)
+    out.update(breakdown(records, flagged, pred["category"]))
+    return out
+
+
+def ordinary_report(records: Sequence[PostRecord], pred: dict[str, Any]) -> dict[str, Any]:
+    """Flag rate overall and on the political posts (campaign talk, voter info, news)."""
+    political = np.array([r.hard_case in _POLITICAL for r in records])
+    flagged = pred["flagged"]
+    return {"n": len(records), "flagged": int(flagged.sum()),
+            "flag_rate": round(float(flagged.mean()), 4),
+            "political_n": int(political.sum()),
+            "political_flag_rate": round(float(flagged[political].mean()), 4)
+            if political.any() else 0.0}
+
+
+def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
+                  dev: bool = True) -> dict[str, Any]:
+    """Grouped CV, held-out set, ordinary text and (if present) the dev set, for `params`."""
+    seed = load_seed_corpus()
+    doc: dict[str, Any] = {"params": params or {}}
+    if grouped:
+        pred = grouped_predictions(seed, params)
+        doc["grouped_cv"] = dict(report(seed, pred), groups=pred["groups"])
+    model = train_model(seed, params=params)
+    doc["model_version"], doc["threshold"] = model.version, round(model.threshold, 4)
+    holdout = load_eval("holdout")
+    doc["holdout"] = report(holdout, _predict(model, holdout))
+    ordinary = load_eval("ordinary")
+    doc["ordinary"] = ordinary_report(ordinary, _predict(model, ordinary))
+    if dev and DEV_SET.is_file():
+        records = load_eval(str(DEV_SET))
+        doc["dev_set"] = report(records, _predict(model, records))
+    return doc
+
+
+def _summary(doc: dict[str, Any]) -> str:
+    lines = [f"model {doc['model_version']} threshold {doc['threshold']}"]
+    for key in ("grouped_cv", "holdout", "dev_set"):
+        if key not in doc:
+            continue
+        r = doc[key]
+        fpr = " ".join(f"{k}={v['fpr']:.3f}" for k, v in r["fpr_by_hard_case"].items())
+        rec = " ".join(f"{k}={v['recall']:.2f}" for k, v in r["recall_by_category"].items())
+        lines.append(f"{key:<11} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
+                     f"PR-AUC {r.get('pr_auc', 0):.3f} cat-acc {r['category_accuracy_on_flagged']:.3f}")
+        lines.append(f"{'':<11} FPR {fpr}")
+        lines.append(f"{'':<11} recall {rec}")
+    o = doc["ordinary"]
+    lines.append(f"ordinary    flagged {o['flagged']}/{o['n']} ({o['flag_rate']:.3%}); political "
+                 f"{o['political_flag_rate']:.3%} of {o['political_n']}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Honest evaluation of the classifier (issue 13)")
+    parser.add_argument("--params", default="{}", help="training parameters as JSON")
+    parser.add_argument("--no-grouped", action="store_true", help="skip the grouped CV")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    doc = honest_report(json.loads(args.params), grouped=not args.no_grouped)
+    print(json.dumps(doc) if args.json else _summary(doc))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

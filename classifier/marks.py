@@ -1,0 +1,139 @@
+"""Marks: tokens added after normalisation for signals that span words or forms.
+
+A short campaign post carries its whole signal in a form the bag of words sees in pieces:
+"coblos no 3", "#Kolaka02", "2️⃣", "salam dua jari", "27 Nov". Each mark is one shared
+token (`_pairnum_`, `_handsign_`, `_elecday_`), so every form of the same signal shares a
+weight and one the corpus names rarely still counts. `_notasn_` marks an ASN word that the
+author does not hold ("calon CPNS", "pejuang PPPK", "belum PNS", "kontraktor Dinas PU",
+"istri ASN"), so a relation to government is weighed apart from holding the status.
+`_selfasn_` (always on) marks the author speaking of being an ASN ("sy PNS", "NIP sy").
+A mark keeps the span of the word it marks, so explanations still point into the post.
+"""
+
+from __future__ import annotations
+
+from classifier.cues import FIRST_PERSON, SELF_ONLY, SELF_WINDOW, cue_tag
+
+__all__ = ["MARKS", "mark_text"]
+
+MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_", "_negcamp_")
+
+_NUMBER_BEFORE = frozenset(["nomor", "urut", "coblos", "pilih", "paslon", "nomer", "angka", "no", "pasangan"])
+_NUMBER_AFTER = frozenset(
+    ["menang", "coblos", "pilih", "saja", "lanjut", "paten", "mantap", "juara", "jaya", "hebat", "menang2", "pasti", "periode", "☝", "✌", "🤟", "👆", "💪", "🔥"])
+_HAND_EMOJI = frozenset(["☝", "✌", "🤟", "👆", "🤞", "🤙"])
+_FINGER_COUNT = frozenset(["1", "2", "3", "4", "5", "satu", "dua", "tiga", "empat", "lima"])
+_ELECTION_MONTH = {"14": ("feb", "februari", "pebruari"), "27": ("nov", "november", "nopember")}
+_NOT_HOLDER = frozenset(
+    ["calon", "pejuang", "otw", "menuju", "belum", "semoga", "gagal", "tes", "seleksi", "daftar", "pendaftaran", "mantan", "eks", "ex", "pensiunan", "purna", "istri", "suami", "anak", "bapakku", "ibuku", "kontraktor", "rekanan", "mitra", "vendor", "honorer", "bukan", "non", "lulus", "ikut", "persiapan", "try", "tryout", "bimbel", "latihan"])
+_NOT_WINDOW = 2
+# "tdk ikut kampanye", "menolak dukung", "dilarang pasang baliho": a campaign word negated.
+# Not "jangan": "jgn lupa coblos", "jgn ragu pilih 3", "jgn pilih yg …" all campaign.
+_NEGATORS = frozenset(
+    ["tidak", "tak", "bukan", "tanpa", "tolak", "menolak", "ditolak", "dilarang", "larangan", "melarang", "netral", "hindari", "menghindari", "enggan"])
+_NEG_WINDOW = 3
+
+
+def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
+              negation: bool = False) -> None:
+    """Append marks (with the span of the word each marks) to one prepared text, in place.
+
+    Each mark is looked for only when a set test says it can occur, so a post without
+    numbers, ASN words or campaign words costs a few C-level set operations.
+    """
+    if not tokens:
+        return
+    has_asn = "_asn_" in tokens
+    if not enabled:
+        if has_asn:
+            _mark_self_reference(tokens, spans, set(), _words(tokens))
+        return
+    present = set(tokens)
+    numbers = not _NUMBER_TRIGGERS.isdisjoint(present)
+    negate = negation and "_camp_" in present and not _NEGATORS.isdisjoint(present)
+    if not (has_asn or numbers or negate):
+        return
+    words = _words(tokens)
+    negated: set[int] = set()
+    if has_asn and not _NOT_HOLDER.isdisjoint(present):
+        negated = _mark_not_holder(tokens, spans, words)
+    if has_asn:
+        _mark_self_reference(tokens, spans, negated, words)
+    if numbers:
+        _mark_numbers(tokens, spans, words)
+    if negate:
+        _mark_negated_campaign(tokens, spans, words)
+
+
+# Normalised numbers are str(int(...)) of one or two digits: "0" … "99".
+_SHORT_NUMBERS = frozenset(str(n) for n in range(100))
+_NUMBER_TRIGGERS = _HAND_EMOJI | _SHORT_NUMBERS | {"jari"}
+
+
+def _words(tokens: list[str]) -> list[tuple[int, str]]:
+    """(index, token) of the model words, without tags and placeholders."""
+    return [(i, t) for i, t in enumerate(tokens) if t[0] != "_"]
+
+
+def _mark_negated_campaign(tokens: list[str], spans: list[tuple[int, int]],
+                           words: list[tuple[int, str]]) -> None:
+    """`_negcamp_` on a campaign word within three words after a negator."""
+    added = []
+    last_negator = -100
+    for k, (i, token) in enumerate(words):
+        if token in _NEGATORS:
+            last_negator = k
+        elif k - last_negator <= _NEG_WINDOW and cue_tag(token) == "_camp_":
+            added.append(spans[i])
+    for span in added:
+        tokens.append("_negcamp_")
+        spans.append(span)
+
+
+def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]], negated: set[int],
+                         words: list[tuple[int, str]]) -> None:
+    """`_selfasn_` when the author speaks of being an ASN (not negated by `_notasn_`)."""
+    for k, (i, token) in enumerate(words):
+        if i in negated or cue_tag(token) != "_asn_":
+            continue
+        window = words[max(0, k - SELF_WINDOW):k + SELF_WINDOW + 1]
+        if token in SELF_ONLY or any(w in FIRST_PERSON for _, w in window):
+            tokens.append("_selfasn_")
+            spans.append(spans[i])
+
+
+def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
+                     words: list[tuple[int, str]]) -> set[int]:
+    """`_notasn_` for ASN words the author aspires to, lost, or is related to; their indexes."""
+    out: set[int] = set()
+    for k, (i, token) in enumerate(words):
+        if cue_tag(token) != "_asn_":
+            continue
+        if any(w in _NOT_HOLDER for _, w in words[max(0, k - _NOT_WINDOW):k]):
+            out.add(i)
+    for i in sorted(out):
+        tokens.append("_notasn_")
+        spans.append(spans[i])
+    return out
+
+
+def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
+                  words: list[tuple[int, str]]) -> None:
+    """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included)."""
+    hashtags = {spans[i] for i, t in words if t[0] == "#"}
+    added: list[tuple[str, tuple[int, int]]] = []
+    last = len(words) - 1
+    for k in [k for k, (_, t) in enumerate(words) if t in _NUMBER_TRIGGERS]:
+        i, token = words[k]
+        prev = words[k - 1][1] if k else ""
+        if token in _SHORT_NUMBERS:
+            nxt = words[k + 1][1] if k < last else ""
+            if nxt in _ELECTION_MONTH.get(token, ()):
+                added.append(("_elecday_", spans[i]))
+            elif prev in _NUMBER_BEFORE or nxt in _NUMBER_AFTER or spans[i] in hashtags:
+                added.append(("_pairnum_", spans[i]))
+        elif token != "jari" or prev in _FINGER_COUNT:
+            added.append(("_handsign_", spans[i]))
+    for mark, span in added:
+        tokens.append(mark)
+        spans.append(span)

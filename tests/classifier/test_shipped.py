@@ -1,0 +1,83 @@
+"""The shipped default model is exactly what a fresh training on the seed corpus makes (issue 14).
+
+If this fails after a change to the seed corpus, text preparation or the training
+parameters, rebuild the artifact: `python -m classifier.shipped`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifier import Model, ModelRegistry
+from classifier.registry import load_artifact
+from classifier.shipped import SHIPPED_DIR, fingerprint, install_shipped, shipped_metadata
+from classifier.vectorizer import FastTfidfVectorizer
+from storage.records import PostRecord
+
+MAX_BYTES = 4_000_000
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Model:
+    meta = shipped_metadata()
+    assert meta is not None, f"no shipped model in {SHIPPED_DIR} (python -m classifier.shipped)"
+    return load_artifact(SHIPPED_DIR / f"{meta['version']}.skops", meta["artifact_sha256"])
+
+
+def test_fingerprint_matches_a_fresh_training(shipped: Model, model: Model) -> None:
+    assert fingerprint(shipped.metadata) == fingerprint(model.metadata)
+    assert shipped.version == model.version
+
+
+def test_coefficients_are_bit_identical(shipped: Model, model: Model) -> None:
+    for key, fitted in model.state.items():
+        ours = shipped.state[key]
+        if isinstance(fitted, FastTfidfVectorizer):
+            assert ours.vocabulary_ == fitted.vocabulary_, key
+            assert np.array_equal(ours.idf_, fitted.idf_), key
+        elif hasattr(fitted, "coef_"):
+            assert np.array_equal(ours.coef_, fitted.coef_), key
+            assert np.array_equal(ours.intercept_, fitted.intercept_), key
+        elif isinstance(fitted, np.ndarray):
+            assert np.array_equal(ours, fitted), key
+        else:
+            assert ours == fitted or list(ours) == list(fitted), key
+
+
+def test_small_and_scores_like_the_fresh_model(shipped: Model, model: Model,
+                                               seed_records: list[PostRecord]) -> None:
+    meta = shipped_metadata()
+    assert meta is not None
+    assert (SHIPPED_DIR / f"{meta['version']}.skops").stat().st_size < MAX_BYTES
+    sample = seed_records[::20]
+    assert [p.score for p in shipped.predict(sample)] == [p.score for p in model.predict(sample)]
+
+
+def test_ensure_default_installs_it_without_training(tmp_path: Path, shipped: Model) -> None:
+    registry = ModelRegistry(tmp_path / "models")
+    installed = registry.ensure_default()
+    assert installed.version == shipped.version
+    assert registry.active().version == shipped.version
+    assert [i.version for i in registry.list()] == [shipped.version]
+
+
+def test_other_recall_target_is_not_served_by_it(tmp_path: Path) -> None:
+    assert install_shipped(tmp_path, recall_target=0.9) is None
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_damaged_shipped_file_is_refused(tmp_path: Path) -> None:
+    meta = shipped_metadata()
+    assert meta is not None
+    fake = tmp_path / "shipped"
+    fake.mkdir()
+    (fake / f"{meta['version']}.json").write_text(
+        (SHIPPED_DIR / f"{meta['version']}.json").read_text(encoding="utf-8"), encoding="utf-8")
+    data = bytearray((SHIPPED_DIR / f"{meta['version']}.skops").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (fake / f"{meta['version']}.skops").write_bytes(bytes(data))
+    assert install_shipped(tmp_path / "models", 0.95, shipped_dir=fake) is None
+    assert not list((tmp_path / "models").glob("*.skops"))
