@@ -51,7 +51,9 @@ def _parse(kind: str, body: bytes, headers: dict[str, str] | None = None) -> str
     from scrapers.url.parse import parse_page as url_page
 
     headers = headers or {"content-type": "text/html"}
-    text = (lambda: decode_body(body, headers))
+    def text() -> str:
+        return decode_body(body, headers)
+
     runs: dict[str, Callable[[], Any]] = {
         "html": lambda: parse_items(text(), "http://x/", HTML_SEL, "web").records,
         "url": lambda: [url_page(text(), "http://x/", "http://x/")],

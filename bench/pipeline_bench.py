@@ -33,11 +33,12 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from classify_bench import bare_rate, write_posts  # noqa: E402
+from pg import postgres_database  # noqa: E402
+
 from classifier import ModelRegistry  # noqa: E402
 from monitor.config import SourceSpec, load_settings  # noqa: E402
 from monitor.scrape import make_client, run_source  # noqa: E402
 from monitor.sources import add_source  # noqa: E402
-from pg import postgres_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Post, Review  # noqa: E402
@@ -79,7 +80,7 @@ def one_backend(url: str, base: str, feeds: list[str], home: Path, scorer: Any) 
     db = Database(url)
     upgrade(db)
     names = [f"bench-{i}" for i in range(len(feeds))]
-    for name, feed in zip(names, feeds):
+    for name, feed in zip(names, feeds, strict=False):
         add_source(db, SourceSpec(name=name, type="jsonl", url=f"{base}/{feed}", interval=60.0),
                    settings)
     start = time.perf_counter()

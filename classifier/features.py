@@ -244,7 +244,7 @@ class TextPreparer:
         tokens: list[str] = []
         spans: list[tuple[int, int]] = []
         seen: set[tuple[int, int]] = set()
-        for token, span in zip(raw_tokens, raw_spans):
+        for token, span in zip(raw_tokens, raw_spans, strict=False):
             if span[1] > handle_len:
                 tokens.append(token)
                 spans.append(span)

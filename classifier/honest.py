@@ -70,7 +70,7 @@ def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | 
         model = train_model([records[int(i)] for i in np.flatnonzero(fold != k)], params=params)
         got = _predict(model, [records[i] for i in test])
         scores[test], flagged[test] = got["score"], got["flagged"]
-        for i, c in zip(test, got["category"]):
+        for i, c in zip(test, got["category"], strict=False):
             categories[i] = c
     out: dict[str, Any] = {"score": scores, "flagged": flagged, "category": categories}
     out["groups"] = len(np.unique(groups))

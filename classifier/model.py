@@ -164,12 +164,12 @@ class Model:
         categories: list[str | None] = [None] * len(records)
         rows = np.flatnonzero(flagged)
         if rows.size:
-            for row, cat in zip(rows, self.state["category_clf"].predict(b["text_word"][rows])):
+            for row, cat in zip(rows, self.state["category_clf"].predict(b["text_word"][rows]), strict=False):
                 categories[row] = str(cat)
         explanations = explain_rows(self, b, p_asn, p_camp, texts, authors)
         return [
             Prediction(float(s), bool(f), self.version, self.threshold, c, e)
-            for s, f, c, e in zip(scores, flagged, categories, explanations)
+            for s, f, c, e in zip(scores, flagged, categories, explanations, strict=False)
         ]
 
     def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import zipfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any

@@ -11,9 +11,9 @@ from __future__ import annotations
 import gettext
 import io
 import os
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Callable
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -34,7 +34,7 @@ def resolve_language(value: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str, domain: str) -> gettext.NullTranslations:
     """The catalog of one language and domain; a missing catalog falls back to the English ids."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"

@@ -140,7 +140,7 @@ def _prescore(db: Database, items: list[Item], scorer: Scorer | None,
     with db.reader() as session:
         states = stored_state(session, [i.record for i in items])
     digests = [content_sha256(i.record) for i in items]
-    todo = [n for n, (state, digest) in enumerate(zip(states, digests)) if state.content_sha256 != digest]
+    todo = [n for n, (state, digest) in enumerate(zip(states, digests, strict=False)) if state.content_sha256 != digest]
     results = _predict(scorer, [items[n].record for n in todo], [states[n].asn_status for n in todo])
     predictions: Predictions = {}
     failed: set[int] = set()
@@ -250,7 +250,7 @@ def _score_late(db: Database, posts: list[StoredPost], scorer: Scorer, stats: In
     """Posts another writer changed between our scoring and our write: scored now, in a
     second short transaction. A failure here leaves them stored unscored (`pantau score`)."""
     results = _predict(scorer, [p.record for p in posts], [p.asn_status for p in posts])
-    rows = [_score_row(p, r) for p, r in zip(posts, results) if not isinstance(r, BaseException)]
+    rows = [_score_row(p, r) for p, r in zip(posts, results, strict=False) if not isinstance(r, BaseException)]
     updated: dict[int, float | None] = {p.id: None for p in posts if p.outcome == "updated"}
     try:
         queued = write_with_retry(db, lambda s: _write_scores(s, rows, dict(updated)))

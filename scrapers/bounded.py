@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree, html  # type: ignore[import-untyped]
+from lxml import etree, html
 
 from scrapers.errors import ParseError
 

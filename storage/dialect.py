@@ -94,10 +94,10 @@ def select_by_keys(
            f"FROM (VALUES {', '.join([one] * len(keys))}) AS k JOIN {table.name} AS t ON {on}")
     if lock and conn.dialect.name == "postgresql":
         sql += " ORDER BY " + ", ".join(f"t.{c}" for c in key_columns) + " FOR UPDATE OF t"
-    flat = [p(v) if p else v for key in keys for v, p in zip(key, processors)]
+    flat = [p(v) if p else v for key in keys for v, p in zip(key, processors, strict=False)]
     readers = [table.c[c].type._cached_result_processor(conn.dialect, None) for c in columns]
     return [
-        tuple(r(v) if r else v for r, v in zip(readers, row))
+        tuple(r(v) if r else v for r, v in zip(readers, row, strict=False))
         for row in conn.exec_driver_sql(sql, tuple(flat)).all()
     ]
 

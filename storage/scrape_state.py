@@ -12,8 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
-from storage.models import Blob, Post, Source
-from storage.models import SnapshotRow
+from storage.models import Blob, Post, SnapshotRow, Source
 
 __all__ = [
     "RunSource",

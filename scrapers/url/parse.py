@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
-from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from lxml.html import HtmlElement
 
 from scrapers.bounded import PageBudget, parse_html
 from scrapers.text import element_text, squash

@@ -53,7 +53,7 @@ def test_known_asn_status_raises_the_score(model: Model) -> None:
 def test_explanation_terms_appear_in_the_post(model: Model, seed_records: list[PostRecord]) -> None:
     predictions = model.predict(seed_records[:300])
     assert sum(bool(p.explanation) for p in predictions) > 250
-    for record, p in zip(seed_records, predictions):
+    for record, p in zip(seed_records, predictions, strict=False):
         fields = [record.text, record.author.handle, record.author.name, record.author.bio]
         for term, _ in p.explanation:
             assert any(term in f for f in fields), (term, fields)

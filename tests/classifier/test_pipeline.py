@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from classifier import Model
 from monitor.pipeline import import_lines
 from storage.db import Database
-from storage.models import Review, Score
 from storage.interchange import read_jsonl
+from storage.models import Review, Score
 from storage.records import PostRecord, record_to_dict
 
 

@@ -52,7 +52,7 @@ ALL = PREPARERS + [_marked()]
 
 def _check(prepared: Prepared) -> None:
     assert len(prepared.tokens) == len(prepared.spans)
-    for token, (start, end) in zip(prepared.tokens, prepared.spans):
+    for token, (start, end) in zip(prepared.tokens, prepared.spans, strict=False):
         assert token and isinstance(token, str)
         assert 0 <= start < end <= len(prepared.source)
     assert isinstance(prepared.text, str) and isinstance(prepared.words, str)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from email.utils import format_datetime
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import func, select

@@ -7,9 +7,8 @@ Full-text search over the review queue's posts: on SQLite an FTS5 table with ext
 (posts.text) that holds only posts with a review item (kept by triggers, so ingest of unflagged
 posts pays nothing); on PostgreSQL a GIN index on to_tsvector('simple', text).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005'
 down_revision = '0002'
