@@ -293,6 +293,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "login_window", Duration(1, 86400), 900.0, "how long failed logins count and a lock-out lasts"),
     Setting("web", "report_max_bytes", WholeNumber(0, 100_000_000), 5_000_000, "largest attachment accepted on /lapor"),
     Setting("web", "report_rate", WholeNumber(1, 10_000), 5, "confidential reports accepted per client per hour (counted in memory only)"),
+    # Evidence: the audit chain's head, signed, written at intervals outside the database.
+    Setting("evidence", "anchor_interval", Duration(0, 7 * 86400), 3600.0,
+            "how often `pantau run` writes a signed audit anchor (0: never)"),
+    Setting("evidence", "anchor_dir", Text(), "", "where the anchors go (default $PANTAU_HOME/anchors); "
+            "copy them off this machine"),
 )
 
 

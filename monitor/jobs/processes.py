@@ -132,6 +132,21 @@ def _announce(settings: Settings, db: Database, web: WebServer | None) -> None:
           "stop: Ctrl-C", flush=True)
 
 
+async def _anchor_periodically(settings: Settings, db: Database, stop: asyncio.Event) -> None:
+    """Write a signed audit anchor at start and every `evidence.anchor_interval`, so that a
+    re-chained or cut audit log is detectable from outside the database (issue: audit anchors)."""
+    from monitor.evidence.anchor import anchor_job
+
+    interval = float(settings.get("evidence.anchor_interval"))
+    if interval <= 0:
+        return
+    directory = Path(settings.get("evidence.anchor_dir") or settings.home / "anchors")
+    while not stop.is_set():
+        await asyncio.to_thread(anchor_job, db, settings.home, directory)
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
 async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
                    with_web: bool) -> None:
     scorer = await asyncio.to_thread(active_scorer, settings)
@@ -150,10 +165,12 @@ async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
                 partial(run_source, db, client=client, scorer=scorer, settings=settings), settings)
             scheduler = Scheduler(db, config, run, metrics=metrics)
             await scheduler.start()
+            anchors = asyncio.create_task(_anchor_periodically(settings, db, stop))
             _announce(settings, db, web)
             await stop.wait()
             log.info("signal received, stopping (deadline %.1fs)", STOP_DEADLINE)
             await scheduler.stop(RUN_GRACE)
+            anchors.cancel()
     finally:
         if web is not None:
             web.stop()
