@@ -105,6 +105,18 @@ def load_artifact(path: Path, expected_sha256: str | None = None) -> Model:
         raise ModelLoadError(f"{path}: cannot load model: {exc}") from exc
 
 
+def _read_json(path: Path) -> dict[str, Any]:
+    """A registry JSON file; a corrupt, unreadable or truncated one is a ModelLoadError naming
+    it (never a traceback: the operator can restore it or run `pantau models promote`)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelLoadError(f"{path}: unreadable or corrupt ({exc})") from None
+    if not isinstance(document, dict):
+        raise ModelLoadError(f"{path}: corrupt (not a JSON object)")
+    return document
+
+
 class ModelRegistry:
     """The model versions in one directory, and which one is active."""
 
@@ -115,7 +127,11 @@ class ModelRegistry:
         path = self.dir / _ACTIVE
         if not path.is_file():
             return {"active": None, "history": []}
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        pointer = _read_json(path)
+        if not isinstance(pointer.get("history", []), list):
+            raise ModelLoadError(f"{path}: corrupt (history is not a list)")
+        pointer.setdefault("history", [])
+        return pointer
 
     def _write_pointer(self, pointer: dict[str, Any]) -> None:
         tmp = self.dir / (_ACTIVE + ".tmp")
@@ -126,7 +142,7 @@ class ModelRegistry:
         path = self.dir / f"{version}.json"
         if not path.is_file():
             raise ModelLoadError(f"no model version {version!r} in {self.dir}")
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        return _read_json(path)
 
     def list(self) -> list[ModelInfo]:
         """All saved versions, newest first."""
@@ -135,7 +151,7 @@ class ModelRegistry:
         for meta_path in self.dir.glob("*.json"):
             if meta_path.name == _ACTIVE:
                 continue
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = _read_json(meta_path)
             infos.append(ModelInfo(
                 version=meta["version"], created_at=meta.get("created_at", ""),
                 threshold=float(meta.get("threshold", 0.5)), active=meta["version"] == active,

@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.common import opt_str, parse_snapshot, scraped, source_get
 from scrapers.conditional import conditional_headers, validators
+from scrapers.options import opt_str
+from scrapers.paging import parse_snapshot, source_get
+from scrapers.scraped import scraped
 from storage.interchange import decode_interchange
 from storage.records import PostRecord
 
