@@ -202,7 +202,7 @@ def review_queue(
     if status is not None and status not in REVIEW_STATUSES:
         raise InvalidValue(f"status must be one of {', '.join(REVIEW_STATUSES)}")
     query = (
-        select(Review, Post, AuthorRow)
+        select(*_QUEUE_COLUMNS)
         .join(Post, Post.id == Review.post_id)
         .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
         .order_by(Review.priority.desc(), Review.id)
@@ -217,24 +217,32 @@ def review_queue(
     if after is not None:
         query = _after(query, session, after)
     found = session.execute(query).all()
-    latest = latest_score_rows(session, [post.id for _, post, _ in found])
-    return [_queue_item(review, post, author, latest.get(post.id))
-            for review, post, author in found]
+    latest = latest_score_rows(session, [row.post_id for row in found])
+    return [_queue_item(row, latest.get(row.post_id)) for row in found]
 
 
-def _queue_item(review: Review, post: Post, author: AuthorRow | None,
-                latest: LatestScore | None) -> QueueItem:
+# Plain columns, not ORM entities: a page of 50 builds no identity map.
+_QUEUE_COLUMNS = (
+    Review.id, Review.post_id, Review.priority, Review.status, Review.category, Review.version,
+    Review.reviewer, Review.note, Review.decided_at, Post.platform, Post.external_id, Post.url,
+    Post.text, Post.posted_at, Post.region, AuthorRow.handle.label("author_handle"),
+    AuthorRow.name.label("author_name"), AuthorRow.bio.label("author_bio"),
+)
+
+
+def _queue_item(row: Any, latest: LatestScore | None) -> QueueItem:
+    known = row.author_handle is not None
     return QueueItem(
-        id=review.id, post_id=post.id, platform=post.platform, external_id=post.external_id,
-        url=post.url,
-        author={"handle": public_handle(author.handle) if author else "",
-                "name": author.name if author else "", "bio": author.bio if author else ""},
-        text=post.text, score=review.priority, status=review.status, category=review.category,
+        id=row.id, post_id=row.post_id, platform=row.platform, external_id=row.external_id,
+        url=row.url,
+        author={"handle": public_handle(row.author_handle) if known else "",
+                "name": row.author_name if known else "", "bio": row.author_bio if known else ""},
+        text=row.text, score=row.priority, status=row.status, category=row.category,
         predicted_category=latest.category if latest else None,
         explanation=latest.explanation if latest else [],
-        model_version=latest.model_version if latest else None, version=review.version,
-        reviewer=review.reviewer, note=review.note, decided_at=review.decided_at,
-        posted_at=post.posted_at, region=post.region,
+        model_version=latest.model_version if latest else None, version=row.version,
+        reviewer=row.reviewer, note=row.note, decided_at=row.decided_at,
+        posted_at=row.posted_at, region=row.region,
     )
 
 
