@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
-from monitor.export import MANIFEST, ExportFilter, verify_bundle
-from monitor.services import exports
-from monitor.services.runtime import open_database
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
 from storage.records import InvalidRecord, parse_datetime
-from storage.reviews import REVIEW_STATUSES
+from storage.vocabulary import REVIEW_STATUSES
+
+if TYPE_CHECKING:
+    from monitor import export
+    from monitor.services import exports, runtime
+else:
+    export, exports = lazy("monitor.export"), lazy("monitor.services.exports")
+    runtime = lazy("monitor.services.runtime")
 
 
 @cli.command("export")
@@ -34,7 +39,7 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
     try:
         with refusals():
             summary = exports.export(db, app.actor(db), fmt, out,
-                                     ExportFilter(status=status, since=since_at, region=region))
+                                     export.ExportFilter(status=status, since=since_at, region=region))
     finally:
         db.dispose()
     if as_json:
@@ -55,11 +60,11 @@ def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
 
     Where this machine has Pantau's database, the manifest must also match an export recorded in
     its audit log (a re-hashed forgery passes the file check but not this one)."""
-    check = verify_bundle(bundle)
+    check = export.verify_bundle(bundle)
     recorded, db_checked = None, False
     if check.manifest_sha256:
         try:
-            db = open_database(app.settings)
+            db = runtime.open_database(app.settings)
         except Exception:  # no database here: the file check alone still stands
             db = None
         if db is not None:
@@ -71,7 +76,7 @@ def verify_command(app: AppContext, bundle: Path, as_json: bool) -> None:
         check.intact = False
         check.problems.append(_("{manifest} is not recorded in this database's audit log: the "
                                 "bundle was not exported from here, or its manifest was "
-                                "rewritten").format(manifest=MANIFEST))
+                                "rewritten").format(manifest=export.MANIFEST))
     if as_json:
         emit_json({"intact": check.intact, "problems": check.problems, "items": check.items,
                    "manifest_sha256": check.manifest_sha256, "recorded_export": recorded})
