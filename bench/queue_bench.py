@@ -102,6 +102,8 @@ def load(db: Database, data: dict[str, list[tuple[Any, ...]]]) -> None:
     try:
         driver: Any = raw.driver_connection
         cur = driver.cursor()
+        if db.is_sqlite:  # the engine's connections autocommit: one transaction for the load
+            cur.execute("BEGIN")
         for table, cols in TABLES.items():
             if db.is_sqlite:
                 sqlite_rows = [tuple(v.replace(tzinfo=None) if isinstance(v, datetime) else v
