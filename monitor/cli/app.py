@@ -24,7 +24,6 @@ import click
 
 from monitor.config import ConfigError, Settings, load_settings
 from monitor.errors import ServiceError
-from monitor.i18n import cli_language, gettext_for
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -51,7 +50,10 @@ def lazy(name: str) -> Any:
 
 
 def _(message: str) -> str:
-    """The message in the command line's language (PANTAU_LANG, default Indonesian)."""
+    """The message in the command line's language (PANTAU_LANG, default Indonesian). The
+    catalogs (and Babel) load on the first message, not at start-up."""
+    from monitor.i18n import cli_language, gettext_for
+
     return gettext_for(cli_language(), "cli")(message)
 
 

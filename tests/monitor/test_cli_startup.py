@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sqlalchemy", "alembic", "sklearn", "numpy", "scipy", "skops", "scrapers", "httpx",
+HEAVY = ("sqlalchemy", "alembic", "sklearn", "numpy", "scipy", "skops", "scrapers", "httpx", "babel",
          "classifier", "storage.db", "storage.models")
 
 PROBE = """
