@@ -29,15 +29,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.vocabulary import ASN_STATUSES, DECISIONS, REVIEW_STATUSES
+
 __all__ = [
     "Base", "Source", "AuthorRow", "Post", "PostVersion", "Blob", "SnapshotRow", "PostSnapshot",
     "Score", "Review", "ReviewDecision", "AuditEntry", "User", "SourceRun",
     "REVIEW_STATUSES", "DECISIONS", "ASN_STATUSES",
 ]
 
-REVIEW_STATUSES = ("pending", "awaiting_second_review", "confirmed", "rejected", "escalated")
-DECISIONS = ("confirmed", "rejected", "escalated")
-ASN_STATUSES = ("known", "likely", "unknown")
 
 _ESC = "\U0010ffff"  # a Unicode noncharacter: escape prefix for what PostgreSQL text cannot hold
 
@@ -175,6 +174,7 @@ class Post(Base):
         # Few indexes on purpose: every one is paid on each of millions of inserts. Lists go
         # newest first by id; deletion marks look up (source_id, posted_at).
         Index(None, "source_id", "posted_at"),
+        Index(None, "author_id"),  # the foreign key's index: an author's posts, author removal
     )
 
 
@@ -244,6 +244,7 @@ class Score(Base):
     __table_args__ = (
         UniqueConstraint("post_id", "post_version", "model_version"),
         Index(None, "flagged"),
+        Index(None, "post_id", "id"),  # a post's newest score: one probe, no window function
     )
 
 
@@ -261,7 +262,11 @@ class Review(Base):
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __table_args__ = (Index(None, "status", "priority", "id"),)
+    __table_args__ = (Index(None, "status", "decided_at"),)
+
+
+# The queue's order (priority desc, id) walked from the index, so a page reads only its rows.
+Index("ix_reviews_status_priority_desc_id", Review.status, Review.priority.desc(), Review.id)
 
 
 class ReviewDecision(Base):

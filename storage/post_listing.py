@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import AuthorRow, Post, Review, Source
+from storage.models import AuthorRow, Post, Review, Score, Source
 from storage.posts import public_handle
 from storage.records import Author as RecordAuthor
 from storage.records import Media, PostRecord, record_to_dict
-from storage.reviews import latest_scores
+from storage.reviews import LatestScore, latest_score_id, latest_score_rows
 
 __all__ = ["ListedPost", "post_record", "list_posts", "reviewed_records"]
 
@@ -54,42 +54,51 @@ class ListedPost:
 
 
 def list_posts(session: Session, *, source: str | None = None, flagged: bool = False,
-               limit: int = 20) -> list[ListedPost]:
+               limit: int = 20, after: int | None = None) -> list[ListedPost]:
     """Newest first (ids grow with collection); score is the post's latest score. A removed
-    source's posts still list under its name."""
-    latest = latest_scores()
-    query = (select(Post, AuthorRow, Source.name, latest.c.score, latest.c.flagged,
-                    latest.c.model_version)
+    source's posts still list under its name. `after` (a post id) gives the next page by
+    keyset; `flagged` probes each post's newest score by index as the walk goes."""
+    query = (select(Post, AuthorRow, Source.name)
              .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
-             .outerjoin(latest, latest.c.post_id == Post.id)
              .order_by(Post.id.desc()).limit(limit))
     if source:
         query = query.where(Source.name == source)
+    if after is not None:
+        query = query.where(Post.id < after)
     if flagged:
-        query = query.where(latest.c.flagged.is_(True))
-    return [ListedPost(id=post.id, record=post_record(post, author), source=source_name,
-                       collected_at=post.collected_at, score=score,
-                       flagged=bool(is_flagged) if score is not None else None,
-                       model_version=model_version, status=post.status, version=post.version)
-            for post, author, source_name, score, is_flagged, model_version
-            in session.execute(query)]
+        query = query.where(select(Score.flagged).where(Score.id == latest_score_id(Post.id))
+                            .scalar_subquery().is_(True))
+    found = session.execute(query).all()
+    latest = latest_score_rows(session, [post.id for post, _, _ in found])
+    return [_listed(post, author, source_name, latest.get(post.id))
+            for post, author, source_name in found]
+
+
+def _listed(post: Post, author: AuthorRow | None, source_name: str | None,
+            latest: LatestScore | None) -> ListedPost:
+    return ListedPost(id=post.id, record=post_record(post, author), source=source_name,
+                      collected_at=post.collected_at, score=latest.score if latest else None,
+                      flagged=latest.flagged if latest else None,
+                      model_version=latest.model_version if latest else None,
+                      status=post.status, version=post.version)
 
 
 def reviewed_records(session: Session) -> list[PostRecord]:
     """Completed decisions as labeled records: a confirmed item becomes a positive with the
     reviewer's category (else the predicted one), a rejected one a negative. Pending, escalated
     and items awaiting their second review are undecided and left out."""
-    latest = latest_scores()
-    query = (select(Review.status, Review.category, latest.c.category, Post, AuthorRow)
+    query = (select(Review.status, Review.category, Post, AuthorRow)
              .join(Post, Post.id == Review.post_id)
              .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
-             .outerjoin(latest, latest.c.post_id == Post.id)
              .where(Review.status.in_(("confirmed", "rejected")))
              .order_by(Review.id))
+    found = session.execute(query).all()
+    latest = latest_score_rows(session, [post.id for _, _, post, _ in found])
     records = []
-    for status, category, predicted, post, author in session.execute(query):
+    for status, category, post, author in found:
         record = post_record(post, author)
+        predicted = latest[post.id].category if post.id in latest else None
         if status == "confirmed":
             record = replace(record, label=1, category=category or predicted, hard_case=None,
                              extra={**record.extra, "author_is_asn": True})

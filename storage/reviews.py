@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, func, select, update
+from sqlalchemy import CursorResult, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
@@ -33,6 +33,7 @@ __all__ = [
     "DECISIONS", "REVIEW_STATUSES", "QueueFilter", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
     "add_scores", "enqueue", "review_queue", "decide", "review_state", "count_by_status",
     "latest_scores", "note_post_changes", "already_decided", "changed_since",
+    "LatestScore", "latest_score_rows", "latest_score_id", "count_queue",
 ]
 
 
@@ -109,8 +110,46 @@ def note_post_changes(session: Session, scores: dict[int, float | None]) -> None
                         .execution_options(synchronize_session=False))
 
 
+@dataclass(frozen=True)
+class LatestScore:
+    """The newest score row of one post (what the queue and lists show beside it)."""
+
+    post_id: int
+    score: float
+    flagged: bool
+    category: str | None
+    explanation: list[Any]
+    model_version: str
+
+
+def latest_score_id(post_id: Any) -> Any:
+    """Correlated scalar subquery: the id of the newest score row of `post_id` — one probe of
+    the scores (post_id, id) index per outer row, never a pass over all score rows."""
+    inner = cast(Table, Score.__table__).alias("newest")
+    return (select(func.max(inner.c.id)).where(inner.c.post_id == post_id)
+            .correlate_except(inner).scalar_subquery())
+
+
+def latest_score_rows(session: Session, post_ids: Sequence[int]) -> dict[int, LatestScore]:
+    """The newest score of each given post, in two index-served queries per 500 posts."""
+    found: dict[int, LatestScore] = {}
+    ids = sorted(set(post_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        newest = (select(func.max(Score.id)).where(Score.post_id.in_(chunk))
+                  .group_by(Score.post_id))
+        rows = session.execute(select(
+            Score.post_id, Score.score, Score.flagged, Score.category, Score.explanation,
+            Score.model_version).where(Score.id.in_(newest)))
+        for post_id, score, flagged, category, explanation, model_version in rows:
+            found[post_id] = LatestScore(post_id, score, bool(flagged), category,
+                                         explanation or [], model_version)
+    return found
+
+
 def latest_scores() -> Any:
-    """Subquery: the most recent score row of each post."""
+    """Subquery: the most recent score row of each post. A window over every score row: only
+    for whole-table passes (exports); pages use latest_score_rows / latest_score_id."""
     ranked = select(
         Score.post_id, Score.score, Score.flagged, Score.category, Score.explanation,
         Score.model_version,
@@ -144,19 +183,28 @@ def _filtered(query: Any, flt: QueueFilter) -> Any:
     return query
 
 
+def _after(query: Any, session: Session, after: int) -> Any:
+    """Keyset: the items that follow item `after` in queue order (priority desc, id)."""
+    priority = session.scalar(select(Review.priority).where(Review.id == after))
+    if priority is None:
+        raise ReviewNotFound(f"no review item {after}")
+    return query.where(or_(Review.priority < priority,
+                           and_(Review.priority == priority, Review.id > after)))
+
+
 def review_queue(
     session: Session, *, status: str | None = "pending", limit: int = 50, offset: int = 0,
-    review_id: int | None = None, where: QueueFilter | None = None,
+    review_id: int | None = None, where: QueueFilter | None = None, after: int | None = None,
 ) -> list[QueueItem]:
-    """Queue items, highest score first (the index on status, priority serves this)."""
+    """Queue items, highest score first. The page walks the reviews (status, priority desc, id)
+    index; each item's latest score is then probed by (post_id, id). `after` (an item id) gives
+    the next page by keyset, flat however deep; `offset` stays for small skips."""
     if status is not None and status not in REVIEW_STATUSES:
         raise InvalidValue(f"status must be one of {', '.join(REVIEW_STATUSES)}")
-    latest = latest_scores()
     query = (
-        select(Review, Post, AuthorRow, latest.c.category, latest.c.explanation, latest.c.model_version)
+        select(*_QUEUE_COLUMNS)
         .join(Post, Post.id == Review.post_id)
         .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
-        .outerjoin(latest, latest.c.post_id == Post.id)
         .order_by(Review.priority.desc(), Review.id)
         .limit(limit).offset(offset)
     )
@@ -166,20 +214,36 @@ def review_queue(
         query = query.where(Review.id == review_id)
     if where is not None:
         query = _filtered(query, where)
-    items = []
-    for review, post, author, category, explanation, model_version in session.execute(query):
-        items.append(QueueItem(
-            id=review.id, post_id=post.id, platform=post.platform, external_id=post.external_id,
-            url=post.url,
-            author={"handle": public_handle(author.handle) if author else "", "name": author.name if author else "",
-                    "bio": author.bio if author else ""},
-            text=post.text, score=review.priority, status=review.status, category=review.category,
-            predicted_category=category, explanation=explanation or [],
-            model_version=model_version, version=review.version, reviewer=review.reviewer,
-            note=review.note, decided_at=review.decided_at, posted_at=post.posted_at,
-            region=post.region,
-        ))
-    return items
+    if after is not None:
+        query = _after(query, session, after)
+    found = session.execute(query).all()
+    latest = latest_score_rows(session, [row.post_id for row in found])
+    return [_queue_item(row, latest.get(row.post_id)) for row in found]
+
+
+# Plain columns, not ORM entities: a page of 50 builds no identity map.
+_QUEUE_COLUMNS = (
+    Review.id, Review.post_id, Review.priority, Review.status, Review.category, Review.version,
+    Review.reviewer, Review.note, Review.decided_at, Post.platform, Post.external_id, Post.url,
+    Post.text, Post.posted_at, Post.region, AuthorRow.handle.label("author_handle"),
+    AuthorRow.name.label("author_name"), AuthorRow.bio.label("author_bio"),
+)
+
+
+def _queue_item(row: Any, latest: LatestScore | None) -> QueueItem:
+    known = row.author_handle is not None
+    return QueueItem(
+        id=row.id, post_id=row.post_id, platform=row.platform, external_id=row.external_id,
+        url=row.url,
+        author={"handle": public_handle(row.author_handle) if known else "",
+                "name": row.author_name if known else "", "bio": row.author_bio if known else ""},
+        text=row.text, score=row.priority, status=row.status, category=row.category,
+        predicted_category=latest.category if latest else None,
+        explanation=latest.explanation if latest else [],
+        model_version=latest.model_version if latest else None, version=row.version,
+        reviewer=row.reviewer, note=row.note, decided_at=row.decided_at,
+        posted_at=row.posted_at, region=row.region,
+    )
 
 
 @dataclass(frozen=True)
@@ -279,6 +343,20 @@ def changed_since(state: ReviewState, expected_version: int) -> str:
         how = _by_whom(state)
     return (f"item {state.id} changed since it was read (version {expected_version}, now "
             f"{state.version}: {how}); reload it and decide again")
+
+
+def count_queue(session: Session, *, status: str | None = "pending",
+                where: QueueFilter | None = None) -> int:
+    """How many items a queue filter holds (the count beside a filtered page). Without a
+    filter it is answered from the status index alone."""
+    query = select(func.count()).select_from(Review)
+    if where is not None and (where.platform or where.region or where.source):
+        query = query.join(Post, Post.id == Review.post_id)
+    if status is not None:
+        query = query.where(Review.status == status)
+    if where is not None:
+        query = _filtered(query, where)
+    return int(session.scalar(query) or 0)
 
 
 def count_by_status(session: Session) -> dict[str, int]:

@@ -15,25 +15,45 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
-from typing import Any, NoReturn
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from monitor.config import ConfigError, Settings, load_settings
 from monitor.errors import ServiceError
-from monitor.i18n import cli_language, gettext_for
-from monitor.policy import Actor
-from monitor.services.runtime import open_database
-from monitor.services.users import cli_actor
-from storage.db import Database
 from storage.errors import StorageError
 
-__all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db", "refusals", "_"]
+if TYPE_CHECKING:
+    from monitor.policy import Actor
+    from storage.db import Database
+
+__all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db", "refusals", "_",
+           "lazy"]
+
+
+class _LazyModule(ModuleType):
+    """A module imported on first attribute use: commands name their use cases at the top, but
+    SQLAlchemy and scikit-learn load only when a command that needs them runs (`--help` and
+    `--version` load neither)."""
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(import_module(self.__name__), attr)
+
+
+def lazy(name: str) -> Any:
+    """`name`, imported when first used (typed Any: modules import the real one for mypy
+    under TYPE_CHECKING)."""
+    return _LazyModule(name)
 
 
 def _(message: str) -> str:
-    """The message in the command line's language (PANTAU_LANG, default Indonesian)."""
+    """The message in the command line's language (PANTAU_LANG, default Indonesian). The
+    catalogs (and Babel) load on the first message, not at start-up."""
+    from monitor.i18n import cli_language, gettext_for
+
     return gettext_for(cli_language(), "cli")(message)
 
 
@@ -58,6 +78,8 @@ class AppContext:
 
     def actor(self, db: Database) -> Actor:
         """Who this command acts as: `--as USER` / PANTAU_USER, else the local operator."""
+        from monitor.services.users import cli_actor
+
         with refusals():
             return cli_actor(db, self.acting_as)
 
@@ -88,6 +110,8 @@ def refusals() -> Iterator[None]:
 
 def open_db(app: AppContext) -> Database:
     """The configured database at the current schema, or a clear message and exit 2."""
+    from monitor.services.runtime import open_database
+
     with refusals():
         return open_database(app.settings)
 

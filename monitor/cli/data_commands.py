@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
 from monitor.cli.labels import label
-from monitor.pipeline import IngestStats
 from monitor.policy import operator_actor
-from monitor.services import admin, exports, ingest
-from monitor.services.runtime import active_scorer, active_version, open_database
-from storage.interchange import LineResult, read_interchange
+
+if TYPE_CHECKING:
+    from monitor.pipeline import IngestStats
+    from monitor.services import admin, exports, ingest, runtime
+    from storage import interchange
+    from storage.interchange import LineResult
+else:
+    admin, exports, ingest = (lazy(f"monitor.services.{m}") for m in ("admin", "exports", "ingest"))
+    runtime, interchange = lazy("monitor.services.runtime"), lazy("storage.interchange")
 
 
 def _status(message: str) -> None:
@@ -28,7 +33,7 @@ def init_command(app: AppContext) -> None:
     settings = app.settings
     settings.home.mkdir(parents=True, exist_ok=True)
     try:
-        db = open_database(settings, migrated=False)
+        db = runtime.open_database(settings, migrated=False)
     except Exception as exc:
         fail(_("cannot initialise the database: {error}").format(error=exc))
     # Before the schema exists nobody can be named: initialising is the local operator's (§5).
@@ -44,7 +49,7 @@ def init_command(app: AppContext) -> None:
              if done.state.startswith("migrated") else label(done.state))
     _status(_("database {db}: schema {revision} ({state})").format(
         db=db.describe(), revision=done.after, state=state))
-    model = active_scorer(settings)
+    model = runtime.active_scorer(settings)
     _status(_("active model: {version} (threshold {threshold:.3f})").format(
         version=model.version, threshold=model.threshold))
     from monitor.cli.evidence_commands import deployment_key
@@ -82,7 +87,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
     with refusals():
         if source_name:
             ingest.source_id_of(db, source_name)  # refuse before reading anything
-    scorer = None if no_classify else active_scorer(app.settings)
+    scorer = None if no_classify else runtime.active_scorer(app.settings)
     stream, name = _open_input(file)
 
     def report(line: LineResult) -> None:
@@ -98,7 +103,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
                        err=True, nl=False)
 
     with stream, refusals():
-        stats = ingest.import_posts(db, actor, read_interchange(stream, name=name, fmt=fmt),
+        stats = ingest.import_posts(db, actor, interchange.read_interchange(stream, name=name, fmt=fmt),
                                     scorer=scorer, source_name=source_name, on_error=report,
                                     on_batch=progress, origin=name)
     db.dispose()
@@ -116,7 +121,7 @@ def score_command(app: AppContext, as_json: bool) -> None:
     """Score stored posts that have no score yet and queue the flagged ones."""
     db = open_db(app)
     actor = app.actor(db)
-    scorer = active_scorer(app.settings)
+    scorer = runtime.active_scorer(app.settings)
     with refusals():
         stats = ingest.score_stored(db, actor, scorer)
     db.dispose()
@@ -135,7 +140,7 @@ def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of posts, flagged posts, review states and sources."""
     db = open_db(app)
     with refusals():
-        document = admin.stats(db, app.actor(db), active_version(app.settings))
+        document = admin.stats(db, app.actor(db), admin.active_model_version(app.settings))
     db.dispose()
     if as_json:
         emit_json(document)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
-from monitor.export import ExportFilter, verify_bundle
-from monitor.services import exports
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
 from storage.records import InvalidRecord, parse_datetime
-from storage.reviews import REVIEW_STATUSES
+from storage.vocabulary import REVIEW_STATUSES
+
+if TYPE_CHECKING:
+    from monitor import export
+    from monitor.services import exports
+else:
+    export, exports = lazy("monitor.export"), lazy("monitor.services.exports")
 
 
 @cli.command("export")
@@ -36,7 +41,7 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
     try:
         with refusals():
             summary = exports.export(db, app.actor(db), fmt, out,
-                                     ExportFilter(status=status, since=since_at, region=region),
+                                     export.ExportFilter(status=status, since=since_at, region=region),
                                      signing_key=key)
     finally:
         db.dispose()
@@ -65,7 +70,7 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
     from monitor.evidence.audit_check import check_export_record
     from monitor.evidence.text import _
 
-    check = verify_bundle(bundle, trust_from_option(public_key))
+    check = export.verify_bundle(bundle, trust_from_option(public_key))
     recorded = None
     if check.manifest_sha256:
         db = database_at_hand(app)

@@ -8,17 +8,21 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-import numpy as np
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
-from monitor.services import models
-from monitor.services.runtime import active_scorer, model_registry
-from monitor.training_data import reviewed_records
-from storage.interchange import LineResult, read_interchange
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
 from storage.records import PostRecord
+
+if TYPE_CHECKING:
+    from monitor import training_data
+    from monitor.services import models, runtime
+    from storage import interchange
+    from storage.interchange import LineResult
+else:
+    models, runtime = lazy("monitor.services.models"), lazy("monitor.services.runtime")
+    training_data, interchange = lazy("monitor.training_data"), lazy("storage.interchange")
 
 CLASSIFY_BATCH = 1000
 
@@ -27,7 +31,7 @@ def _load_model(app: AppContext, version: str | None) -> Any:
     from classifier import ClassifierError
 
     try:
-        return model_registry(app.settings).load(version) if version else active_scorer(app.settings)
+        return runtime.model_registry(app.settings).load(version) if version else runtime.active_scorer(app.settings)
     except ClassifierError as exc:
         fail(str(exc))
 
@@ -35,7 +39,7 @@ def _load_model(app: AppContext, version: str | None) -> Any:
 def _read_labeled(path: Path) -> list[PostRecord]:
     """All records of a labeled file; a bad line stops the command (metrics would be wrong)."""
     with path.open("rb") as handle:
-        results = list(read_interchange(handle, name=path.name))
+        results = list(interchange.read_interchange(handle, name=path.name))
     bad = [r for r in results if r.record is None]
     for r in bad[:20]:
         click.echo(f"{path}:{r.line}: {r.error}", err=True)
@@ -73,7 +77,7 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
                              else stack.enter_context(open(input_path, "rb")))
         sink: IO[str] = (sys.stdout if output_path == "-"
                          else stack.enter_context(open(output_path, "w", encoding="utf-8")))
-        for batch in _batches(read_interchange(source, name=input_path), CLASSIFY_BATCH):
+        for batch in _batches(interchange.read_interchange(source, name=input_path), CLASSIFY_BATCH):
             good = [line for line in batch if line.record is not None]
             for line in batch:
                 if line.record is None:
@@ -128,6 +132,8 @@ def _evaluation(model: Any, records: list[PostRecord]) -> dict[str, Any]:
     if not records:
         fail(_("no labeled records to evaluate"))
     predictions = model.predict(records)
+    import numpy as np
+
     scores = np.array([p.score for p in predictions])
     return {
         "model_version": model.version, "records": len(records), "unlabeled_skipped": unlabeled,
@@ -185,7 +191,7 @@ def train_command(app: AppContext, data: tuple[Path, ...], no_reviews: bool, see
     db = open_db(app)
     try:
         with refusals():
-            extra = [] if no_reviews else reviewed_records(db)
+            extra = [] if no_reviews else training_data.reviewed_records(db)
             trained = models.train(db, app.actor(db), app.settings, files, extra, seed=seed)
     finally:
         db.dispose()
@@ -213,7 +219,7 @@ def models_group() -> None:
 @pass_app
 def models_list(app: AppContext, as_json: bool) -> None:
     """Saved model versions, newest first; * marks the active one."""
-    infos = model_registry(app.settings).list()
+    infos = runtime.model_registry(app.settings).list()
     if as_json:
         emit_json([{"version": i.version, "created_at": i.created_at, "threshold": i.threshold,
                     "active": i.active, "metrics": i.metrics, "path": str(i.path)} for i in infos])

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, lazy, open_db, pass_app, refusals
 from monitor.cli.labels import status_label
 from monitor.cli.tables import Column, render
-from monitor.services import review
-from monitor.services.review import Decided, ItemDetail
-from storage.reviews import DECISIONS, REVIEW_STATUSES
+from storage.vocabulary import DECISIONS, REVIEW_STATUSES
+
+if TYPE_CHECKING:
+    from monitor.services import review
+    from monitor.services.review import Decided, ItemDetail
+else:
+    review = lazy("monitor.services.review")
 
 
 @cli.group("review")
@@ -28,13 +32,17 @@ def _who(item: Any) -> str:
 @review_group.command("list")
 @click.option("--status", type=click.Choice(REVIEW_STATUSES), default="pending", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--after", type=click.IntRange(min=1), metavar="ID",
+              help="The page after this item id (the last one listed).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def review_list(app: AppContext, status: str, limit: int, as_json: bool) -> None:
+def review_list(app: AppContext, status: str, limit: int, after: int | None,
+                as_json: bool) -> None:
     """Queue items, highest score first."""
     db = open_db(app)
     with refusals():
-        items = review.queue(db, app.actor(db), status=status, limit=limit)
+        items = review.queue(db, app.actor(db), status=status, limit=limit,
+                             after=after)
     db.dispose()
     if as_json:
         emit_json([item.as_dict() for item in items])

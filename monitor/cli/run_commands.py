@@ -7,7 +7,7 @@ import click
 from monitor.cli.app import AppContext, cli, fail, pass_app
 from monitor.config import ConfigError
 from monitor.logfmt import configure_logging
-from storage.db import StorageError
+from storage.errors import StorageError
 
 _LOG_FORMAT = click.option("--log-format", type=click.Choice(["logfmt", "json"]), default="logfmt",
                            show_default=True, help="Log lines on stderr: key=value or JSON.")

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
 from monitor.cli.tables import Column, render
 from monitor.config import ConfigError, SourceSpec, parse_duration
-from monitor.services import ingest, posts, sources
-from monitor.services.runtime import active_scorer
-from monitor.sources import parse_options, source_health
+
+if TYPE_CHECKING:
+    from monitor import sources as source_rows
+    from monitor.services import ingest, posts, runtime, sources
+else:
+    ingest, posts = lazy("monitor.services.ingest"), lazy("monitor.services.posts")
+    sources, runtime = lazy("monitor.services.sources"), lazy("monitor.services.runtime")
+    source_rows = lazy("monitor.sources")
 
 
 @cli.group("sources")
@@ -38,7 +44,7 @@ def sources_add(app: AppContext, name: str, source_type: str, url: str, interval
             except ConfigError as exc:
                 fail(str(exc))
             spec = SourceSpec(name=name, type=source_type, url=url, interval=every,
-                              region=region, options=parse_options(options))
+                              region=region, options=source_rows.parse_options(options))
             row = sources.add_source(db, app.actor(db), spec, app.settings)
     finally:
         db.dispose()
@@ -61,7 +67,7 @@ def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
         rows = sources.list_sources(db, app.actor(db), include_removed=include_removed)
     db.dispose()
     if as_json:
-        emit_json([source_health(row) for row in rows])
+        emit_json([source_rows.source_health(row) for row in rows])
         return
     columns = [Column(_("name"), 16), Column(_("type"), 8), Column(_("every"), 7, ">"),
                Column(_("last success"), 16), Column(_("fails"), 5, ">"),
@@ -129,7 +135,7 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
     settings = app.settings
     db = open_db(app)
     actor = app.actor(db)
-    scorer = None if no_classify else active_scorer(settings)
+    scorer = None if no_classify else runtime.active_scorer(settings)
     try:
         with refusals():
             try:
@@ -163,14 +169,17 @@ def posts_group() -> None:
 @click.option("--source", "source_name")
 @click.option("--flagged", is_flag=True, help="Only posts the active model flagged.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
+@click.option("--after", type=click.IntRange(min=1), metavar="ID",
+              help="The page after this post id (the last one listed).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def posts_list(app: AppContext, source_name: str | None, flagged: bool, limit: int, as_json: bool) -> None:
+def posts_list(app: AppContext, source_name: str | None, flagged: bool, limit: int,
+               after: int | None, as_json: bool) -> None:
     """Collected posts, newest first, as interchange records."""
     db = open_db(app)
     with refusals():
         items = posts.list_posts(db, app.actor(db), source=source_name, flagged=flagged,
-                                 limit=limit)
+                                 limit=limit, after=after)
     db.dispose()
     if as_json:
         emit_json([item.as_dict() for item in items])

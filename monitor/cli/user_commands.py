@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, open_db, pass_app, refusals
+from monitor.cli.app import AppContext, _, cli, emit_json, lazy, open_db, pass_app, refusals
 from monitor.cli.tables import Column, render
-from monitor.services import users
-from storage.users import ROLES
+from monitor.policy import ROLES
+
+if TYPE_CHECKING:
+    from monitor.services import users
+else:
+    users = lazy("monitor.services.users")
 
 
 @cli.group("users")

@@ -16,6 +16,20 @@ none when it fails), and raises only `monitor.errors` types. Modules by family:
     admin     initialise the database, stats
 """
 
-from monitor.services.runtime import active_scorer, model_registry, open_database
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from monitor.services.runtime import active_scorer, model_registry, open_database
 
 __all__ = ["open_database", "active_scorer", "model_registry"]
+
+
+def __getattr__(name: str) -> Any:
+    """Loaded on first use, so `import monitor.services.review` (and `pantau --help`) does not
+    pull in the database layer through this package."""
+    if name in __all__:
+        return getattr(import_module("monitor.services.runtime"), name)
+    raise AttributeError(f"module 'monitor.services' has no attribute {name!r}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.config import Settings
 from monitor.policy import Actor, Right
 from monitor.services.guard import require
 from storage.audit import append_audit
@@ -45,3 +47,15 @@ def stats(db: Database, actor: Actor, model_version: str | None) -> dict[str, An
         totals = counts(session)
     return {"posts": totals.posts, "flagged": totals.flagged, **totals.by_status,
             "sources": totals.sources, "model_version": model_version}
+
+
+def active_model_version(settings: Settings) -> str | None:
+    """The active model's version from the registry's pointer file alone (classifier/registry.py
+    layout: `<models_dir>/active.json`), so `pantau stats` neither loads scikit-learn nor reads
+    and verifies the model file. None when no model was promoted yet or the pointer is unreadable."""
+    pointer = settings.models_dir / "active.json"
+    try:
+        active = json.loads(pointer.read_text(encoding="utf-8")).get("active")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(active) if active else None

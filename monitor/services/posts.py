@@ -13,10 +13,11 @@ __all__ = ["ListedPost", "list_posts"]
 
 
 def list_posts(db: Database, actor: Actor, *, source: str | None = None, flagged: bool = False,
-               limit: int = 20) -> list[ListedPost]:
-    """Newest first; a removed source's posts still list under its name."""
+               limit: int = 20, after: int | None = None) -> list[ListedPost]:
+    """Newest first; a removed source's posts still list under its name; `after` a post id:
+    the page of older posts that follows it (keyset)."""
     require(actor, Right.VIEW_QUEUE)
     if not 1 <= limit <= 100_000:
         raise InvalidInput(N_("limit must be 1 to 100000"))
     with db.reader() as session:
-        return stored_posts(session, source=source, flagged=flagged, limit=limit)
+        return stored_posts(session, source=source, flagged=flagged, limit=limit, after=after)

@@ -158,8 +158,10 @@ def show(db: Database, actor: Actor, review_id: int) -> ItemDetail:
 
 
 def queue(db: Database, actor: Actor, *, status: str | None = "pending", limit: int = 50,
-          offset: int = 0, where: QueueFilter | None = None) -> list[QueueItem]:
-    """Queue items with this status (None: all), highest score first, optionally narrowed."""
+          offset: int = 0, where: QueueFilter | None = None,
+          after: int | None = None) -> list[QueueItem]:
+    """Queue items with this status (None: all), highest score first, optionally narrowed;
+    `after` an item id: the page that follows it (keyset)."""
     require(actor, Right.VIEW_QUEUE)
     if status is not None and status not in REVIEW_STATUSES:
         raise InvalidInput(N_("status must be one of {choices}"),
@@ -167,4 +169,8 @@ def queue(db: Database, actor: Actor, *, status: str | None = "pending", limit: 
     if not 1 <= limit <= 10_000 or offset < 0:
         raise InvalidInput(N_("limit must be 1 to 10000 and offset not negative"))
     with db.reader() as session, storage_errors():
-        return review_queue(session, status=status, limit=limit, offset=offset, where=where)
+        try:
+            return review_queue(session, status=status, limit=limit, offset=offset, where=where,
+                                after=after)
+        except ReviewNotFound:
+            raise NotFound(N_("no review item {id}"), id=after) from None

@@ -38,7 +38,8 @@ def test_a_corrupt_active_model_pointer(home: Path) -> None:
     kept = pointer.read_bytes()
     pointer.write_text("{bad", encoding="utf-8")
     try:
-        _says_one_line(_pantau(home, "stats"), "active.json: unreadable or corrupt")
+        done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "out.jsonl")
+        _says_one_line(done, "active.json: unreadable or corrupt")
     finally:
         pointer.write_bytes(kept)
 
