@@ -4,42 +4,40 @@ helpers `verify` and `audit verify --anchor` use to turn options into trust anch
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.engine import make_url
 
-from monitor.cli.app import AppContext, cli, emit_json, fail, open_db, pass_app
+from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app
 from monitor.cli.data_commands import audit_group
-from monitor.evidence.anchor import (
-    Anchor,
-    AnchorError,
-    anchor_problems,
-    read_anchor,
-    write_anchor,
-)
-from monitor.evidence.keys import (
-    DeploymentKey,
-    KeyFileError,
-    PublicKey,
-    ensure_key,
-    load_key,
-    normalise_fingerprint,
-    public_key_from_pem,
-)
-from monitor.evidence.signature_check import Trust
-from monitor.evidence.text import _
-from monitor.services import open_database
-from storage.db import Database
+
+if TYPE_CHECKING:  # loaded when a command runs, so `pantau --help` stays light
+    from monitor.evidence import anchor as anchors
+    from monitor.evidence import keys, signature_check
+    from monitor.evidence.anchor import Anchor
+    from monitor.evidence.keys import DeploymentKey, PublicKey
+    from monitor.evidence.signature_check import Trust
+    from monitor.services import runtime
+    from storage.db import Database
+else:
+    anchors, keys = lazy("monitor.evidence.anchor"), lazy("monitor.evidence.keys")
+    signature_check = lazy("monitor.evidence.signature_check")
+    runtime = lazy("monitor.services.runtime")
 
 __all__ = ["anchor_problems", "database_at_hand", "deployment_key", "trust_from_option",
            "trusted_anchor"]
 
 
+def anchor_problems(session: Any, kept: Anchor) -> list[str]:
+    """What was re-chained or cut since the anchor `kept` (monitor.evidence.anchor)."""
+    return list(anchors.anchor_problems(session, kept))
+
+
 def deployment_key(app: AppContext) -> DeploymentKey:
     """This deployment's key, created on first need (and said so on stderr)."""
     try:
-        key, created = ensure_key(app.settings.home)
-    except KeyFileError as exc:
+        key, created = keys.ensure_key(app.settings.home)
+    except keys.KeyFileError as exc:
         fail(str(exc))
         raise
     if created:
@@ -52,28 +50,30 @@ def trust_from_option(value: str | None) -> Trust:
     """`--public-key FILE|FINGERPRINT`: an existing file is read as a PEM public key, anything
     else must be a SHA-256 fingerprint (64 hex digits, `SHA256:` and colons allowed)."""
     if value is None:
-        return Trust()
+        return signature_check.Trust()
     path = Path(value)
     if path.is_file():
         try:
-            return Trust(key=public_key_from_pem(path.read_bytes()[:65536]))
-        except (OSError, KeyFileError) as exc:
+            return signature_check.Trust(key=keys.public_key_from_pem(path.read_bytes()[:65536]))
+        except (OSError, keys.KeyFileError) as exc:
             fail(_("--public-key {value}: {reason}").format(value=value, reason=exc))
-    fingerprint = normalise_fingerprint(value)
+    fingerprint = keys.normalise_fingerprint(value)
     if fingerprint is None:
         fail(_("--public-key {value}: no such file, and not a SHA-256 fingerprint (64 hex "
                "digits)").format(value=ascii(value)))
-    return Trust(fingerprint=fingerprint)
+    return signature_check.Trust(fingerprint=fingerprint)
 
 
 def database_at_hand(app: AppContext) -> Database | None:
     """This machine's Pantau database if it has one; None (never an empty new SQLite file, nor
     an error) where there is none: a bundle's own checks stand without it."""
+    from sqlalchemy.engine import make_url
+
     url = make_url(app.settings.database_url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return None
     try:
-        return open_database(app.settings)
+        return runtime.open_database(app.settings)
     except Exception:  # noqa: BLE001 - unreachable server, old schema: no database at hand
         return None
 
@@ -81,13 +81,13 @@ def database_at_hand(app: AppContext) -> Database | None:
 def trusted_anchor(app: AppContext, path: Path) -> Anchor:
     """The anchor in `path` if this deployment's key signed it; else exit 2 with the reason."""
     try:
-        key = load_key(app.settings.home)
+        key = keys.load_key(app.settings.home)
         if key is None:
             fail(_("no deployment key in {path}: cannot check who signed the anchor").format(
                 path=app.settings.home))
             raise SystemExit(2)
-        return read_anchor(path, key.public)
-    except (KeyFileError, AnchorError) as exc:
+        return anchors.read_anchor(path, key.public)
+    except (keys.KeyFileError, anchors.AnchorError) as exc:
         fail(str(exc))
         raise
 
@@ -125,8 +125,8 @@ def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
     `pantau audit verify --anchor FILE` later detects re-chaining and truncation since."""
     key, db = deployment_key(app), open_db(app)
     try:
-        anchor = write_anchor(db, key, out)
-    except AnchorError as exc:
+        anchor = anchors.write_anchor(db, key, out)
+    except anchors.AnchorError as exc:
         fail(str(exc), code=1)
         raise
     except OSError as exc:
