@@ -25,13 +25,14 @@ from typing import Any
 import uvicorn
 
 from monitor.config import Settings
+from monitor.i18n import cli_language, gettext_for
 from monitor.jobs.scheduler import Scheduler, SchedulerConfig
 from monitor.logfmt import quote as _quote
 from monitor.metrics import Metrics
 from monitor.scrape import make_client, run_source
 from monitor.services import active_scorer, open_database
 from monitor.sources import sync_config_sources
-from monitor.web.app import create_app
+from monitor.web.app import announce_first_admin, create_app
 from storage.db import Database
 
 __all__ = ["STOP_DEADLINE", "ServiceError", "WebServer", "run_monitor", "serve_web"]
@@ -67,6 +68,11 @@ class WebServer:
     def stop(self, timeout: float = 2.0) -> None:
         self.server.should_exit = True
         self._thread.join(timeout)
+
+
+def _(message: str) -> str:
+    """Console messages in the command line's language (PANTAU_LANG, default Indonesian)."""
+    return gettext_for(cli_language(), "cli")(message)
 
 
 def _watchdog(deadline: float) -> None:
@@ -117,19 +123,19 @@ def _tell_flagged(run: Callable[[str], Awaitable[Any]], settings: Settings) -> C
         report = await run(name)
         if not told and getattr(report, "flagged", None):
             told = True
-            print(f"Flagged posts are waiting for review: `pantau{_config_flag(settings)} review list`",
-                  flush=True)
+            print(_("Flagged posts are waiting for review: {command}").format(
+                command=f"`pantau{_config_flag(settings)} review list`"), flush=True)
         return report
 
     return wrapped
 
 
 def _announce(settings: Settings, db: Database, web: WebServer | None) -> None:
-    where = f"metrics: {web.url}/metrics · " if web else ""
+    where = _("metrics: {url}").format(url=f"{web.url}/metrics") + " · " if web else ""
     config = _config_flag(settings)
     log.info("ready db=%s web=%s", _quote(db.describe()), web.url if web else "off")
-    print(f"Pantau is running. Flagged posts: `pantau{config} review list` · {where}"
-          "stop: Ctrl-C", flush=True)
+    print(_("Pantau is running. Flagged posts: {command} · {where}stop: Ctrl-C").format(
+        command=f"`pantau{config} review list`", where=where), flush=True)
 
 
 async def _anchor_periodically(settings: Settings, db: Database, stop: asyncio.Event) -> None:
@@ -154,8 +160,9 @@ async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
     metrics = Metrics()
     web = None
     if with_web:
-        web = WebServer(create_app(settings, db=db, metrics=metrics), settings.get("web.host"),
-                        settings.get("web.port"))
+        await asyncio.to_thread(announce_first_admin, db)
+        web = WebServer(create_app(settings, db=db, metrics=metrics, first_admin=False),
+                        settings.get("web.host"), settings.get("web.port"))
         web.start()
     stop = asyncio.Event()
     _signals(asyncio.get_running_loop(), stop)
@@ -212,10 +219,12 @@ def serve_web(settings: Settings, host: str, port: int, *, exit_process: bool = 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())
-    web = WebServer(create_app(settings, db=db), host, port)
+    announce_first_admin(db)
+    web = WebServer(create_app(settings, db=db, first_admin=False), host, port)
     try:
         web.start()
-        print(f"Pantau web app on {web.url} (health: /healthz, metrics: /metrics) · stop: Ctrl-C",
+        print(_("Pantau web app on {url} (health: /healthz, metrics: /metrics) · stop: Ctrl-C").format(
+            url=web.url),
               flush=True)
         stop.wait()
         log.info("stopping web app")

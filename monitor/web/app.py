@@ -30,7 +30,8 @@ from monitor.web.deps import CsrfRejected, LoginRequired, context, page
 from monitor.web.routes import ROUTERS
 from storage.db import Database
 
-__all__ = ["PAGE_CSP", "PROMETHEUS_CONTENT_TYPE", "PUBLIC_PATHS", "create_app", "route_table"]
+__all__ = ["PAGE_CSP", "PROMETHEUS_CONTENT_TYPE", "PUBLIC_PATHS", "announce_first_admin", "create_app",
+           "route_table"]
 
 log = logging.getLogger(__name__)
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -54,16 +55,20 @@ def _ping(db: Database) -> None:
         session.execute(text("SELECT 1"))
 
 
-def _first_admin(db: Database) -> None:
+def announce_first_admin(db: Database) -> None:
+    """On a database without users, create `admin` and print its one-time password."""
     try:
         password = ensure_first_admin(db)
     except Exception as exc:  # noqa: BLE001 — no schema yet, database down: the app still serves /healthz
         log.warning("first-run admin check skipped: %s", exc)
         return
     if password:
-        print("Pantau: no users yet, so an administrator was created.\n"
-              f"  user: admin   password: {password}\n"
-              "  (shown only now; log in at /login and add real accounts)", flush=True)
+        from monitor.i18n import cli_language, gettext_for
+
+        _ = gettext_for(cli_language(), "cli")
+        print(_("Pantau: no users yet, so an administrator was created.") + "\n  "
+              + _("user: {user}   password: {password}").format(user="admin", password=password)
+              + "\n  " + _("(shown only now; log in at /login and add real accounts)"), flush=True)
 
 
 def _headers(response: Response, request: Request) -> None:
@@ -124,7 +129,7 @@ def create_app(settings: Settings, *, db: Database, metrics: Metrics | None = No
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if first_admin:
-            await asyncio.to_thread(_first_admin, db)
+            await asyncio.to_thread(announce_first_admin, db)
         yield
 
     app = FastAPI(title="Pantau", version=VERSION, docs_url=None, redoc_url=None,

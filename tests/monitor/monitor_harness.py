@@ -118,7 +118,7 @@ def environment(home: Path, db_url: str, **overrides: str) -> dict[str, str]:
         "PANTAU_ALLOW_PRIVATE_NETWORKS": "1", "PANTAU_SCHEDULER__MIN_INTERVAL": "1s",
         "PANTAU_SCRAPE__MIN_HOST_DELAY": "0", "PANTAU_SCRAPE__RESPECT_ROBOTS": "0",
         "PANTAU_SCRAPE__MAX_RETRIES": "0", "PANTAU_SCRAPE__CONTACT_URL": "https://example.test/c",
-        "PANTAU_WEB__PORT": str(free_port()),
+        "PANTAU_WEB__PORT": str(free_port()), "PANTAU_LANG": "en",  # the harness reads English
     })
     env.update(overrides)
     return env
