@@ -45,12 +45,12 @@ def import_posts(db: Database, actor: Actor, lines: Iterable[LineResult], *,
                  on_error: Callable[[LineResult], None] | None = None,
                  on_batch: Callable[[IngestStats], None] | None = None,
                  origin: str = "") -> IngestStats:
-    """Store (and score) interchange lines; the pipeline appends the one `import` entry."""
+    """Store (and score) interchange lines; the pipeline appends `import.start` before the first
+    post and `import.finish` with the counts (so a killed import still leaves a record)."""
     require(actor, Right.IMPORT)
     source_id = source_id_of(db, source_name) if source_name else None
-    extra: dict[str, Any] = {"actor": actor.name} if _accepts(import_lines, "actor") else {}
     return import_lines(db, lines, scorer=scorer, source_id=source_id, on_error=on_error,
-                        on_batch=on_batch, origin=origin, **extra)
+                        on_batch=on_batch, origin=origin, actor=actor.name)
 
 
 def score_stored(db: Database, actor: Actor, scorer: Scorer) -> IngestStats:

@@ -14,6 +14,7 @@ from classifier import Model, ModelRegistry, train_model
 from classifier.corpus import load_seed_corpus
 from monitor.config import Settings, load_settings
 from monitor.errors import NotFound, PermissionDenied
+from monitor.evidence.keys import ensure_key
 from monitor.policy import Actor, operator_actor
 from monitor.services import admin, exports, ingest, models, review
 from monitor.services.exports import ExportFilter
@@ -29,13 +30,14 @@ def lines(n: int = 3):  # type: ignore[no-untyped-def]
     return read_interchange(io.BytesIO(body.encode()), name="posts.jsonl")
 
 
-def test_an_import_is_audited_once_with_its_actor(db: Database) -> None:
+def test_an_import_is_audited_at_its_start_and_its_end_with_its_actor(db: Database) -> None:
+    # Two entries on purpose: a killed import still leaves its `import.start` (issue 9).
     before = audit_count(db)
     stats = ingest.import_posts(db, LOCAL, lines(), scorer=None, origin="posts.jsonl")
     assert (stats.new, stats.rejected) == (3, 1)
-    assert audit_count(db) == before + 1
+    assert audit_count(db) == before + 2
     entry = last_audit(db)
-    assert (entry.actor, entry.action) == ("local", "import")
+    assert (entry.actor, entry.action) == ("local", "import.finish")
 
 
 def test_an_import_needs_the_import_right_and_a_known_source(db: Database) -> None:
@@ -56,7 +58,9 @@ def test_exports_need_the_export_right_and_are_audited(db: Database, tmp_path: P
     with pytest.raises(PermissionDenied, match="may not export"):
         exports.export(db, sari, "jsonl", tmp_path / "out.jsonl", ExportFilter())
     assert audit_count(db) == before and not (tmp_path / "out.jsonl").exists()
-    summary = exports.export(db, budi, "bundle", tmp_path / "out.zip", ExportFilter())
+    key, _created = ensure_key(tmp_path / "home")
+    summary = exports.export(db, budi, "bundle", tmp_path / "out.zip", ExportFilter(),
+                             signing_key=key)
     assert summary["items"] == 1 and audit_count(db) == before + 1
     entry = last_audit(db)
     assert (entry.actor, entry.action) == ("budi", "export")
