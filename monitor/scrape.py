@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monitor.config import Settings
-from monitor.ingest_stats import IngestStats
+from monitor.ingest_stats import COUNTS, IngestStats
 from monitor.pipeline import Item, Scorer, ingest_items
 from scrapers import ClientSettings, FetchResult, PoliteClient, SourceConfig, get_adapter
 from scrapers.base import ScrapedPost
@@ -70,12 +70,11 @@ class ScrapeReport:
         return dict(self.__dict__)
 
     def reconciles(self) -> bool:
-        return self.fetched == (self.new + self.updated + self.unchanged + self.duplicates
-                                + self.rejected)
+        """fetched = new + updated + unchanged + duplicates + rejected (monitor.ingest_stats)."""
+        return self.fetched == sum(getattr(self, k) for k in COUNTS[1:])
 
     def counts(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in ("fetched", "new", "updated", "unchanged",
-                                              "duplicates", "rejected")}
+        return {k: getattr(self, k) for k in COUNTS}
 
 
 def client_settings(settings: Settings) -> ClientSettings:
