@@ -71,7 +71,7 @@ class ScrapeReport:
 
     def reconciles(self) -> bool:
         """fetched = new + updated + unchanged + duplicates + rejected (monitor.ingest_stats)."""
-        return self.fetched == sum(getattr(self, k) for k in COUNTS[1:])
+        return self.fetched == sum(int(getattr(self, k)) for k in COUNTS[1:])
 
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in COUNTS}
