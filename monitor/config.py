@@ -284,8 +284,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(not the same person) to confirm or reject it"),
     # Web app (review UI): sessions, cookies, language and time zone, public channels.
     Setting("web", "timezone", TimeZone(), "Asia/Makassar", "time zone pages show times in (named on the page)"),
-    Setting("web", "session_idle", Duration(60, 7 * 86400), 1800.0, "a login ends after this long without a request"),
-    Setting("web", "session_max", Duration(60, 30 * 86400), 43200.0, "a login ends this long after it began, active or not"),
+    Setting("web", "session_idle", Duration(1, 7 * 86400), 1800.0, "a login ends after this long without a request"),
+    Setting("web", "session_max", Duration(1, 30 * 86400), 43200.0, "a login ends this long after it began, active or not"),
     Setting("web", "secure_cookies", Choice(("auto", "true", "false")), "auto",
             "Secure cookies: true, false, or auto (on unless web.host is loopback)"),
     Setting("web", "metrics_token", Text(header=True), "", "bearer token that may read /metrics from other hosts (loopback always may)"),
