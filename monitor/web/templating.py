@@ -40,14 +40,20 @@ def local_time(value: datetime | None, zone: str, fmt: str = "%d-%m-%Y %H:%M") -
 
 
 def highlight(text: str, terms: Iterable[str]) -> Markup:
-    """Text escaped, with the explanation's terms wrapped in <mark> (matched case-insensitively
-    on the escaped text's word boundaries)."""
+    """Text escaped, with the explanation's terms wrapped in <mark> (case-insensitive). Terms
+    are matched on the raw text and each piece escaped on its own, so a term can never cut an
+    escaped entity such as `&amp;` in two."""
     words = sorted({t.strip() for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True)
-    safe = str(escape(text))
     if not words:
-        return Markup(safe)
-    pattern = re.compile("|".join(re.escape(str(escape(w))) for w in words[:30]), re.IGNORECASE)
-    return Markup(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", safe))
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words[:30]), re.IGNORECASE)
+    pieces: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces += [str(escape(text[last:match.start()])), f"<mark>{escape(match.group(0))}</mark>"]
+        last = match.end()
+    pieces.append(str(escape(text[last:])))
+    return Markup("".join(pieces))
 
 
 @cache
