@@ -36,8 +36,8 @@ clean:
 # Refresh the gettext catalogs from the sources (then translate the new ids in monitor/locale/id).
 messages: $(BIN)/.installed
 	for domain in cli web; do \
-	  $(BIN)/pybabel extract -F monitor/locale/babel-$$domain.cfg -o /tmp/pantau-$$domain.pot --no-location --sort-output . && \
+	  $(BIN)/pybabel extract -F monitor/locale/babel-$$domain.cfg -o /tmp/pantau-$$domain.pot --no-location --no-wrap --sort-output . && \
 	  for lang in id en; do \
-	    $(BIN)/pybabel update -i /tmp/pantau-$$domain.pot -D $$domain -d monitor/locale -l $$lang --no-fuzzy-matching; \
+	    $(BIN)/pybabel update -i /tmp/pantau-$$domain.pot -D $$domain -d monitor/locale -l $$lang --no-fuzzy-matching --no-wrap; \
 	  done; \
 	done

@@ -19,7 +19,8 @@ from storage.errors import UserError, UserNotFound
 from storage.models import User
 
 __all__ = ["ROLES", "UserError", "UserNotFound", "UserRow", "create_user", "authenticate",
-           "find_user", "list_users", "count_users", "update_user"]
+           "find_user", "list_users", "count_users", "update_user", "set_password",
+           "MIN_PASSWORD"]
 
 ROLES = ("monitor", "lead", "data", "admin")
 MIN_PASSWORD = 10
@@ -85,6 +86,18 @@ def update_user(session: Session, username: str, *, role: str | None = None,
         user.role = role
     if active is not None:
         user.active = active
+    session.flush()
+    return _row(user)
+
+
+def set_password(session: Session, username: str, password: str) -> UserRow:
+    """Store a new argon2 hash for the user's password; returns the row as it is now."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise UserNotFound(f"no user named {username!r}")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+    user.password_hash = _hasher.hash(password)
     session.flush()
     return _row(user)
 

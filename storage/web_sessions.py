@@ -98,11 +98,14 @@ def end_session(session: Session, token: str, reason: str = "logout") -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def end_user_sessions(session: Session, user_id: int, reason: str) -> int:
-    """End every open session of a user (deactivation, role change); returns how many."""
-    result = session.execute(
-        update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
-        .values(ended_at=datetime.now(UTC), end_reason=reason))
+def end_user_sessions(session: Session, user_id: int, reason: str, *,
+                      keep_token: str | None = None) -> int:
+    """End every open session of a user (deactivation, role change, new password) but the one
+    whose token is `keep_token`; returns how many."""
+    query = update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+    if keep_token is not None:
+        query = query.where(WebSession.token_sha256 != token_hash(keep_token))
+    result = session.execute(query.values(ended_at=datetime.now(UTC), end_reason=reason))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

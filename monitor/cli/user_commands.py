@@ -1,4 +1,4 @@
-"""`pantau users add|list|set-role|deactivate`: who may log in, and with which role."""
+"""`pantau users add|list|set-role|set-password|deactivate`: who may log in, and with which role."""
 
 from __future__ import annotations
 
@@ -88,3 +88,23 @@ def users_deactivate(app: AppContext, name: str) -> None:
     finally:
         db.dispose()
     click.echo(_("user {name} deactivated").format(name=name), err=True)
+
+
+@users_group.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_app
+def users_set_password(app: AppContext, name: str, password_stdin: bool) -> None:
+    """Set a user's password (forgotten, or known to others); their sessions end."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    db = open_db(app)
+    try:
+        with refusals():
+            users.reset_password(db, app.actor(db), name, password)
+    finally:
+        db.dispose()
+    click.echo(_("password of user {name} changed; their sessions have ended").format(name=name),
+               err=True)

@@ -25,6 +25,7 @@ from typing import Any
 import uvicorn
 
 from monitor.config import Settings
+from monitor.first_admin import announce_first_admin
 from monitor.i18n import cli_language, gettext_for
 from monitor.jobs.scheduler import Scheduler, SchedulerConfig
 from monitor.logfmt import quote as _quote
@@ -32,7 +33,7 @@ from monitor.metrics import Metrics
 from monitor.scrape import make_client, run_source
 from monitor.services import active_scorer, open_database
 from monitor.sources import sync_config_sources
-from monitor.web.app import announce_first_admin, create_app
+from monitor.web.app import create_app
 from storage.db import Database
 
 __all__ = ["STOP_DEADLINE", "ServiceError", "WebServer", "run_monitor", "serve_web"]

@@ -16,12 +16,23 @@ from storage.audit import append_audit
 from storage.bindings import row_binding
 from storage.db import Database
 from storage.errors import UserError, UserNotFound
-from storage.users import ROLES, UserRow, count_users, create_user, find_user, update_user
+from storage.users import (
+    MIN_PASSWORD,
+    ROLES,
+    UserRow,
+    count_users,
+    create_user,
+    find_user,
+    set_password,
+    update_user,
+)
 from storage.users import authenticate as check_password
 from storage.users import list_users as all_users
+from storage.web_sessions import end_user_sessions
 
 __all__ = ["UserRow", "ROLES", "RESERVED_NAMES", "authenticate", "actor_for", "cli_actor",
-           "any_users", "add_user", "set_role", "deactivate", "list_users"]
+           "any_users", "add_user", "set_role", "deactivate", "list_users", "change_own_password",
+           "reset_password"]
 
 # Names the audit log uses for non-persons: a user may not take one of them.
 RESERVED_NAMES = frozenset({"local", "scheduler", "config", "migration", "cli", "system"})
@@ -114,3 +125,41 @@ def list_users(db: Database, actor: Actor) -> list[UserRow]:
     require(actor, Right.MANAGE_USERS)
     with db.reader() as session:
         return all_users(session)
+
+
+def _check_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(N_("a password needs at least {count} characters"), count=MIN_PASSWORD)
+
+
+def change_own_password(db: Database, actor: Actor, current: str, new: str, *,
+                        keep_token: str | None = None) -> UserRow:
+    """A logged-in user replaces their own password, proving the current one; their other
+    sessions end (a stolen session does not survive the change), `keep_token`'s stays."""
+    if actor.kind != "user":
+        raise PermissionDenied(N_("only a logged-in user can change their own password"))
+    with db.session() as session:
+        if check_password(session, actor.name, current) is None:
+            raise InvalidInput(N_("the current password is wrong"))
+        if current == new:
+            raise InvalidInput(N_("the new password must differ from the current one"))
+        _check_length(new)
+        row = set_password(session, actor.name, new)
+        ended = end_user_sessions(session, row.id, "password_changed", keep_token=keep_token)
+        _audit(session, actor, "user.password_change", row, {"sessions_ended": ended})
+    return row
+
+
+def reset_password(db: Database, actor: Actor, username: str, new: str) -> UserRow:
+    """An administrator sets someone's password (forgotten, or suspected known to others); all
+    of that user's sessions end."""
+    require(actor, Right.MANAGE_USERS)
+    _check_length(new)
+    with db.session() as session:
+        try:
+            row = set_password(session, username, new)
+        except UserNotFound:
+            raise NotFound(N_("no user named {name}"), name=username) from None
+        ended = end_user_sessions(session, row.id, "password_reset")
+        _audit(session, actor, "user.password_reset", row, {"sessions_ended": ended})
+    return row

@@ -24,13 +24,14 @@ from sqlalchemy import text
 
 from monitor.config import VERSION, Settings
 from monitor.errors import ServiceError
+from monitor.first_admin import announce_first_admin
 from monitor.metrics import Metrics, read_gauges, render
-from monitor.web.auth import ensure_first_admin, is_loopback, secure_cookies
+from monitor.web.auth import is_loopback, secure_cookies
 from monitor.web.deps import CsrfRejected, LoginRequired, context, page
 from monitor.web.routes import ROUTERS
 from storage.db import Database
 
-__all__ = ["PAGE_CSP", "PROMETHEUS_CONTENT_TYPE", "PUBLIC_PATHS", "announce_first_admin", "create_app",
+__all__ = ["PAGE_CSP", "PROMETHEUS_CONTENT_TYPE", "PUBLIC_PATHS", "create_app",
            "route_table"]
 
 log = logging.getLogger(__name__)
@@ -53,22 +54,6 @@ class _NoReporterAccessLog(logging.Filter):
 def _ping(db: Database) -> None:
     with db.reader() as session:
         session.execute(text("SELECT 1"))
-
-
-def announce_first_admin(db: Database) -> None:
-    """On a database without users, create `admin` and print its one-time password."""
-    try:
-        password = ensure_first_admin(db)
-    except Exception as exc:  # noqa: BLE001 — no schema yet, database down: the app still serves /healthz
-        log.warning("first-run admin check skipped: %s", exc)
-        return
-    if password:
-        from monitor.i18n import cli_language, gettext_for
-
-        _ = gettext_for(cli_language(), "cli")
-        print(_("Pantau: no users yet, so an administrator was created.") + "\n  "
-              + _("user: {user}   password: {password}").format(user="admin", password=password)
-              + "\n  " + _("(shown only now; log in at /login and add real accounts)"), flush=True)
 
 
 def _headers(response: Response, request: Request) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from monitor.errors import N_, Conflict
 from monitor.policy import Actor, Right, can
 from monitor.services.guard import require
+from monitor.web.templating import local_time
 from storage.audit import append_audit
 from storage.db import Database
 from storage.holds import Hold, current_hold, release_hold, take_hold
@@ -60,14 +61,14 @@ def break_hold(db: Database, actor: Actor, review_id: int) -> Hold:
     return hold
 
 
-def check_not_held(db: Database, actor: Actor, review_id: int) -> None:
-    """Refuse a decision on an item another reviewer holds."""
+def check_not_held(db: Database, actor: Actor, review_id: int, zone: str = "UTC") -> None:
+    """Refuse a decision on an item another reviewer holds (the time in the deployment's zone)."""
     with db.reader() as session:
         hold = current_hold(session, review_id)
     if hold is not None and hold.user_id != actor.user_id:
-        raise Conflict(N_("item {id} is open with {holder} until {until} UTC; wait, or ask a "
+        raise Conflict(N_("item {id} is open with {holder} until {until}; wait, or ask a "
                           "lead to take it over"), id=review_id, holder=hold.holder,
-                       until=f"{hold.expires_at:%H:%M}")
+                       until=local_time(hold.expires_at, zone, "%H:%M"))
 
 
 def release(db: Database, actor: Actor, review_id: int) -> None:

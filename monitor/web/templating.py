@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ def local_time(value: datetime | None, zone: str, fmt: str = "%d-%m-%Y %H:%M") -
     """A UTC time in the deployment's zone, the zone named: `01-12-2026 09:30 WITA`."""
     if value is None:
         return "—"
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; Pantau stores UTC
+        value = value.replace(tzinfo=UTC)
     return f"{value.astimezone(ZoneInfo(zone)).strftime(fmt)} {zone_label(zone)}"
 
 

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from monitor.errors import InvalidInput
 from monitor.i18n import LANGUAGES
+from monitor.services.users import change_own_password
 from monitor.web.auth import login, logout
 from monitor.web.deps import (
     SESSION_COOKIE,
@@ -94,3 +96,29 @@ def set_language(ctx: Annotated[WebContext, Depends(page_user)],
     response.set_cookie("pantau_lang", chosen, max_age=365 * 86400, samesite="lax", httponly=True,
                         secure=ctx.request.app.state.secure_cookies, path="/")
     return response
+
+
+@router.get("/account")
+def account_page(ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
+    return page(ctx, "account.html")
+
+
+@router.post("/account/password")
+def change_password(ctx: Annotated[WebContext, Depends(page_user)],
+                    current_password: Annotated[str, Form()] = "",
+                    new_password: Annotated[str, Form()] = "",
+                    new_password_again: Annotated[str, Form()] = "",
+                    csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The user's own password; every other session of theirs ends, this one stays."""
+    check_csrf(ctx, csrf_token)
+    assert ctx.actor is not None
+    _ = ctx.gettext
+    if new_password != new_password_again:
+        return page(ctx, "account.html", 422, error=_("The two new passwords differ."))
+    try:
+        change_own_password(db_of(ctx.request), ctx.actor, current_password, new_password,
+                            keep_token=ctx.request.cookies.get(SESSION_COOKIE, ""))
+    except InvalidInput as exc:
+        return page(ctx, "account.html", 422, error=ctx.error_text(exc))
+    return page(ctx, "account.html", done=_("Your password has been changed. Your other "
+                                            "sessions have been signed out."))

@@ -89,7 +89,7 @@ def decision_submit(review_id: int, ctx: Annotated[WebContext, Depends(page_user
     if decision == "confirmed" and not category and before.status == "pending":
         raise InvalidInput(N_("choose the KASN category of the violation"))
     try:
-        check_not_held(db, actor, review_id)
+        check_not_held(db, actor, review_id, settings_of(ctx.request).get("web.timezone"))
         done = decide(db, actor, review_id, decision=decision, category=category or None,
                       note=note[:4000] or None, expected_version=_version(version),
                       second_review=settings_of(ctx.request).get("review.second_review"))

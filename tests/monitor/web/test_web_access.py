@@ -23,6 +23,8 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {
     ("GET", "/"): None,
     ("POST", "/logout"): None,
     ("POST", "/account/language"): None,
+    ("GET", "/account"): None,
+    ("POST", "/account/password"): None,
     ("GET", "/queue"): Right.VIEW_QUEUE,
     ("GET", "/items/{review_id}"): Right.VIEW_QUEUE,
     ("POST", "/items/{review_id}/decision"): Right.DECIDE,
