@@ -302,6 +302,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("evidence", "capture", _bool, False, "capture the page of each flagged post (PNG and PDF, "
             "headless Chromium); per source: option capture=true/false"),
     Setting("evidence", "capture_timeout", Duration(1, 600), 30.0, "time limit of one page capture"),
+    Setting("evidence", "tsa_url", Text(), "", "RFC 3161 time-stamping authority that timestamps "
+            "each bundle's manifest (empty: none)"),
 )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from monitor.config import Settings
 from monitor.errors import N_, InvalidInput, NotFound, PermissionDenied, ServiceError
 from monitor.evidence.keys import ensure_key
+from monitor.evidence.timestamps import authority
 from monitor.policy import Actor, Right, can
 from monitor.services import exports
 from monitor.services.guard import require
@@ -95,8 +96,9 @@ def _build(db: Database, settings: Settings, actor: Actor, job: ExportJobInfo,
             export_job_started(session, job.id)
         directory.mkdir(parents=True, exist_ok=True)
         key = ensure_key(settings.home)[0] if job.format == "bundle" else None
-        summary = exports.export(db, actor, job.format, directory / name, flt, signing_key=key,
-                                 **_progress_keyword(db, job.id))
+        with authority(settings.get("evidence.tsa_url")):
+            summary = exports.export(db, actor, job.format, directory / name, flt,
+                                     signing_key=key, **_progress_keyword(db, job.id))
     except Exception as exc:  # recorded on the job: the page shows it
         reason = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
         log.warning("export_failed job=%s reason=%s", job.id, reason)
