@@ -298,6 +298,12 @@ SETTINGS: tuple[Setting, ...] = (
             "how often `pantau run` writes a signed audit anchor (0: never)"),
     Setting("evidence", "anchor_dir", Text(), "", "where the anchors go (default $PANTAU_HOME/anchors); "
             "copy them off this machine"),
+    # Evidence: page captures (screenshot and PDF) of flagged posts.
+    Setting("evidence", "capture", _bool, False, "capture the page of each flagged post (PNG and PDF, "
+            "headless Chromium); per source: option capture=true/false"),
+    Setting("evidence", "capture_timeout", Duration(1, 600), 30.0, "time limit of one page capture"),
+    Setting("evidence", "tsa_url", Text(), "", "RFC 3161 time-stamping authority that timestamps "
+            "each bundle's manifest (empty: none)"),
 )
 
 

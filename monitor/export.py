@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import VERSION
-from monitor.evidence import signing
+from monitor.evidence import signing, timestamps
 from monitor.evidence.keys import DeploymentKey
 from monitor.evidence.verify import BundleVerdict, Trust, verify_bundle_file
 from storage.audit import AuditRecord, audit_head, find_entry
@@ -117,6 +117,8 @@ def _write_bundle(files: dict[str, bytes], out: Path, flt: ExportFilter, actor: 
             archive.writestr(name, body)
         archive.writestr(MANIFEST, manifest_bytes)
         archive.writestr(*signing.signature_file(key, manifest_bytes))
+        for name, body in timestamps.bundle_entries(manifest_bytes):  # RFC 3161 token (capture helper)
+            archive.writestr(name, body)
     tmp.replace(out)
     return {"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(), "files": len(files),
             "signing_key": key.public.fingerprint}

@@ -405,3 +405,34 @@ class ConfidentialReport(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     status_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class PageCapture(Base):
+    """A flagged post's page as a person saw it (screenshot and PDF, stored as its snapshots):
+    one row per post, so a capture is made once, and a failing one is retried with backoff."""
+
+    __tablename__ = "page_captures"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # captured | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class ExportJob(Base):
+    """An export asked for in the web app, built in the background; its file lives under
+    PANTAU_HOME/exports and only its owner (or a lead/admin) may download it."""
+
+    __tablename__ = "export_jobs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(16))
+    filter: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,9 +37,11 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
     from monitor.cli.evidence_commands import deployment_key
 
     key = deployment_key(app) if fmt == "bundle" else None
+    from monitor.evidence.timestamps import authority  # trusted timestamp (capture helper)
+
     db = open_db(app)
     try:
-        with refusals():
+        with refusals(), authority(app.settings.get("evidence.tsa_url")):
             summary = exports.export(db, app.actor(db), fmt, out,
                                      export.ExportFilter(status=status, since=since_at, region=region),
                                      signing_key=key)
@@ -59,9 +61,13 @@ def export_command(app: AppContext, fmt: str, status: str | None, since: str | N
 @click.option("--public-key", "public_key", metavar="FILE|FINGERPRINT",
               help="The exporting deployment's public key (PEM file) or its SHA-256 fingerprint "
                    "(`pantau keys show`): proves who exported, not only that nothing changed.")
+@click.option("--tsa-cert", "tsa_cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The time-stamping authority's certificate (PEM): the bundle's trusted "
+                   "timestamp must be signed under it.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_json: bool) -> None:
+def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_json: bool,
+                   tsa_cert: Path | None = None) -> None:
     """Check an evidence bundle: every file against the manifest, the manifest against its
     signature; exit 0 only if intact and signed by the given key (or, with none given, by the
     key inside the bundle, said plainly). Where this machine has Pantau's database, the manifest
@@ -69,8 +75,10 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
     from monitor.cli.evidence_commands import database_at_hand, trust_from_option
     from monitor.evidence.audit_check import check_export_record
     from monitor.evidence.text import _
+    from monitor.evidence.verify import verify_bundle_file
 
-    check = export.verify_bundle(bundle, trust_from_option(public_key))
+    check = verify_bundle_file(bundle, trust_from_option(public_key),
+                               tsa_certs=_tsa_certificates(tsa_cert))
     recorded = None
     if check.manifest_sha256:
         db = database_at_hand(app)
@@ -86,6 +94,7 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
         emit_json({"intact": check.intact, "problems": check.problems, "items": check.items,
                    "manifest_sha256": check.manifest_sha256,
                    "signature": check.signature.as_dict() if check.signature else None,
+                   "timestamp": check.timestamp.as_dict() if check.timestamp else None,
                    "database_checked": recorded is not None,
                    "recorded_export": recorded.as_dict() if recorded else None})
     else:
@@ -96,6 +105,8 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
                 count=check.items, sha=check.manifest_sha256))
             if check.signature:
                 click.echo(check.signature.message)
+            if check.timestamp:
+                click.echo(check.timestamp.message)
             if recorded is not None and recorded.entry_id is not None:
                 click.echo(_("matches the export recorded in audit entry {id} at {at}, on an "
                              "audit chain intact up to it ({count} entries)").format(
@@ -105,3 +116,15 @@ def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_jso
                 click.echo(_("no Pantau database here: the audit log was not checked"))
     if not check.intact:
         raise SystemExit(1)
+
+
+def _tsa_certificates(path: Path | None) -> list[Any]:
+    """`--tsa-cert FILE`: the authority's certificate(s), PEM or DER; exit 2 if unreadable."""
+    if path is None:
+        return []
+    from monitor.evidence.timestamps import load_certificates
+
+    try:
+        return load_certificates(path.read_bytes()[:1_000_000])
+    except (OSError, ValueError) as exc:
+        fail(_("--tsa-cert {path}: not a certificate: {reason}").format(path=path, reason=exc))

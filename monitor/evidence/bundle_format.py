@@ -27,7 +27,7 @@ __all__ = [
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "public_key.pem"
-UNLISTED = frozenset({MANIFEST, SIGNATURE})  # the only files the manifest cannot list
+UNLISTED = frozenset({MANIFEST, SIGNATURE, "manifest.tsr"})  # the only files the manifest cannot list (manifest.tsr: trusted timestamp, capture helper)
 SIGNATURE_SIZE = 64
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -13,9 +13,12 @@ import hashlib
 import json
 import struct
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cryptography.x509 import Certificate
 
 from monitor.evidence.bundle_format import (
     MANIFEST,
@@ -28,6 +31,7 @@ from monitor.evidence.entries import CorruptEntry, hash_entry, read_capped
 from monitor.evidence.keys import KeyFileError, PublicKey, public_key_from_pem
 from monitor.evidence.signature_check import SignatureCheck, Trust, check_signature
 from monitor.evidence.text import _
+from monitor.evidence.timestamps import TOKEN, TimestampCheck, check_token
 from monitor.evidence.zipcheck import ZipLimits, directory_problem, screen, shown
 
 __all__ = ["BundleVerdict", "SignatureCheck", "Trust", "verify_bundle_file"]
@@ -47,10 +51,12 @@ class BundleVerdict:
     items: int = 0
     signature: SignatureCheck | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
+    timestamp: TimestampCheck | None = None
 
 
 def verify_bundle_file(path: Path, trust: Trust | None = None,
-                       limits: ZipLimits | None = None) -> BundleVerdict:
+                       limits: ZipLimits | None = None,
+                       tsa_certs: Sequence[Certificate] = ()) -> BundleVerdict:
     trust, limits = trust or Trust(), limits or ZipLimits()
     if (oversized := directory_problem(path, limits)) is not None:
         return BundleVerdict(False, [oversized, _("refused without extracting anything")])
@@ -64,10 +70,11 @@ def verify_bundle_file(path: Path, trust: Trust | None = None,
         refused = screen(archive, size, limits)
         if refused:
             return BundleVerdict(False, [*refused, _("refused without extracting anything")])
-        return _verify_open(archive, trust, limits)
+        return _verify_open(archive, trust, limits, tsa_certs)
 
 
-def _verify_open(archive: zipfile.ZipFile, trust: Trust, limits: ZipLimits) -> BundleVerdict:
+def _verify_open(archive: zipfile.ZipFile, trust: Trust, limits: ZipLimits,
+                 tsa_certs: Sequence[Certificate] = ()) -> BundleVerdict:
     entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
     raw, problem = _manifest_bytes(archive, entries, limits)
     if raw is None:
@@ -85,8 +92,11 @@ def _verify_open(archive: zipfile.ZipFile, trust: Trust, limits: ZipLimits) -> B
                                 _signature_bytes(archive, entries, problems), raw, manifest)
     if not signature.valid:
         problems.append(signature.message)
+    stamp = check_token(_token_bytes(archive, entries, problems), raw, tsa_certs)
+    if not stamp.valid:
+        problems.append(stamp.message)
     return BundleVerdict(not problems, problems, manifest_sha, manifest.get("items", 0),
-                         signature, manifest)
+                         signature, manifest, stamp)
 
 
 def _manifest_bytes(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo],
@@ -153,4 +163,17 @@ def _bundle_key(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo],
         return public_key_from_pem(read_capped(archive, info, 16384))
     except (CorruptEntry, KeyFileError) as exc:
         problems.append(_("{name} is unusable: {reason}").format(name=PUBLIC_KEY, reason=exc))
+        return None
+
+
+def _token_bytes(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo],
+                 problems: list[str]) -> bytes | None:
+    """The trusted timestamp (RFC 3161 token), if the bundle has one."""
+    info = entries.get(TOKEN)
+    if info is None:
+        return None
+    try:
+        return read_capped(archive, info, 1_000_000)
+    except CorruptEntry as exc:
+        problems.append(_corrupt(TOKEN, exc))
         return None

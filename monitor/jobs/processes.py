@@ -27,6 +27,7 @@ import uvicorn
 from monitor.config import Settings
 from monitor.first_admin import announce_first_admin
 from monitor.i18n import cli_language, gettext_for
+from monitor.jobs.captures import capture_periodically
 from monitor.jobs.scheduler import Scheduler, SchedulerConfig
 from monitor.logfmt import quote as _quote
 from monitor.metrics import Metrics
@@ -174,11 +175,13 @@ async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
             scheduler = Scheduler(db, config, run, metrics=metrics)
             await scheduler.start()
             anchors = asyncio.create_task(_anchor_periodically(settings, db, stop))
+            captures = asyncio.create_task(capture_periodically(settings, db, stop))  # capture helper
             _announce(settings, db, web)
             await stop.wait()
             log.info("signal received, stopping (deadline %.1fs)", STOP_DEADLINE)
             await scheduler.stop(RUN_GRACE)
             anchors.cancel()
+            captures.cancel()  # capture helper
     finally:
         if web is not None:
             web.stop()

@@ -3,6 +3,7 @@
 from monitor.web.routes.account import router as account
 from monitor.web.routes.admin import router as admin
 from monitor.web.routes.dashboard import router as dashboard
+from monitor.web.routes.exports import router as exports
 from monitor.web.routes.items import router as items
 from monitor.web.routes.lapor import router as lapor
 from monitor.web.routes.queue import router as queue
@@ -11,4 +12,4 @@ from monitor.web.routes.statistik import router as statistik
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (account, queue, items, dashboard, admin, lapor, reports, statistik)
+ROUTERS = (account, queue, items, dashboard, admin, lapor, reports, statistik, exports)

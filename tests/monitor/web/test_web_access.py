@@ -42,6 +42,9 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {
     ("GET", "/reports/{report_id}"): Right.VIEW_REPORTS,
     ("GET", "/reports/{report_id}/attachment"): Right.VIEW_REPORTS,
     ("POST", "/reports/{report_id}/status"): Right.VIEW_REPORTS,
+    ("POST", "/exports"): Right.EXPORT,
+    ("GET", "/exports/{job_id}"): Right.EXPORT,
+    ("GET", "/exports/{job_id}/download"): Right.EXPORT,
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/lapor"), ("POST", "/lapor"),
           ("GET", "/lapor/status"), ("POST", "/lapor/status"), ("GET", "/statistik"),

@@ -208,3 +208,25 @@ def test_hostile_posts_run_nothing_and_load_nothing_from_elsewhere(tmp_path: Pat
         assert dialogs == [] and foreign == []
         screenshot(page, "snapshot-raw")
     db.dispose()
+
+
+def test_a_lead_exports_the_queue_and_downloads_a_bundle_that_verifies(
+        site: tuple[str, Database], tmp_path: Path) -> None:
+    from monitor.evidence.verify import verify_bundle_file
+
+    base, _db = site
+    with chromium() as browser:
+        context = browser.new_context(accept_downloads=True)
+        page = _login(context, base, "lead")
+        page.click("form[action='/exports'] button[type=submit]")
+        page.wait_for_url(re.compile(r"/exports/\d+$"))
+        assert page.locator("h1").inner_text().startswith("Ekspor")
+        page.wait_for_selector("#export-download", timeout=60_000)  # the page refreshes itself
+        screenshot(page, "export")
+        with page.expect_download() as info:
+            page.click("#export-download")
+        saved = tmp_path / "from-browser.zip"
+        info.value.save_as(saved)
+    verdict = verify_bundle_file(saved)
+    assert verdict.intact, verdict.problems
+    assert verdict.items == 5

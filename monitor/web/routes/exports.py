@@ -1,0 +1,54 @@
+"""Exports from the web app: the queue's current filter as a bundle or CSV, built in the
+background, its progress on a page that refreshes itself (no JavaScript needed), and the
+download, audited."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from monitor.policy import Right
+from monitor.services.exports import ExportFilter
+from monitor.services.web_exports import WEB_FORMATS, download_export, export_job, start_export
+from monitor.web.deps import WebContext, check_csrf, db_of, page, page_user, require, settings_of
+from monitor.web.routes.queue import parse_filters
+
+__all__ = ["router"]
+
+router = APIRouter()
+REFRESH_SECONDS = 2
+
+
+@router.post("/exports")
+def export_start(ctx: Annotated[WebContext, Depends(page_user)],
+                 csrf_token: Annotated[str, Form()] = "", format: Annotated[str, Form()] = "",
+                 status: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
+                 since: Annotated[str, Form()] = "") -> Response:
+    check_csrf(ctx, csrf_token)
+    actor = require(ctx, Right.EXPORT)
+    settings = settings_of(ctx.request)
+    queue = parse_filters({"status": status, "region": region, "since": since},
+                          settings.get("web.timezone"))
+    flt = ExportFilter(status=queue.status, since=queue.since, region=queue.region)
+    job = start_export(db_of(ctx.request), settings, actor, format, flt)
+    return RedirectResponse(f"/exports/{job.id}", status_code=303)
+
+
+@router.get("/exports/{job_id}")
+def export_page(job_id: int, ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
+    actor = require(ctx, Right.EXPORT)
+    job = export_job(db_of(ctx.request), actor, job_id)
+    waiting = job.status in ("queued", "running")
+    return page(ctx, "export.html", job=job, refresh=REFRESH_SECONDS if waiting else None,
+                formats=WEB_FORMATS)
+
+
+@router.get("/exports/{job_id}/download")
+def export_download(job_id: int, ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
+    actor = require(ctx, Right.EXPORT)
+    found = download_export(db_of(ctx.request), settings_of(ctx.request), actor, job_id)
+    return FileResponse(found.path, media_type=found.media_type, filename=found.file_name,
+                        headers={"Content-Security-Policy": "default-src 'none'; sandbox",
+                                 "Cache-Control": "no-store"})
