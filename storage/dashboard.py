@@ -1,8 +1,9 @@
 """Aggregates for the leads' dashboard and the public statistics page.
 
 Days and months are counted in the deployment's time zone (web.timezone), not UTC, so a post
-flagged at 07:00 WITA counts on that WITA day. Every query groups over indexed review rows only;
-the web layer caches the results for a minute, so a dashboard request never rescans the posts.
+flagged at 07:00 WITA counts on that WITA day. Every query groups over review rows only (their
+copies of the post's region, platform and author and of the predicted category, migration 0011),
+never the posts or scores; the web layer caches the results for a minute.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import AuthorRow, Post, Review, Score, Source
+from storage.models import AuthorRow, Review, Source
 
 __all__ = [
     "Count2",
@@ -89,17 +90,17 @@ def _per_day(session: Session, zone: str, days: int) -> list[Count2]:
 
 
 def _grouped(session: Session, column: Any, limit: int = 50) -> list[Count2]:
-    query = (select(column, func.count(), _CONFIRMED).select_from(Review)
-             .join(Post, Post.id == Review.post_id).group_by(column)
+    query = (select(column, func.count(), _CONFIRMED).select_from(Review).group_by(column)
              .order_by(_CONFIRMED.desc(), func.count().desc()).limit(limit))
     return [Count2(str(k) if k is not None else "", int(n), int(c or 0))
             for k, n, c in session.execute(query)]
 
 
 def _per_category(session: Session) -> list[Count2]:
+    """Flagged: queue items by their post's newest predicted category; confirmed: by the
+    category the reviewer gave."""
     predicted = dict(session.execute(
-        select(Score.category, func.count(func.distinct(Score.post_id)))
-        .where(Score.flagged.is_(True)).group_by(Score.category)).all())
+        select(Review.predicted_category, func.count()).group_by(Review.predicted_category)).all())
     confirmed = dict(session.execute(
         select(Review.category, func.count()).where(Review.status == "confirmed")
         .group_by(Review.category)).all())
@@ -109,11 +110,16 @@ def _per_category(session: Session) -> list[Count2]:
 
 
 def _top_authors(session: Session, limit: int = 10) -> list[Count2]:
+    """Ranked over review rows alone (their author copy); only the top few authors are read."""
+    flagged = func.count().label("flagged")
+    confirmed = _CONFIRMED.label("confirmed")
+    top = (select(Review.author_id, flagged, confirmed).where(Review.author_id.is_not(None))
+           .group_by(Review.author_id).order_by(confirmed.desc(), flagged.desc(),
+                                                Review.author_id).limit(limit).subquery())
     label = func.coalesce(func.nullif(AuthorRow.name, ""), AuthorRow.handle)
-    query = (select(AuthorRow.platform, label, func.count(), _CONFIRMED).select_from(Review)
-             .join(Post, Post.id == Review.post_id).join(AuthorRow, AuthorRow.id == Post.author_id)
-             .group_by(AuthorRow.id, AuthorRow.platform, label)
-             .order_by(_CONFIRMED.desc(), func.count().desc()).limit(limit))
+    query = (select(AuthorRow.platform, label, top.c.flagged, top.c.confirmed)
+             .join(AuthorRow, AuthorRow.id == top.c.author_id)
+             .order_by(top.c.confirmed.desc(), top.c.flagged.desc(), top.c.author_id))
     return [Count2(f"{name} ({platform})", int(n), int(c or 0))
             for platform, name, n, c in session.execute(query)]
 
@@ -148,8 +154,8 @@ def dashboard_data(session: Session, zone: str, days: int = 30) -> DashboardData
     oldest = session.execute(select(func.min(Review.created_at), func.count())
                              .where(Review.status == "pending")).one()
     return DashboardData(
-        per_day=_per_day(session, zone, days), per_region=_grouped(session, Post.region),
-        per_category=_per_category(session), per_platform=_grouped(session, Post.platform),
+        per_day=_per_day(session, zone, days), per_region=_grouped(session, Review.region),
+        per_category=_per_category(session), per_platform=_grouped(session, Review.platform),
         top_authors=_top_authors(session), pending=int(oldest[1]),
         oldest_pending=_aware(oldest[0]), sources=source_health(session),
         computed_at=datetime.now(UTC))
@@ -169,10 +175,9 @@ def public_counts(session: Session, zone: str) -> dict[str, list[tuple[str, int]
     confirmed = Review.status == "confirmed"
     month = _local(session, Review.decided_at, zone, "%Y-%m")
     out: dict[str, list[tuple[str, int]]] = {}
-    for name, column in (("category", Review.category), ("region", Post.region),
+    for name, column in (("category", Review.category), ("region", Review.region),
                          ("month", month)):
-        query = (select(column, func.count()).select_from(Review)
-                 .join(Post, Post.id == Review.post_id).where(confirmed)
+        query = (select(column, func.count()).select_from(Review).where(confirmed)
                  .group_by(column).order_by(column))
         out[name] = [(str(k) if k is not None else "", int(n)) for k, n in session.execute(query)]
     return out

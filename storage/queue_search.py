@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, column, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from storage.models import AuthorRow, Post, Review, Score, Source
+from storage.models import AuthorRow, Post, Review, Source
 from storage.posts import public_handle
 
 __all__ = [
@@ -86,11 +86,6 @@ def parse_after(value: str | None) -> tuple[float, int] | None:
     return float(score), int(ident)
 
 
-def _predicted() -> Any:
-    return (select(Score.category).where(Score.post_id == Post.id)
-            .order_by(Score.id.desc()).limit(1).scalar_subquery())
-
-
 def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
@@ -102,31 +97,35 @@ def _text_condition(session: Session, q: str) -> Any:
     if session.get_bind().dialect.name == "sqlite":
         matching = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
             fts=_fts_query(words)).columns(column("rowid", Integer))
-        return Post.id.in_(matching)
+        return Review.post_id.in_(matching)
     return text("to_tsvector('simple', posts.text) @@ plainto_tsquery('simple', :tsq)"
                 ).bindparams(tsq=" ".join(words))
 
 
 def _filtered(session: Session, f: QueueFilter, query: Any) -> Any:
+    """Every filter reads the review row's own columns (copied from the post and its newest
+    score, migration 0011), each served by a (status, column, priority desc, id) index; only
+    the text search looks at posts."""
     conditions: list[Any] = []
     if f.status:
         conditions.append(Review.status == f.status)
     if f.platform:
-        conditions.append(Post.platform == f.platform)
+        conditions.append(Review.platform == f.platform)
     if f.source:
-        conditions.append(Post.source_id.in_(select(Source.id).where(Source.name == f.source)))
+        source_id = session.scalar(select(Source.id).where(Source.name == f.source))
+        conditions.append(Review.source_id == (source_id if source_id is not None else -1))
     if f.region:
-        conditions.append(Post.region == f.region)
+        conditions.append(Review.region == f.region)
     if f.category:
-        conditions.append(_predicted() == f.category)
+        conditions.append(Review.predicted_category == f.category)
     if f.min_score is not None:
         conditions.append(Review.priority >= f.min_score)
     if f.max_score is not None:
         conditions.append(Review.priority <= f.max_score)
     if f.since is not None:
-        conditions.append(Post.posted_at >= f.since)
+        conditions.append(Review.posted_at >= f.since)
     if f.until is not None:
-        conditions.append(Post.posted_at < f.until)
+        conditions.append(Review.posted_at < f.until)
     if f.q:
         condition = _text_condition(session, f.q)
         if condition is not None:
@@ -135,12 +134,12 @@ def _filtered(session: Session, f: QueueFilter, query: Any) -> Any:
 
 
 def _row(values: Any) -> QueueRow:
-    review, post, handle, name, source, predicted = values
+    review, post, handle, name, source = values
     return QueueRow(
         id=review.id, post_id=post.id, platform=post.platform, url=post.url,
         author_handle=_public(handle), author_name=name or "", text=post.text[:400],
         score=review.priority, status=review.status, category=review.category,
-        predicted_category=predicted, region=post.region, source=source,
+        predicted_category=review.predicted_category, region=post.region, source=source,
         posted_at=post.posted_at, collected_at=post.collected_at, version=review.version,
         reviewer=review.reviewer, post_status=post.status)
 
@@ -151,7 +150,7 @@ def _public(handle: str | None) -> str:
 
 def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueuePage:
     """One page of the queue under these filters, highest score first."""
-    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name, _predicted())
+    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name)
              .join(Post, Post.id == Review.post_id)
              .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
@@ -159,7 +158,9 @@ def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueueP
     query = _filtered(session, f, query)
     if f.after is not None:
         score, ident = f.after
-        query = query.where(or_(Review.priority < score,
+        # the plain bound (priority <= score) lets the index range start at the position
+        query = query.where(Review.priority <= score,
+                            or_(Review.priority < score,
                                 and_(Review.priority == score, Review.id < ident)))
     rows = [_row(values) for values in session.execute(query)]
     more = len(rows) > limit
@@ -169,8 +170,11 @@ def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueueP
 
 
 def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
-    """Items per status under the other filters (the status filter itself left out)."""
-    base = select(Review.status, func.count()).join(Post, Post.id == Review.post_id)
+    """Items per status under the other filters (the status filter itself left out): review
+    rows only, joined to posts only for a text search."""
+    base = select(Review.status, func.count()).select_from(Review)
+    if f.q and session.get_bind().dialect.name != "sqlite":
+        base = base.join(Post, Post.id == Review.post_id)
     unfiltered = QueueFilter(**{**f.__dict__, "status": None, "after": None})
     query = _filtered(session, unfiltered, base).group_by(Review.status)
     return {status: int(count) for status, count in session.execute(query)}
@@ -178,12 +182,11 @@ def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
 
 def filter_choices(session: Session) -> dict[str, list[str]]:
     """The values the queue's drop-downs offer: platforms, sources and regions in use."""
-    platforms = session.scalars(select(Post.platform).join(Review, Review.post_id == Post.id)
-                                .distinct().order_by(Post.platform).limit(100))
+    platforms = session.scalars(select(Review.platform).where(Review.platform.is_not(None))
+                                .distinct().order_by(Review.platform).limit(100))
     sources = session.scalars(select(Source.name).order_by(Source.name).limit(500))
-    regions = session.scalars(select(Post.region).join(Review, Review.post_id == Post.id)
-                              .where(Post.region.is_not(None)).distinct()
-                              .order_by(Post.region).limit(500))
+    regions = session.scalars(select(Review.region).where(Review.region.is_not(None))
+                              .distinct().order_by(Review.region).limit(500))
     return {"platform": list(platforms), "source": list(sources),
             "region": [r for r in regions if r]}
 
@@ -196,11 +199,11 @@ def neighbours(session: Session, review_id: int, status: str | None) -> tuple[in
     status = status or current.status
     p, i = current.priority, current.id
     before = session.scalar(
-        select(Review.id).where(Review.status == status,
+        select(Review.id).where(Review.status == status, Review.priority >= p,
                                 or_(Review.priority > p, and_(Review.priority == p, Review.id > i)))
         .order_by(Review.priority.asc(), Review.id.asc()).limit(1))
     after = session.scalar(
-        select(Review.id).where(Review.status == status,
+        select(Review.id).where(Review.status == status, Review.priority <= p,
                                 or_(Review.priority < p, and_(Review.priority == p, Review.id < i)))
         .order_by(Review.priority.desc(), Review.id.desc()).limit(1))
     return before, after

@@ -28,6 +28,7 @@ from storage.models import (
     Source,
 )
 from storage.posts import public_handle
+from storage.review_columns import sync_review_columns
 
 __all__ = [
     "DECISIONS", "REVIEW_STATUSES", "QueueFilter", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
@@ -84,6 +85,7 @@ def add_scores(session: Session, rows: Sequence[ScoreRow], *, now: datetime | No
         [{**row.__dict__, "explanation": [list(t) for t in row.explanation], "scored_at": now}
          for row in rows],
     )
+    sync_review_columns(session, [row.post_id for row in rows])  # a rescored item's category
 
 
 def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | None = None) -> int:
@@ -96,6 +98,8 @@ def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | No
     result = session.execute(
         insert_ignore(session, cast(Table, Review.__table__), ["post_id"]).returning(Review.id), rows
     ).all()
+    if result:
+        sync_review_columns(session, [r.post_id for r in flagged])
     return len(result)
 
 
