@@ -274,7 +274,9 @@ class Review(Base):
     __table_args__ = (
         Index(None, "status", "decided_at"),
         Index(None, "status", "posted_at"),
-        Index(None, "author_id"),
+        Index(None, "status", "created_at"),  # the dashboard's days and the queue's age
+        Index(None, "status", "category"),  # confirmed per KASN category
+        Index(None, "author_id", "status"),  # the dashboard's top authors, from the index alone
     )
 
 

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+COMMON_MATCHES = 2000  # a search matching at least this many queued posts walks the queue index
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,28 @@ def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _text_condition(session: Session, q: str) -> Any:
+def _text_condition(session: Session, q: str, *, paging: bool) -> Any:
     words = _WORD.findall(q)[:12]
     if not words:
         return None
     if session.get_bind().dialect.name == "sqlite":
+        fts = _fts_query(words)
+        common = paging and session.scalar(text(
+            "SELECT count(*) FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts "
+            "LIMIT :cap)"), {"fts": fts, "cap": COMMON_MATCHES}) == COMMON_MATCHES
+        if common:
+            # Many matches: walk the queue's own index and test each item against the match
+            # list ('+' keeps SQLite from probing reviews by post_id for every match instead).
+            return text("+reviews.post_id IN (SELECT rowid FROM posts_fts "
+                        "WHERE posts_fts MATCH :fts)").bindparams(fts=fts)
         matching = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
-            fts=_fts_query(words)).columns(column("rowid", Integer))
+            fts=fts).columns(column("rowid", Integer))
         return Review.post_id.in_(matching)
     return text("to_tsvector('simple', posts.text) @@ plainto_tsquery('simple', :tsq)"
                 ).bindparams(tsq=" ".join(words))
 
 
-def _filtered(session: Session, f: QueueFilter, query: Any) -> Any:
+def _filtered(session: Session, f: QueueFilter, query: Any, *, paging: bool = True) -> Any:
     """Every filter reads the review row's own columns (copied from the post and its newest
     score, migration 0011), each served by a (status, column, priority desc, id) index; only
     the text search looks at posts."""
@@ -127,7 +137,7 @@ def _filtered(session: Session, f: QueueFilter, query: Any) -> Any:
     if f.until is not None:
         conditions.append(Review.posted_at < f.until)
     if f.q:
-        condition = _text_condition(session, f.q)
+        condition = _text_condition(session, f.q, paging=paging)
         if condition is not None:
             conditions.append(condition)
     return query.where(*conditions) if conditions else query
@@ -149,19 +159,27 @@ def _public(handle: str | None) -> str:
 
 
 def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueuePage:
-    """One page of the queue under these filters, highest score first."""
-    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name)
-             .join(Post, Post.id == Review.post_id)
-             .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
-             .outerjoin(Source, Source.id == Post.source_id)
-             .order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1))
-    query = _filtered(session, f, query)
+    """One page of the queue under these filters, highest score first. The page's ids are
+    chosen from review rows alone (their own filter columns and indexes; posts joined only for
+    a PostgreSQL text search); posts, authors and sources are read for those rows only."""
+    ids = select(Review.id, Review.priority).select_from(Review)
+    if f.q and session.get_bind().dialect.name != "sqlite":
+        ids = ids.join(Post, Post.id == Review.post_id)
+    ids = _filtered(session, f, ids)
     if f.after is not None:
         score, ident = f.after
         # the plain bound (priority <= score) lets the index range start at the position
-        query = query.where(Review.priority <= score,
-                            or_(Review.priority < score,
-                                and_(Review.priority == score, Review.id < ident)))
+        ids = ids.where(Review.priority <= score,
+                        or_(Review.priority < score,
+                            and_(Review.priority == score, Review.id < ident)))
+    page = (ids.order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1)
+            .subquery("page"))
+    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name)
+             .select_from(page).join(Review, Review.id == page.c.id)
+             .join(Post, Post.id == Review.post_id)
+             .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
+             .outerjoin(Source, Source.id == Post.source_id)
+             .order_by(page.c.priority.desc(), page.c.id.desc()))
     rows = [_row(values) for values in session.execute(query)]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -176,7 +194,8 @@ def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
     if f.q and session.get_bind().dialect.name != "sqlite":
         base = base.join(Post, Post.id == Review.post_id)
     unfiltered = QueueFilter(**{**f.__dict__, "status": None, "after": None})
-    query = _filtered(session, unfiltered, base).group_by(Review.status)
+    # counting visits every match anyway: probe reviews by post_id, never walk the queue
+    query = _filtered(session, unfiltered, base, paging=False).group_by(Review.status)
     return {status: int(count) for status, count in session.execute(query)}
 
 

@@ -52,11 +52,16 @@ def upgrade() -> None:
                         ['status', name, sa.text('priority DESC'), 'id'])
     op.create_index('ix_reviews_status_posted_at', 'reviews', ['status', 'posted_at'])
     op.create_index('ix_reviews_priority_desc_id', 'reviews', [sa.text('priority DESC'), 'id'])
-    op.create_index('ix_reviews_author_id', 'reviews', ['author_id'])
+    op.create_index('ix_reviews_author_id_status', 'reviews', ['author_id', 'status'])
+    op.create_index('ix_reviews_status_created_at', 'reviews', ['status', 'created_at'])
+    op.create_index('ix_reviews_status_category', 'reviews', ['status', 'category'])
+    op.execute('ANALYZE reviews')  # the planner's statistics for the new indexes
 
 
 def downgrade() -> None:
-    op.drop_index('ix_reviews_author_id', table_name='reviews')
+    op.drop_index('ix_reviews_status_category', table_name='reviews')
+    op.drop_index('ix_reviews_status_created_at', table_name='reviews')
+    op.drop_index('ix_reviews_author_id_status', table_name='reviews')
     op.drop_index('ix_reviews_priority_desc_id', table_name='reviews')
     op.drop_index('ix_reviews_status_posted_at', table_name='reviews')
     for name in FILTERS:
