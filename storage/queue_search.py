@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, column, func, or_, select, text
+from sqlalchemy import BigInteger, Integer, and_, bindparam, column, func, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from storage.models import AuthorRow, Post, Review, Source
 from storage.posts import public_handle
+from storage.reviews import REVIEW_STATUSES
 
 __all__ = [
     "QueueFilter",
@@ -33,6 +35,7 @@ __all__ = [
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 COMMON_MATCHES = 2000  # a search matching at least this many queued posts walks the queue index
+PG_COMMON_MATCHES = 3000  # …on PostgreSQL, posts (all of them are in its full-text index)
 
 
 @dataclass(frozen=True)
@@ -91,25 +94,40 @@ def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _text_condition(session: Session, q: str, *, paging: bool) -> Any:
+def _text_condition(session: Session, q: str, *, paging: bool) -> tuple[Any, bool]:
+    """(condition, whether it reads posts.text so the query must join posts).
+
+    A search matching many posts walks the queue's own index and tests each item (50 matches
+    are met within a few hundred rows); a rarer one finds its posts through the full-text index
+    and probes their items. Counting always takes the second way (it visits every match)."""
     words = _WORD.findall(q)[:12]
     if not words:
-        return None
+        return None, False
     if session.get_bind().dialect.name == "sqlite":
         fts = _fts_query(words)
         common = paging and session.scalar(text(
             "SELECT count(*) FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts "
             "LIMIT :cap)"), {"fts": fts, "cap": COMMON_MATCHES}) == COMMON_MATCHES
         if common:
-            # Many matches: walk the queue's own index and test each item against the match
-            # list ('+' keeps SQLite from probing reviews by post_id for every match instead).
+            # '+' keeps SQLite from probing reviews by post_id for every match instead
             return text("+reviews.post_id IN (SELECT rowid FROM posts_fts "
-                        "WHERE posts_fts MATCH :fts)").bindparams(fts=fts)
+                        "WHERE posts_fts MATCH :fts)").bindparams(fts=fts), False
         matching = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
             fts=fts).columns(column("rowid", Integer))
-        return Review.post_id.in_(matching)
-    return text("to_tsvector('simple', posts.text) @@ plainto_tsquery('simple', :tsq)"
-                ).bindparams(tsq=" ".join(words))
+        return Review.post_id.in_(matching), False
+    tsq = " ".join(words)
+    matching_sql = ("SELECT id FROM posts WHERE to_tsvector('simple', text) "
+                    "@@ plainto_tsquery('simple', :tsq)")
+    found = list(session.scalars(text(matching_sql + " LIMIT :cap"),
+                                 {"tsq": tsq, "cap": PG_COMMON_MATCHES}))
+    if len(found) < PG_COMMON_MATCHES:
+        # the posts are known: their items are probed by post_id (the planner's guess of a
+        # term's frequency cannot send it along the whole queue index instead)
+        return text("reviews.post_id = ANY(:ids)").bindparams(
+            bindparam("ids", value=found, type_=ARRAY(BigInteger))), False
+    # many matches: the planner walks the queue index and tests each item's post
+    return Review.post_id.in_(text(matching_sql).bindparams(tsq=tsq)
+                              .columns(column("id", Integer))), False
 
 
 def _filtered(session: Session, f: QueueFilter, query: Any, *, paging: bool = True) -> Any:
@@ -137,9 +155,11 @@ def _filtered(session: Session, f: QueueFilter, query: Any, *, paging: bool = Tr
     if f.until is not None:
         conditions.append(Review.posted_at < f.until)
     if f.q:
-        condition = _text_condition(session, f.q, paging=paging)
+        condition, joins = _text_condition(session, f.q, paging=paging)
         if condition is not None:
             conditions.append(condition)
+        if joins:
+            query = query.join(Post, Post.id == Review.post_id)
     return query.where(*conditions) if conditions else query
 
 
@@ -162,10 +182,7 @@ def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueueP
     """One page of the queue under these filters, highest score first. The page's ids are
     chosen from review rows alone (their own filter columns and indexes; posts joined only for
     a PostgreSQL text search); posts, authors and sources are read for those rows only."""
-    ids = select(Review.id, Review.priority).select_from(Review)
-    if f.q and session.get_bind().dialect.name != "sqlite":
-        ids = ids.join(Post, Post.id == Review.post_id)
-    ids = _filtered(session, f, ids)
+    ids = _filtered(session, f, select(Review.id, Review.priority).select_from(Review))
     if f.after is not None:
         score, ident = f.after
         # the plain bound (priority <= score) lets the index range start at the position
@@ -188,11 +205,11 @@ def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueueP
 
 
 def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
-    """Items per status under the other filters (the status filter itself left out): review
-    rows only, joined to posts only for a text search."""
-    base = select(Review.status, func.count()).select_from(Review)
-    if f.q and session.get_bind().dialect.name != "sqlite":
-        base = base.join(Post, Post.id == Review.post_id)
+    """Items per status under the other filters (the status filter itself left out), from
+    review rows only. Every status is named so that each one's (status, column …) index range
+    is counted, rather than the whole table scanned."""
+    base = (select(Review.status, func.count()).select_from(Review)
+            .where(Review.status.in_(REVIEW_STATUSES)))
     unfiltered = QueueFilter(**{**f.__dict__, "status": None, "after": None})
     # counting visits every match anyway: probe reviews by post_id, never walk the queue
     query = _filtered(session, unfiltered, base, paging=False).group_by(Review.status)
