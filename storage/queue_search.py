@@ -223,7 +223,7 @@ def filter_choices(session: Session) -> dict[str, list[str]]:
     sources = session.scalars(select(Source.name).order_by(Source.name).limit(500))
     regions = session.scalars(select(Review.region).where(Review.region.is_not(None))
                               .distinct().order_by(Review.region).limit(500))
-    return {"platform": list(platforms), "source": list(sources),
+    return {"platform": [p for p in platforms if p], "source": list(sources),
             "region": [r for r in regions if r]}
 
 

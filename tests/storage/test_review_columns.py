@@ -191,3 +191,32 @@ def test_the_migration_fills_the_copies_of_existing_items(db_url: str) -> None:
         assert all(c[0] is not None for c in copies.values())
     finally:
         database.dispose()
+
+
+def test_a_text_search_finds_the_same_items_by_either_plan(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rare terms go through the full-text index and probe the items; common ones walk the
+    queue index and test each item: the same items, in the same order, either way."""
+    import storage.queue_search as queue_search
+
+    _seed(db, count=30)
+    with db.engine.connect() as conn:
+        pending = conn.execute(text(
+            "SELECT r.id, p.text FROM reviews r JOIN posts p ON p.id = r.post_id "
+            "WHERE r.status = 'pending' ORDER BY r.priority DESC, r.id DESC")).all()
+
+    def truth(q: str) -> list[int]:
+        return [i for i, body in pending if set(q.split()) <= set(body.split())]
+
+    def found(q: str) -> tuple[list[int], int]:
+        with db.reader() as session:
+            rows = search_queue(session, QueueFilter(q=q), limit=1000).rows
+            counts = status_counts(session, QueueFilter(q=q))
+        return [row.id for row in rows], counts.get("pending", 0)
+
+    cases = {"ajakan coblos": truth("ajakan coblos"), "nomor 7": truth("nomor 7")}
+    assert len(cases["ajakan coblos"]) == len(pending) and len(cases["nomor 7"]) <= 1
+    probed = {q: found(q) for q in cases}
+    monkeypatch.setattr(queue_search, "COMMON_MATCHES", 1)
+    monkeypatch.setattr(queue_search, "PG_COMMON_MATCHES", 1)
+    walked = {q: found(q) for q in cases}
+    assert probed == walked == {q: (ids, len(ids)) for q, ids in cases.items()}
