@@ -117,10 +117,15 @@ def load(db: Database, data: dict[str, list[tuple[Any, ...]]]) -> None:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f"(SELECT max(id) FROM {table}))")
         driver.commit()
-        cur.execute("ANALYZE")
-        driver.commit()
     finally:
         raw.close()
+    from storage.review_columns import sync_review_columns
+
+    with db.session() as session:  # the review rows' copies of post fields (migration 0011)
+        sync_review_columns(session)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
 
 
 BARE = {
@@ -138,10 +143,9 @@ BARE = {
     "filtered_page": (
         "SELECT r.id, r.priority, p.id, p.text, a.handle FROM reviews r "
         "JOIN posts p ON p.id = r.post_id LEFT JOIN authors a ON a.id = p.author_id "
-        "WHERE r.status = :status AND p.region = :region ORDER BY r.priority DESC, r.id LIMIT 50"),
+        "WHERE r.status = :status AND r.region = :region ORDER BY r.priority DESC, r.id LIMIT 50"),
     "filter_count": (
-        "SELECT count(*) FROM reviews r JOIN posts p ON p.id = r.post_id "
-        "WHERE r.status = :status AND p.region = :region"),
+        "SELECT count(*) FROM reviews r WHERE r.status = :status AND r.region = :region"),
     "deep_keyset_page": (
         "SELECT r.id, r.priority, p.text FROM reviews r JOIN posts p ON p.id = r.post_id "
         "WHERE r.status = :status AND (r.priority < :priority OR (r.priority = :priority "

@@ -1,165 +1,256 @@
 """Web app latency at scale (issue 10): queue, detail and dashboard pages over real HTTP,
-beside the same storage queries run in process, in the same run.
+beside the bare SQL of the same pages, in the same run.
 
-Usage: python bench/web_bench.py [--posts 1000000] [--flagged 200000] [--requests 40]
-                                 [--postgres URL]
+Usage: nice python bench/web_bench.py [--posts 1000000] [--flagged 200000] [--requests 40]
+                                      [--postgres ADMIN_URL] [--data DIR]
 
-Fills a fresh database (SQLite in a temporary folder, or a throwaway PostgreSQL database) with
-posts of which a share is flagged and queued, serves the app with uvicorn on a loopback port,
-logs in as a lead and times each page with an httpx client: the queue without a filter, with
-each filter, with a full-text search and a deep keyset page; an item's detail page; the
-dashboard (first request computes the aggregates, later ones are served from the one-minute
-cache — both reported). The baseline for each is the storage function behind the page called
-directly (the query and row mapping, no HTTP, no template). Prints median and p95 in ms and one
-JSON line.
+The data set (bench/web_data.py: posts, one score each, queue items over every status, 200
+sources, 40 regions) is built once and reused by later runs (SQLite file under --data, or a
+PostgreSQL database named after its size). The app runs under uvicorn in its own process; an
+httpx client logged in as a lead times each page: the queue with no filter, each filter
+(status, platform, source, region, category, score range, date range), a full-text search and a
+deep keyset page; item detail pages (a different item each request); the dashboard. The bare
+figure of a page is every SELECT the page sent (recorded once by running the same app in this
+process) replayed through the DB-API: the database's own time for that page, without HTTP,
+Python or templates. Also shown: statements per page and how many of them were writes. Prints
+median and p95 in ms and one JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import socket
 import statistics
+import subprocess
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from web_data import CATEGORIES, REGIONS, SOURCES, open_dataset  # noqa: E402
 
-from monitor.config import load_settings  # noqa: E402
-from monitor.policy import operator_actor  # noqa: E402
-from monitor.services.users import add_user  # noqa: E402
-from monitor.web.app import create_app  # noqa: E402
-from storage.dashboard import dashboard_data  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.posts import store_posts  # noqa: E402
-from storage.queue_search import QueueFilter, parse_after, search_queue  # noqa: E402
-from storage.records import PostRecord  # noqa: E402
-from storage.review_items import item_detail  # noqa: E402
-from storage.reviews import ScoreRow, add_scores, enqueue  # noqa: E402
 
-PLATFORMS = ("facebook", "x", "instagram", "tiktok", "telegram")
-REGIONS = tuple(f"Kabupaten Contoh {i}" for i in range(40))
-WORDS = ("coblos", "nomor", "baliho", "paslon", "menangkan", "apel", "korpri", "dinas", "pilkada",
-         "deklarasi", "relawan", "desa", "bantuan", "jalan", "sekolah", "puskesmas")
-CATEGORIES = ("social_media_campaign", "party_approach", "partisan_activity", "banner",
-              "partisan_decision")
 PASSWORD = "bench-password-1"
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def _text(i: int) -> str:
-    return " ".join(WORDS[(i * k + k) % len(WORDS)] for k in range(1, 9)) + f" #{i}"
+def _app(url: str, home: Path, db: Database | None = None) -> Any:
+    from monitor.config import load_settings
+    from monitor.web.app import create_app
+
+    return create_app(load_settings(cwd=home, environ={}), db=db or Database(url),
+                      first_admin=False)
 
 
-def _mix(n: int) -> int:
-    """A cheap integer hash, so flagged posts spread over platforms, regions and categories."""
-    return (n * 2654435761) % 4294967296
+def serve_main(url: str, port: int, home: Path) -> None:
+    """The app in this process under uvicorn (what the bench starts as its server)."""
+    import uvicorn
+
+    uvicorn.run(_app(url, home), host="127.0.0.1", port=port, log_level="warning")
 
 
-def fill(db: Database, posts: int, flagged: int, batch: int = 5000) -> None:
-    every = max(1, posts // max(flagged, 1))
-    for start in range(0, posts, batch):
-        records = [PostRecord(platform=PLATFORMS[i % 5], external_id=f"b{i}", text=_text(i),
-                              region=REGIONS[i % len(REGIONS)])
-                   for i in range(start, min(posts, start + batch))]
-        with db.session() as session:
-            stored = store_posts(session, records)
-            rows = [ScoreRow(s.id, 1, "bench", 0.5 + (s.id * 7919 % 500) / 1000, 0.5, True,
-                             CATEGORIES[_mix(s.id) // 7 % 5], [["coblos", 0.3]])
-                    for s in stored if _mix(s.id) % every == 0]
-            add_scores(session, rows)
-            enqueue(session, rows)
-
-
-def timed(call: Callable[[], Any], n: int) -> dict[str, float]:
-    samples = []
-    for _ in range(n):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return {"p50": statistics.median(samples), "p95": samples[max(0, int(n * 0.95) - 1)]}
-
-
-def serve(db: Database, home: Path) -> tuple[uvicorn.Server, str]:
-    import socket
-
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(load_settings(cwd=home, environ={}), db=db, first_admin=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+        return int(sock.getsockname()[1])
 
 
-def login(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=60)
+@contextlib.contextmanager
+def server(url: str, home: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port),
+                             "--home", str(home)], cwd=REPO)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + "/healthz", timeout=5).status_code == 200:
+                    break
+            if proc.poll() is not None:
+                raise RuntimeError("the app did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def login(client: Any) -> None:
     page = client.get("/login").text
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    client.post("/login", data={"username": "lead", "password": PASSWORD, "csrf_token": token})
-    return client
+    answer = client.post("/login", data={"username": "lead", "password": PASSWORD,
+                                         "csrf_token": token})
+    assert answer.status_code in (200, 303), answer.status_code
 
 
-def run(db: Database, home: Path, n: int) -> dict[str, Any]:
-    add_user(db, operator_actor(users_exist=False), "lead", PASSWORD, "lead")
+def ensure_lead(db: Database) -> None:
+    from monitor.policy import operator_actor
+    from monitor.services.users import add_user
+    from storage.users import find_user
+
     with db.reader() as session:
-        first = search_queue(session, QueueFilter(), limit=1).rows[0]
-        deep = search_queue(session, QueueFilter(min_score=0.6, max_score=0.61), limit=1).rows[0]
-    after = f"{deep.score!r}:{deep.id}"
-    cases: dict[str, tuple[str, QueueFilter]] = {
-        "queue": ("/queue", QueueFilter()),
-        "queue_platform": ("/queue?platform=x", QueueFilter(platform="x")),
-        "queue_region": (f"/queue?region={REGIONS[3]}", QueueFilter(region=REGIONS[3])),
-        "queue_category": ("/queue?category=banner", QueueFilter(category="banner")),
-        "queue_score": ("/queue?min_score=0.7&max_score=0.8",
-                        QueueFilter(min_score=0.7, max_score=0.8)),
-        "queue_search": ("/queue?q=baliho+korpri", QueueFilter(q="baliho korpri")),
-        "queue_deep_page": (f"/queue?after={after}", QueueFilter(after=parse_after(after))),
-    }
-    server, base = serve(db, home)
-    out: dict[str, Any] = {}
+        if find_user(session, "lead") is not None:
+            return
+    add_user(db, operator_actor(users_exist=False), "lead", PASSWORD, "lead")
+
+
+def timed(call: Callable[[int], Any], n: int) -> dict[str, float]:
+    call(-1)  # warm
+    samples = []
+    for i in range(n):
+        began = time.perf_counter()
+        call(i)
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return {"p50": round(statistics.median(samples), 2),
+            "p95": round(samples[min(n - 1, int(n * 0.95))], 2)}
+
+
+def record(db: Database, app_client: Any, url: str) -> list[tuple[str, Any]]:
+    """The statements one in-process request of this page sends."""
+    sent: list[tuple[str, Any]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+             executemany: bool) -> None:
+        sent.append((statement, None if executemany else parameters))
+
+    engines = {id(e): e for e in (db.engine, db._read_engine)}.values()  # noqa: SLF001
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", note)
     try:
-        client = login(base)
-        for name, (url, filters) in cases.items():
-            assert client.get(url).status_code == 200, url
+        assert app_client.get(url).status_code == 200, url
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", note)
+    return sent
 
-            def bare(f: QueueFilter = filters) -> None:
-                with db.reader() as session:
-                    search_queue(session, f, limit=50)
 
-            out[name] = {"http": timed(lambda u=url: client.get(u), n), "bare": timed(bare, n)}
+def _is_read(statement: str) -> bool:
+    return statement.lstrip().upper().startswith(("SELECT", "WITH"))
 
-        def detail_bare() -> None:
-            with db.reader() as session:
-                item_detail(session, first.id)
 
-        out["detail"] = {"http": timed(lambda: client.get(f"/items/{first.id}"), n),
-                         "bare": timed(detail_bare, n)}
+def replay(db: Database, statements: list[tuple[str, Any]]) -> Callable[[int], Any]:
+    reads = [(s, p) for s, p in statements if _is_read(s) and p is not None]
+    raw = db.engine.raw_connection()
+    driver: Any = raw.driver_connection
+
+    def run(_i: int) -> None:
+        cur = driver.cursor()
+        for statement, parameters in reads:
+            cur.execute(statement, parameters)
+            cur.fetchall()
+        driver.commit()
+    return run
+
+
+def cases(db: Database) -> dict[str, str]:
+    week_end = datetime.now(UTC).date() - timedelta(days=20)
+    week = {"since": (week_end - timedelta(days=6)).isoformat(), "until": week_end.isoformat()}
+    return {
+        "queue": "/queue",
+        "queue_status_confirmed": "/queue?status=confirmed",
+        "queue_status_all": "/queue?status=all",
+        "queue_platform": "/queue?platform=tiktok",
+        "queue_source": "/queue?" + urlencode({"source": SOURCES[17]}),
+        "queue_region": "/queue?" + urlencode({"region": REGIONS[3]}),
+        "queue_category": f"/queue?category={CATEGORIES[3]}",
+        "queue_score": "/queue?min_score=0.7&max_score=0.75",
+        "queue_date": "/queue?" + urlencode(week),
+        "queue_region_source_week": "/queue?" + urlencode(
+            {"region": REGIONS[17], "source": SOURCES[17], **week}),
+        "queue_search": "/queue?q=baliho+korpri",
+        "queue_search_rare": "/queue?q=%2312345",
+    }
+
+
+def item_ids(db: Database, count: int) -> list[int]:
+    from storage.queue_search import QueueFilter, search_queue
+
+    ids: list[int] = []
+    after = None
+    with db.reader() as session:
+        while len(ids) < count * 7:
+            page = search_queue(session, QueueFilter(status=None, after=after), limit=50)
+            ids += [r.id for r in page.rows]
+            if page.next_after is None:
+                break
+            after = tuple(float(x) if i == 0 else int(x)
+                          for i, x in enumerate(page.next_after.split(":")))  # type: ignore[assignment]
+    return ids[::7][:count] or ids[:count]
+
+
+def deep_after(db: Database) -> str:
+    from storage.queue_search import QueueFilter, search_queue
+
+    with db.reader() as session:
+        row = search_queue(session, QueueFilter(min_score=0.6, max_score=0.61), limit=1).rows[0]
+    return f"{row.score!r}:{row.id}"
+
+
+def measure(db: Database, url: str, home: Path, n: int) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    ensure_lead(db)
+    pages = cases(db)
+    pages["queue_deep_page"] = "/queue?" + urlencode({"after": deep_after(db)})
+    items = item_ids(db, n + 2)
+    out: dict[str, Any] = {}
+    with TestClient(_app(url, home, db), base_url="http://127.0.0.1") as local:
+        login(local)
+        recorded = {name: record(db, local, page) for name, page in pages.items()}
+        recorded["detail"] = record(db, local, f"/items/{items[0]}")
+        recorded["dashboard"] = record(db, local, "/dashboard")
+    with server(url, home) as base, httpx.Client(base_url=base, timeout=120) as client:
+        login(client)
+        for name, page in pages.items():
+            began = time.perf_counter()
+            assert client.get(page).status_code == 200, page
+            out[name] = {"first_ms": round((time.perf_counter() - began) * 1000, 1),
+                         "http": timed(lambda _i, p=page: client.get(p), n)}
+        out["detail"] = {"http": timed(lambda i: client.get(f"/items/{items[i + 1]}"), n)}
         began = time.perf_counter()
         assert client.get("/dashboard").status_code == 200
-        cold = (time.perf_counter() - began) * 1000
-
-        def dashboard_bare() -> None:
-            with db.reader() as session:
-                dashboard_data(session, "Asia/Makassar")
-
-        out["dashboard"] = {"http": timed(lambda: client.get("/dashboard"), n),
-                            "http_uncached_first_ms": cold,
-                            "bare": timed(dashboard_bare, max(3, n // 10))}
-    finally:
-        server.should_exit = True
+        out["dashboard"] = {"first_ms": round((time.perf_counter() - began) * 1000, 1),
+                            "http": timed(lambda _i: client.get("/dashboard"), n)}
+    for name, statements in recorded.items():
+        sent = [s for s, _p in statements if s.strip().upper() != "BEGIN"]
+        writes = sum(1 for s in sent if s.lstrip().upper().startswith(("INSERT", "UPDATE",
+                                                                        "DELETE")))
+        out[name].update({"bare": timed(replay(db, statements), n), "statements": len(sent),
+                          "writes": writes})
     return out
+
+
+def report(backend: str, args: argparse.Namespace, built_s: float,
+           figures: dict[str, Any]) -> None:
+    load = os.getloadavg()
+    print(f"\nweb bench · {backend} · {args.posts} posts, {args.flagged} flagged · "
+          f"{f'built in {built_s:.0f} s' if built_s else 'data reused'} · {args.requests} "
+          f"requests each · load {load[0]:.1f}")
+    print(f"{'page':<26}{'HTTP p50':>9}{'HTTP p95':>9}{'first':>8}{'SQL p50':>9}{'SQL p95':>9}"
+          f"{'stmts':>7}{'writes':>7}  ms")
+    for name, f in figures.items():
+        print(f"{name:<26}{f['http']['p50']:9.1f}{f['http']['p95']:9.1f}"
+              f"{f.get('first_ms', 0):8.0f}{f['bare']['p50']:9.1f}{f['bare']['p95']:9.1f}"
+              f"{f['statements']:7d}{f['writes']:7d}")
+    print(json.dumps({"bench": "web", "backend": backend, "posts": args.posts,
+                      "flagged": args.flagged, "requests": args.requests,
+                      "built_s": round(built_s, 1), "load_1m": round(load[0], 1),
+                      "figures": figures}))
 
 
 def main() -> None:
@@ -167,38 +258,24 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--flagged", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--postgres", default="")
+    parser.add_argument("--postgres", default="", help=f"admin URL, e.g. {PG_DEFAULT}")
+    parser.add_argument("--data", type=Path, default=None, help="folder of the SQLite data set")
+    parser.add_argument("--serve", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--home", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        drop = None
-        if args.postgres:
-            sys.path.insert(0, str(REPO / "bench"))
-            from pg import postgres_database
-
-            url, drop = postgres_database(args.postgres)
-        else:
-            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        db = Database(url)
-        try:
-            upgrade(db)
-            began = time.perf_counter()
-            fill(db, args.posts, args.flagged)
-            fill_s = time.perf_counter() - began
-            figures = run(db, Path(tmp), args.requests)
-        finally:
-            db.dispose()
-            if drop:
-                drop()
-    backend = "postgresql" if args.postgres else "sqlite"
-    print(f"web bench · {backend} · {args.posts} posts, {args.flagged} flagged "
-          f"(filled in {fill_s:.0f} s) · {args.requests} requests each")
-    print(f"{'page':<18} {'HTTP p50':>9} {'HTTP p95':>9} {'query p50':>10} {'query p95':>10}  ms")
-    for name, fig in figures.items():
-        print(f"{name:<18} {fig['http']['p50']:9.1f} {fig['http']['p95']:9.1f} "
-              f"{fig['bare']['p50']:10.1f} {fig['bare']['p95']:10.1f}")
-    print(f"dashboard, first (uncached) request: {figures['dashboard']['http_uncached_first_ms']:.0f} ms")
-    print(json.dumps({"bench": "web", "backend": backend, "posts": args.posts,
-                      "flagged": args.flagged, "figures": figures}))
+    if args.serve:
+        serve_main(args.serve, args.port, args.home)
+        return
+    db, url, built_s = open_dataset(args.posts, args.flagged, postgres=args.postgres,
+                                    folder=args.data)
+    home = Path(os.environ.get("TMPDIR", "/tmp")) / f"pantau-web-bench-{os.getpid()}"
+    home.mkdir(exist_ok=True)
+    try:
+        figures = measure(db, url, home, args.requests)
+    finally:
+        db.dispose()
+    report("postgresql" if args.postgres else "sqlite", args, built_s, figures)
 
 
 if __name__ == "__main__":

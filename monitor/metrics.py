@@ -8,16 +8,25 @@ failures) are read from the shared database, so every node reports the same valu
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storage.counts import counts, source_gauges
+from storage.counts import source_gauges, stored_and_pending
 from storage.db import Database
 
-__all__ = ["Metrics", "DbGauges", "read_gauges", "render"]
+__all__ = ["GAUGE_SECONDS", "Metrics", "DbGauges", "read_gauges", "render"]
+
+# The posts and queue totals are counted at most this often per process: a scrape every few
+# seconds must not count a million posts each time (source lag and failures stay live).
+GAUGE_SECONDS = 15.0
+_totals: weakref.WeakKeyDictionary[Database, tuple[float, tuple[int, int]]] = (
+    weakref.WeakKeyDictionary())
+_totals_lock = threading.Lock()
 
 
 class Metrics:
@@ -54,12 +63,18 @@ class DbGauges:
 def read_gauges(db: Database, now: datetime | None = None) -> DbGauges:
     """Lag is the time since the source's last successful run (since its creation if none)."""
     now = now or datetime.now(UTC)
+    with _totals_lock:
+        hit = _totals.get(db)
+    fresh = hit is not None and time.monotonic() - hit[0] < GAUGE_SECONDS
     with db.reader() as session:
-        totals, rows = counts(session), source_gauges(session)
+        totals = hit[1] if fresh and hit is not None else stored_and_pending(session)
+        rows = source_gauges(session)
+    if not fresh:
+        with _totals_lock:
+            _totals[db] = (time.monotonic(), totals)
     sources: list[tuple[str, float | None, int, bool]] = [(g.name, (now - (g.last_success_at or g.created_at)).total_seconds(),
                 g.consecutive_failures, g.enabled) for g in rows]
-    return DbGauges(posts=totals.posts, queue_pending=totals.by_status["pending"],
-                    sources=sources)
+    return DbGauges(posts=totals[0], queue_pending=totals[1], sources=sources)
 
 
 def _label(value: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from storage.models import Post, Review, Source
 from storage.reviews import count_by_status
 
-__all__ = ["Counts", "SourceGauge", "counts", "source_gauges"]
+__all__ = ["Counts", "SourceGauge", "counts", "source_gauges", "stored_and_pending"]
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,11 @@ def source_gauges(session: Session) -> list[SourceGauge]:
         Source.enabled).where(Source.removed_at.is_(None)).order_by(Source.name)).all()
     return [SourceGauge(name, ok, created, failures, bool(enabled))
             for name, ok, created, failures, enabled in rows]
+
+
+def stored_and_pending(session: Session) -> tuple[int, int]:
+    """(posts stored, pending queue items): the two totals `/metrics` shows."""
+    posts = int(session.scalar(select(func.count()).select_from(Post)) or 0)
+    pending = int(session.scalar(select(func.count()).select_from(Review)
+                                 .where(Review.status == "pending")) or 0)
+    return posts, pending

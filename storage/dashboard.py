@@ -1,8 +1,9 @@
 """Aggregates for the leads' dashboard and the public statistics page.
 
 Days and months are counted in the deployment's time zone (web.timezone), not UTC, so a post
-flagged at 07:00 WITA counts on that WITA day. Every query groups over indexed review rows only;
-the web layer caches the results for a minute, so a dashboard request never rescans the posts.
+flagged at 07:00 WITA counts on that WITA day. Every query groups over review rows only (their
+copies of the post's region, platform and author and of the predicted category, migration 0011),
+never the posts or scores; the web layer caches the results for a minute.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import AuthorRow, Post, Review, Score, Source
+from storage.models import AuthorRow, Review, Source
+from storage.reviews import REVIEW_STATUSES
 
 __all__ = [
     "Count2",
@@ -79,8 +81,10 @@ _CONFIRMED = func.sum(case((Review.status == "confirmed", 1), else_=0))
 def _per_day(session: Session, zone: str, days: int) -> list[Count2]:
     since = datetime.now(UTC) - timedelta(days=days)
     flagged_day = _local(session, Review.created_at, zone, "%Y-%m-%d")
+    # every status named, so each one's (status, created_at) index range is read
     flagged: dict[Any, Any] = dict(session.execute(select(flagged_day, func.count()).where(
-        Review.created_at >= since).group_by(flagged_day)).all())
+        Review.status.in_(REVIEW_STATUSES), Review.created_at >= since)
+        .group_by(flagged_day)).all())
     decided_day = _local(session, Review.decided_at, zone, "%Y-%m-%d")
     confirmed: dict[Any, Any] = dict(session.execute(select(decided_day, func.count()).where(
         Review.status == "confirmed", Review.decided_at >= since).group_by(decided_day)).all())
@@ -88,18 +92,32 @@ def _per_day(session: Session, zone: str, days: int) -> list[Count2]:
     return [Count2(str(k), int(flagged.get(k, 0)), int(confirmed.get(k, 0))) for k in keys]
 
 
+def _by_status(session: Session, column: Any) -> dict[Any, dict[str, int]]:
+    """column value → {status: items}: grouped by (status, column), which a (status, column …)
+    index answers without reading the review rows."""
+    out: dict[Any, dict[str, int]] = {}
+    for status, key, n in session.execute(select(Review.status, column, func.count())
+                                          .group_by(Review.status, column)):
+        out.setdefault(key, {})[status] = int(n)
+    return out
+
+
+def _ranked(counts: dict[Any, dict[str, int]], limit: int) -> list[tuple[Any, int, int]]:
+    rows = [(key, sum(per.values()), per.get("confirmed", 0)) for key, per in counts.items()]
+    rows.sort(key=lambda r: (-r[2], -r[1], "" if r[0] is None else str(r[0])))
+    return rows[:limit]
+
+
 def _grouped(session: Session, column: Any, limit: int = 50) -> list[Count2]:
-    query = (select(column, func.count(), _CONFIRMED).select_from(Review)
-             .join(Post, Post.id == Review.post_id).group_by(column)
-             .order_by(_CONFIRMED.desc(), func.count().desc()).limit(limit))
-    return [Count2(str(k) if k is not None else "", int(n), int(c or 0))
-            for k, n, c in session.execute(query)]
+    return [Count2(str(k) if k is not None else "", n, c)
+            for k, n, c in _ranked(_by_status(session, column), limit)]
 
 
 def _per_category(session: Session) -> list[Count2]:
-    predicted = dict(session.execute(
-        select(Score.category, func.count(func.distinct(Score.post_id)))
-        .where(Score.flagged.is_(True)).group_by(Score.category)).all())
+    """Flagged: queue items by their post's newest predicted category; confirmed: by the
+    category the reviewer gave."""
+    predicted = {k: sum(per.values())
+                 for k, per in _by_status(session, Review.predicted_category).items()}
     confirmed = dict(session.execute(
         select(Review.category, func.count()).where(Review.status == "confirmed")
         .group_by(Review.category)).all())
@@ -109,13 +127,21 @@ def _per_category(session: Session) -> list[Count2]:
 
 
 def _top_authors(session: Session, limit: int = 10) -> list[Count2]:
+    """Ranked over the review rows' author copies (the (author_id, status) index alone); only
+    the top few authors' rows are read."""
+    counts: dict[Any, dict[str, int]] = {}
+    for author_id, status, n in session.execute(
+            select(Review.author_id, Review.status, func.count())
+            .where(Review.author_id.is_not(None)).group_by(Review.author_id, Review.status)):
+        counts.setdefault(author_id, {})[status] = int(n)
+    top = [(a, n, c) for a, n, c in sorted(
+        ((a, sum(per.values()), per.get("confirmed", 0)) for a, per in counts.items()),
+        key=lambda r: (-r[2], -r[1], r[0]))[:limit]]
     label = func.coalesce(func.nullif(AuthorRow.name, ""), AuthorRow.handle)
-    query = (select(AuthorRow.platform, label, func.count(), _CONFIRMED).select_from(Review)
-             .join(Post, Post.id == Review.post_id).join(AuthorRow, AuthorRow.id == Post.author_id)
-             .group_by(AuthorRow.id, AuthorRow.platform, label)
-             .order_by(_CONFIRMED.desc(), func.count().desc()).limit(limit))
-    return [Count2(f"{name} ({platform})", int(n), int(c or 0))
-            for platform, name, n, c in session.execute(query)]
+    names = {i: (platform, name) for i, platform, name in session.execute(
+        select(AuthorRow.id, AuthorRow.platform, label)
+        .where(AuthorRow.id.in_([a for a, _n, _c in top])))}
+    return [Count2(f"{names[a][1]} ({names[a][0]})", n, c) for a, n, c in top if a in names]
 
 
 def _state(source: Source, now: datetime) -> str:
@@ -148,8 +174,8 @@ def dashboard_data(session: Session, zone: str, days: int = 30) -> DashboardData
     oldest = session.execute(select(func.min(Review.created_at), func.count())
                              .where(Review.status == "pending")).one()
     return DashboardData(
-        per_day=_per_day(session, zone, days), per_region=_grouped(session, Post.region),
-        per_category=_per_category(session), per_platform=_grouped(session, Post.platform),
+        per_day=_per_day(session, zone, days), per_region=_grouped(session, Review.region),
+        per_category=_per_category(session), per_platform=_grouped(session, Review.platform),
         top_authors=_top_authors(session), pending=int(oldest[1]),
         oldest_pending=_aware(oldest[0]), sources=source_health(session),
         computed_at=datetime.now(UTC))
@@ -169,10 +195,9 @@ def public_counts(session: Session, zone: str) -> dict[str, list[tuple[str, int]
     confirmed = Review.status == "confirmed"
     month = _local(session, Review.decided_at, zone, "%Y-%m")
     out: dict[str, list[tuple[str, int]]] = {}
-    for name, column in (("category", Review.category), ("region", Post.region),
+    for name, column in (("category", Review.category), ("region", Review.region),
                          ("month", month)):
-        query = (select(column, func.count()).select_from(Review)
-                 .join(Post, Post.id == Review.post_id).where(confirmed)
+        query = (select(column, func.count()).select_from(Review).where(confirmed)
                  .group_by(column).order_by(column))
         out[name] = [(str(k) if k is not None else "", int(n)) for k, n in session.execute(query)]
     return out

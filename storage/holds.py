@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from storage.models import ReviewHold
 
-__all__ = ["HOLD_SECONDS", "Hold", "current_hold", "holds_for", "release_hold", "take_hold"]
+__all__ = ["HOLD_SECONDS", "Hold", "current_hold", "holds_for", "needs_renewal", "release_hold",
+           "take_hold"]
 
 HOLD_SECONDS = 300.0
 
@@ -38,6 +39,15 @@ def current_hold(session: Session, review_id: int, now: datetime | None = None) 
     now = now or datetime.now(UTC)
     row = session.get(ReviewHold, review_id)
     return _hold(row) if row is not None and row.expires_at > now else None
+
+
+def needs_renewal(hold: Hold, user_id: int, *, seconds: float = HOLD_SECONDS,
+                  now: datetime | None = None) -> bool:
+    """Whether opening the item should write the hold: it is this user's and has run more than
+    half its time. Another's live hold is never renewed here; a fresh own hold is left as it is,
+    so reopening an item (reloads, j/k back) reads only."""
+    now = now or datetime.now(UTC)
+    return hold.user_id == user_id and hold.expires_at - now < timedelta(seconds=seconds / 2)
 
 
 def take_hold(session: Session, review_id: int, user_id: int, holder: str, *,

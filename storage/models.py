@@ -262,11 +262,31 @@ class Review(Base):
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __table_args__ = (Index(None, "status", "decided_at"),)
+    # Copies of the post's filter fields and its newest score's category (migration 0011), so
+    # the queue filters and the dashboard read review rows only; storage/review_columns.py keeps
+    # them in step with every write that changes them.
+    platform: Mapped[str | None] = mapped_column(String(32))
+    source_id: Mapped[int | None] = mapped_column(Id)
+    region: Mapped[str | None] = mapped_column(String(200))
+    posted_at: Mapped[datetime | None]
+    author_id: Mapped[int | None] = mapped_column(Id)
+    predicted_category: Mapped[str | None] = mapped_column(String(40))
+    __table_args__ = (
+        Index(None, "status", "decided_at"),
+        Index(None, "status", "posted_at"),
+        Index(None, "status", "created_at"),  # the dashboard's days and the queue's age
+        Index(None, "status", "category"),  # confirmed per KASN category
+        Index(None, "author_id", "status"),  # the dashboard's top authors, from the index alone
+    )
 
 
-# The queue's order (priority desc, id) walked from the index, so a page reads only its rows.
+# The queue's order (priority desc, id) walked from the index, so a page reads only its rows;
+# one such index per filter, so a filtered page reads only its rows too.
 Index("ix_reviews_status_priority_desc_id", Review.status, Review.priority.desc(), Review.id)
+Index("ix_reviews_priority_desc_id", Review.priority.desc(), Review.id)
+for _column in (Review.platform, Review.source_id, Review.region, Review.predicted_category):
+    Index(f"ix_reviews_status_{_column.key}_priority_desc_id", Review.status, _column,
+          Review.priority.desc(), Review.id)
 
 
 class ReviewDecision(Base):

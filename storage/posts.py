@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from storage.dialect import bulk_insert_ignore, insert_ignore, select_by_keys
 from storage.models import AuthorRow, Post, PostSnapshot, PostVersion
 from storage.records import PostRecord
+from storage.review_columns import sync_review_columns
 from storage.validation import check_record
 
 __all__ = ["AuthorCache", "StoredPost", "author_key", "content_sha256", "public_handle", "store_posts"]
@@ -205,6 +206,7 @@ def store_posts(
         results[key] = StoredPost(post_id, records[latest[key]], 1, "new", author_of[key][1])
         links.append((post_id, snapshots[latest[key]], 1))
     seen = [key for key in latest if key not in results]
+    resynced: list[int] = []
     for row in map(_Existing._make, select_by_keys(
             conn, POSTS, ["platform", "external_id"], seen, _Existing._fields, lock=True)):
         key = (row.platform, row.external_id)
@@ -213,6 +215,8 @@ def store_posts(
         metadata = _metadata_update(row, record)
         if metadata:
             session.execute(update(Post).where(Post.id == row.id).values(**metadata))
+            if "region" in metadata or "posted_at" in metadata:
+                resynced.append(row.id)
         if row.content_sha256 == digests[key]:
             results[key] = StoredPost(row.id, record, row.version, "unchanged", status)
             continue
@@ -228,6 +232,8 @@ def store_posts(
         results[key] = StoredPost(row.id, record, version, "updated", status)
         links.append((row.id, snapshots[index], version))
     _link_snapshots(session, links)
+    if resynced:
+        sync_review_columns(session, resynced)
     out = []
     for index, record in enumerate(records):
         key = (record.platform, record.external_id)

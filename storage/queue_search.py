@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, column, func, or_, select, text
+from sqlalchemy import BigInteger, Integer, and_, bindparam, column, func, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from storage.models import AuthorRow, Post, Review, Score, Source
+from storage.models import AuthorRow, Post, Review, Source
 from storage.posts import public_handle
+from storage.reviews import REVIEW_STATUSES
 
 __all__ = [
     "QueueFilter",
@@ -32,6 +34,8 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+COMMON_MATCHES = 2000  # a search matching at least this many queued posts walks the queue index
+PG_COMMON_MATCHES = 3000  # …on PostgreSQL, posts (all of them are in its full-text index)
 
 
 @dataclass(frozen=True)
@@ -86,61 +90,86 @@ def parse_after(value: str | None) -> tuple[float, int] | None:
     return float(score), int(ident)
 
 
-def _predicted() -> Any:
-    return (select(Score.category).where(Score.post_id == Post.id)
-            .order_by(Score.id.desc()).limit(1).scalar_subquery())
-
-
 def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _text_condition(session: Session, q: str) -> Any:
+def _text_condition(session: Session, q: str, *, paging: bool) -> tuple[Any, bool]:
+    """(condition, whether it reads posts.text so the query must join posts).
+
+    A search matching many posts walks the queue's own index and tests each item (50 matches
+    are met within a few hundred rows); a rarer one finds its posts through the full-text index
+    and probes their items. Counting always takes the second way (it visits every match)."""
     words = _WORD.findall(q)[:12]
     if not words:
-        return None
+        return None, False
     if session.get_bind().dialect.name == "sqlite":
+        fts = _fts_query(words)
+        common = paging and session.scalar(text(
+            "SELECT count(*) FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts "
+            "LIMIT :cap)"), {"fts": fts, "cap": COMMON_MATCHES}) == COMMON_MATCHES
+        if common:
+            # '+' keeps SQLite from probing reviews by post_id for every match instead
+            return text("+reviews.post_id IN (SELECT rowid FROM posts_fts "
+                        "WHERE posts_fts MATCH :fts)").bindparams(fts=fts), False
         matching = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
-            fts=_fts_query(words)).columns(column("rowid", Integer))
-        return Post.id.in_(matching)
-    return text("to_tsvector('simple', posts.text) @@ plainto_tsquery('simple', :tsq)"
-                ).bindparams(tsq=" ".join(words))
+            fts=fts).columns(column("rowid", Integer))
+        return Review.post_id.in_(matching), False
+    tsq = " ".join(words)
+    matching_sql = ("SELECT id FROM posts WHERE to_tsvector('simple', text) "
+                    "@@ plainto_tsquery('simple', :tsq)")
+    found = list(session.scalars(text(matching_sql + " LIMIT :cap"),
+                                 {"tsq": tsq, "cap": PG_COMMON_MATCHES}))
+    if len(found) < PG_COMMON_MATCHES:
+        # the posts are known: their items are probed by post_id (the planner's guess of a
+        # term's frequency cannot send it along the whole queue index instead)
+        return text("reviews.post_id = ANY(:ids)").bindparams(
+            bindparam("ids", value=found, type_=ARRAY(BigInteger))), False
+    # many matches: the planner walks the queue index and tests each item's post
+    return Review.post_id.in_(text(matching_sql).bindparams(tsq=tsq)
+                              .columns(column("id", Integer))), False
 
 
-def _filtered(session: Session, f: QueueFilter, query: Any) -> Any:
+def _filtered(session: Session, f: QueueFilter, query: Any, *, paging: bool = True) -> Any:
+    """Every filter reads the review row's own columns (copied from the post and its newest
+    score, migration 0011), each served by a (status, column, priority desc, id) index; only
+    the text search looks at posts."""
     conditions: list[Any] = []
     if f.status:
         conditions.append(Review.status == f.status)
     if f.platform:
-        conditions.append(Post.platform == f.platform)
+        conditions.append(Review.platform == f.platform)
     if f.source:
-        conditions.append(Post.source_id.in_(select(Source.id).where(Source.name == f.source)))
+        source_id = session.scalar(select(Source.id).where(Source.name == f.source))
+        conditions.append(Review.source_id == (source_id if source_id is not None else -1))
     if f.region:
-        conditions.append(Post.region == f.region)
+        conditions.append(Review.region == f.region)
     if f.category:
-        conditions.append(_predicted() == f.category)
+        conditions.append(Review.predicted_category == f.category)
     if f.min_score is not None:
         conditions.append(Review.priority >= f.min_score)
     if f.max_score is not None:
         conditions.append(Review.priority <= f.max_score)
     if f.since is not None:
-        conditions.append(Post.posted_at >= f.since)
+        conditions.append(Review.posted_at >= f.since)
     if f.until is not None:
-        conditions.append(Post.posted_at < f.until)
+        conditions.append(Review.posted_at < f.until)
     if f.q:
-        condition = _text_condition(session, f.q)
+        condition, joins = _text_condition(session, f.q, paging=paging)
         if condition is not None:
             conditions.append(condition)
+        if joins:
+            query = query.join(Post, Post.id == Review.post_id)
     return query.where(*conditions) if conditions else query
 
 
 def _row(values: Any) -> QueueRow:
-    review, post, handle, name, source, predicted = values
+    review, post, handle, name, source = values
     return QueueRow(
         id=review.id, post_id=post.id, platform=post.platform, url=post.url,
         author_handle=_public(handle), author_name=name or "", text=post.text[:400],
         score=review.priority, status=review.status, category=review.category,
-        predicted_category=predicted, region=post.region, source=source,
+        predicted_category=review.predicted_category, region=post.region, source=source,
         posted_at=post.posted_at, collected_at=post.collected_at, version=review.version,
         reviewer=review.reviewer, post_status=post.status)
 
@@ -150,17 +179,24 @@ def _public(handle: str | None) -> str:
 
 
 def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueuePage:
-    """One page of the queue under these filters, highest score first."""
-    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name, _predicted())
+    """One page of the queue under these filters, highest score first. The page's ids are
+    chosen from review rows alone (their own filter columns and indexes; posts joined only for
+    a PostgreSQL text search); posts, authors and sources are read for those rows only."""
+    ids = _filtered(session, f, select(Review.id, Review.priority).select_from(Review))
+    if f.after is not None:
+        score, ident = f.after
+        # the plain bound (priority <= score) lets the index range start at the position
+        ids = ids.where(Review.priority <= score,
+                        or_(Review.priority < score,
+                            and_(Review.priority == score, Review.id < ident)))
+    page = (ids.order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1)
+            .subquery("page"))
+    query = (select(Review, Post, AuthorRow.handle, AuthorRow.name, Source.name)
+             .select_from(page).join(Review, Review.id == page.c.id)
              .join(Post, Post.id == Review.post_id)
              .outerjoin(AuthorRow, AuthorRow.id == Post.author_id)
              .outerjoin(Source, Source.id == Post.source_id)
-             .order_by(Review.priority.desc(), Review.id.desc()).limit(limit + 1))
-    query = _filtered(session, f, query)
-    if f.after is not None:
-        score, ident = f.after
-        query = query.where(or_(Review.priority < score,
-                                and_(Review.priority == score, Review.id < ident)))
+             .order_by(page.c.priority.desc(), page.c.id.desc()))
     rows = [_row(values) for values in session.execute(query)]
     more = len(rows) > limit
     rows = rows[:limit]
@@ -169,22 +205,25 @@ def search_queue(session: Session, f: QueueFilter, *, limit: int = 50) -> QueueP
 
 
 def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
-    """Items per status under the other filters (the status filter itself left out)."""
-    base = select(Review.status, func.count()).join(Post, Post.id == Review.post_id)
+    """Items per status under the other filters (the status filter itself left out), from
+    review rows only. Every status is named so that each one's (status, column …) index range
+    is counted, rather than the whole table scanned."""
+    base = (select(Review.status, func.count()).select_from(Review)
+            .where(Review.status.in_(REVIEW_STATUSES)))
     unfiltered = QueueFilter(**{**f.__dict__, "status": None, "after": None})
-    query = _filtered(session, unfiltered, base).group_by(Review.status)
+    # counting visits every match anyway: probe reviews by post_id, never walk the queue
+    query = _filtered(session, unfiltered, base, paging=False).group_by(Review.status)
     return {status: int(count) for status, count in session.execute(query)}
 
 
 def filter_choices(session: Session) -> dict[str, list[str]]:
     """The values the queue's drop-downs offer: platforms, sources and regions in use."""
-    platforms = session.scalars(select(Post.platform).join(Review, Review.post_id == Post.id)
-                                .distinct().order_by(Post.platform).limit(100))
+    platforms = session.scalars(select(Review.platform).where(Review.platform.is_not(None))
+                                .distinct().order_by(Review.platform).limit(100))
     sources = session.scalars(select(Source.name).order_by(Source.name).limit(500))
-    regions = session.scalars(select(Post.region).join(Review, Review.post_id == Post.id)
-                              .where(Post.region.is_not(None)).distinct()
-                              .order_by(Post.region).limit(500))
-    return {"platform": list(platforms), "source": list(sources),
+    regions = session.scalars(select(Review.region).where(Review.region.is_not(None))
+                              .distinct().order_by(Review.region).limit(500))
+    return {"platform": [p for p in platforms if p], "source": list(sources),
             "region": [r for r in regions if r]}
 
 
@@ -196,11 +235,11 @@ def neighbours(session: Session, review_id: int, status: str | None) -> tuple[in
     status = status or current.status
     p, i = current.priority, current.id
     before = session.scalar(
-        select(Review.id).where(Review.status == status,
+        select(Review.id).where(Review.status == status, Review.priority >= p,
                                 or_(Review.priority > p, and_(Review.priority == p, Review.id > i)))
         .order_by(Review.priority.asc(), Review.id.asc()).limit(1))
     after = session.scalar(
-        select(Review.id).where(Review.status == status,
+        select(Review.id).where(Review.status == status, Review.priority <= p,
                                 or_(Review.priority < p, and_(Review.priority == p, Review.id < i)))
         .order_by(Review.priority.desc(), Review.id.desc()).limit(1))
     return before, after

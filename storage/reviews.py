@@ -28,6 +28,7 @@ from storage.models import (
     Source,
 )
 from storage.posts import public_handle
+from storage.review_columns import sync_review_columns
 
 __all__ = [
     "DECISIONS", "REVIEW_STATUSES", "QueueFilter", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
@@ -84,6 +85,7 @@ def add_scores(session: Session, rows: Sequence[ScoreRow], *, now: datetime | No
         [{**row.__dict__, "explanation": [list(t) for t in row.explanation], "scored_at": now}
          for row in rows],
     )
+    sync_review_columns(session, [row.post_id for row in rows])  # a rescored item's category
 
 
 def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | None = None) -> int:
@@ -96,6 +98,8 @@ def enqueue(session: Session, flagged: Sequence[ScoreRow], *, now: datetime | No
     result = session.execute(
         insert_ignore(session, cast(Table, Review.__table__), ["post_id"]).returning(Review.id), rows
     ).all()
+    if result:
+        sync_review_columns(session, [r.post_id for r in flagged])
     return len(result)
 
 
@@ -170,12 +174,14 @@ class QueueFilter:
 
 
 def _filtered(query: Any, flt: QueueFilter) -> Any:
+    """On the review row's copies of the post's fields (migration 0011), each with its own
+    (status, column, priority desc, id) index: neither a page nor a count joins posts to filter."""
     if flt.platform:
-        query = query.where(Post.platform == flt.platform)
+        query = query.where(Review.platform == flt.platform)
     if flt.region:
-        query = query.where(Post.region == flt.region)
+        query = query.where(Review.region == flt.region)
     if flt.source:
-        query = query.where(Post.source_id.in_(select(Source.id).where(Source.name == flt.source)))
+        query = query.where(Review.source_id.in_(select(Source.id).where(Source.name == flt.source)))
     if flt.min_score is not None:
         query = query.where(Review.priority >= flt.min_score)
     if flt.max_score is not None:
@@ -350,8 +356,6 @@ def count_queue(session: Session, *, status: str | None = "pending",
     """How many items a queue filter holds (the count beside a filtered page). Without a
     filter it is answered from the status index alone."""
     query = select(func.count()).select_from(Review)
-    if where is not None and (where.platform or where.region or where.source):
-        query = query.join(Post, Post.id == Review.post_id)
     if status is not None:
         query = query.where(Review.status == status)
     if where is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -105,7 +106,7 @@ def set_password(session: Session, username: str, password: str) -> UserRow:
 def authenticate(session: Session, username: str, password: str) -> UserRow | None:
     """The active user with this password, else None (same cost whether or not the user exists)."""
     user = session.scalar(select(User).where(User.username == username))
-    stored = user.password_hash if user is not None else _DUMMY_HASH
+    stored = user.password_hash if user is not None else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
@@ -115,4 +116,9 @@ def authenticate(session: Session, username: str, password: str) -> UserRow | No
     return _row(user)
 
 
-_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown users, so that they cost what a real one does. Made
+    on the first login attempt, not at import: every command imports this module, and one
+    argon2 hash is most of a CLI start-up."""
+    return _hasher.hash("timing-equaliser-not-a-password")

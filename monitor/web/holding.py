@@ -14,7 +14,7 @@ from monitor.services.guard import require
 from monitor.web.templating import local_time
 from storage.audit import append_audit
 from storage.db import Database
-from storage.holds import Hold, current_hold, release_hold, take_hold
+from storage.holds import Hold, current_hold, needs_renewal, release_hold, take_hold
 
 __all__ = ["break_hold", "check_not_held", "open_item", "release"]
 
@@ -33,10 +33,13 @@ def open_item(db: Database, actor: Actor, review_id: int, status: str,
               finder: str | None) -> Hold | None:
     """Hold the item for a reviewer who opens it to work on it (a pending item, or a second
     review of someone else's finding); returns the hold in force (theirs or another's)."""
+    with db.reader() as session:
+        held = current_hold(session, review_id)
     if not _may_work_on(actor, status, finder):
-        with db.reader() as session:
-            return current_hold(session, review_id)
+        return held
     assert actor.user_id is not None
+    if held is not None and not needs_renewal(held, actor.user_id):
+        return held  # another's live hold, or this reviewer's fresh one: no write on this GET
     for _attempt in range(2):  # two first openers racing: the loser reads the winner's hold
         try:
             with db.session() as session:

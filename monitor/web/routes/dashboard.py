@@ -1,5 +1,6 @@
 """The leads' dashboard: flagged and confirmed per day, region, category and platform; top
-authors; the queue's age; the sources' health. Aggregates are cached for a minute per process."""
+authors; the queue's age; the sources' health. Aggregates are cached for a minute per process
+and refreshed in the background after that, so a request never waits for them but the first."""
 
 from __future__ import annotations
 
@@ -25,14 +26,37 @@ CACHE_SECONDS = 60.0
 _lock = threading.Lock()
 
 
+def _compute(ctx: WebContext) -> DashboardData:
+    with db_of(ctx.request).reader() as session:
+        return dashboard_data(session, settings_of(ctx.request).get("web.timezone"))
+
+
+def _refresh(ctx: WebContext) -> None:
+    state = ctx.request.app.state
+    try:
+        data = _compute(ctx)
+        with _lock:
+            state.dashboard_cache = (time.monotonic(), data)
+    finally:
+        with _lock:
+            state.dashboard_refreshing = False
+
+
 def _cached(ctx: WebContext) -> DashboardData:
+    """The aggregates, at most CACHE_SECONDS old when fresh. Once they are older, the stale
+    figures are served (their time is on the page) while one background thread recomputes
+    them: only the first request after start-up waits for the aggregation."""
     state = ctx.request.app.state
     with _lock:
         hit = getattr(state, "dashboard_cache", None)
-        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        if hit is not None:
+            if time.monotonic() - hit[0] >= CACHE_SECONDS and not getattr(
+                    state, "dashboard_refreshing", False):
+                state.dashboard_refreshing = True
+                threading.Thread(target=_refresh, args=(ctx,), daemon=True,
+                                 name="dashboard-refresh").start()
             return hit[1]  # type: ignore[no-any-return]
-    with db_of(ctx.request).reader() as session:
-        data = dashboard_data(session, settings_of(ctx.request).get("web.timezone"))
+    data = _compute(ctx)
     with _lock:
         state.dashboard_cache = (time.monotonic(), data)
     return data
