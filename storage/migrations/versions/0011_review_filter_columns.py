@@ -2,7 +2,7 @@
 category copied from the post and its newest score, with an index per filter
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0008
 
 The web queue filters and the dashboard group by what lives on the post (platform, source,
 region, date, author) and its newest score (predicted category). With copies on the review row,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
