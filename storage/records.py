@@ -34,7 +34,8 @@ PLATFORMS = (
     "mastodon", "bluesky", "rss", "web",
 )
 CATEGORIES = (
-    "partisan_decision", "party_approach", "partisan_activity", "banner", "social_media_campaign",
+    "mobilisation", "partisan_decision", "party_approach", "partisan_activity", "banner",
+    "social_media_campaign",
 )
 HARD_CASES = (
     "public_campaign", "neutrality_reminder", "news_report", "civic_info",

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from monitor.i18n import LANGUAGES, translations
+from monitor.web.mobilisation import roles_wording
 from monitor.web.words import word
 
 __all__ = ["TEMPLATES", "environment", "highlight", "local_time", "zone_label"]
@@ -67,6 +68,7 @@ def environment(language: str) -> Environment:
     catalog = translations(language, "web")
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.globals["word"] = lambda table, code: catalog.gettext(word(table, code))
+    env.globals["mobilisation_wording"] = lambda roles: roles_wording(roles, catalog.gettext)
     env.filters["highlight"] = highlight
     env.filters["pct"] = lambda v: f"{float(v) * 100:.0f}%"
     return env

@@ -20,6 +20,7 @@ __all__ = [
 ]
 
 CATEGORY_WORDS = {
+    "mobilisation": N_("Mobilising staff for a candidate"),
     "social_media_campaign": N_("Campaigning on social media"),
     "party_approach": N_("Approaching a political party"),
     "partisan_activity": N_("Taking part in campaign activities"),

@@ -21,6 +21,7 @@ from monitor.web.deps import (
     settings_of,
 )
 from monitor.web.holding import break_hold, check_not_held, open_item, release
+from monitor.web.mobilisation import mobilisation_roles
 from monitor.web.snapshot_text import readable
 from storage.holds import current_hold
 from storage.item_extras import (
@@ -55,10 +56,13 @@ def _item_page(ctx: WebContext, review_id: int, status: int = 200, error: str | 
                  if (b := snapshot_body(session, review_id, s.id)) is not None}
     terms = [term for score in detail.scores[:1] for term, _w in score.explanation]
     predicted = detail.scores[0].category if detail.scores else None
+    author = detail.author
+    mobilisation = mobilisation_roles(detail.category or predicted, author.name, author.handle,
+                                      author.bio) if author else None
     return page(ctx, "item.html", status, item=detail, hold=hold, snapshots=snapshots,
                 snapshot_texts=texts, others=others, source_asn=source_asn, terms=terms,
                 predicted=predicted, previous=previous, following=following, error=error,
-                categories=CATEGORIES, decisions=DECISIONS,
+                categories=CATEGORIES, decisions=DECISIONS, mobilisation=mobilisation,
                 decided=ctx.request.query_params.get("decided"),
                 decided_as=ctx.request.query_params.get("as"))
 

@@ -23,6 +23,7 @@ CACHE_SECONDS = 300.0
 _lock = threading.Lock()
 # Fictional posts (invented names and places), one per KASN category: Indonesian as posted.
 EXAMPLES = {
+    "mobilisation": "Kpd seluruh staf: Sabtu wajib hadir di kampanye paslon Contoh, yg tdk hadir harap konfirmasi ke sy",
     "social_media_campaign": "Sbg PNS sy cuma bilang: Kota Fiksi butuh pemimpin baru, nomor 3 ☝️ #FiksiMaju",
     "party_approach": "Formulir bakal calon bupati sdh sy kembalikan ke DPC Partai Contoh 🙏",
     "partisan_activity": "Hadir di deklarasi paslon Contoh–Sampel, siap menangkan! 🔥",
