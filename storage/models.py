@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.vocabulary import ASN_STATUSES, DECISIONS, REVIEW_STATUSES
+from storage.vocabulary import ASN_STATUSES, CASE_STATUSES, CASE_STEPS, DECISIONS, REVIEW_STATUSES
 
 __all__ = [
     "Base", "Source", "AuthorRow", "Post", "PostVersion", "Blob", "SnapshotRow", "PostSnapshot",
@@ -411,9 +411,6 @@ class ConfidentialReport(Base):
 # --- Cases: confirmed findings gathered per terlapor, and their follow-up (0007) ---
 __all__ += ["Case", "CaseItem", "CaseStep", "CASE_STEPS", "CASE_STATUSES"]
 
-# The follow-up in its legal order; a case's status is its last step, or `open` before any.
-CASE_STEPS = ("reported", "recommendation", "sanction", "closed")
-CASE_STATUSES = ("open", *CASE_STEPS)
 
 
 class Case(Base):
