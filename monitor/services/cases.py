@@ -44,7 +44,7 @@ from storage.db import Database
 
 __all__ = ["CASE_STEPS", "CASE_STATUSES", "CaseRecord", "CaseSummary", "Deadlines",
            "Clock", "RegionCount", "deadlines_from", "attach_confirmed", "list_cases",
-           "show_case", "record_step", "overdue_by_region"]
+           "show_case", "record_step", "overdue_by_region", "export_follow_up"]
 
 Clock = Callable[[], datetime]
 
@@ -94,6 +94,20 @@ def list_cases(db: Database, actor: Actor, *, deadlines: Deadlines, status: str 
     with db.reader() as session, storage_errors():
         return case_summaries(session, deadlines=deadlines, now=clock(), status=status,
                               region=region or None, overdue=overdue)
+
+
+def export_follow_up(db: Database, actor: Actor, *, deadlines: Deadlines,
+                     status: str | None = None, region: str | None = None,
+                     overdue: bool = False, clock: Clock = _utcnow) -> list[CaseSummary]:
+    """The follow-up status of the cases a filter selects, for a download; the download is
+    audited (who took which cases out of Pantau)."""
+    found = list_cases(db, actor, deadlines=deadlines, status=status, region=region,
+                       overdue=overdue, clock=clock)
+    with db.session() as session:
+        append_audit(session, actor=actor.name, action="cases.export", entity="case",
+                     details={"status": status, "region": region or None, "overdue": overdue,
+                              "cases": [c.id for c in found]})
+    return found
 
 
 @dataclass(frozen=True)
