@@ -41,11 +41,15 @@ def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def confirm_all() -> None:
     _, out, _ = pantau("review", "list", "--json")
+    cases = set()
     for item in json.loads(out):
         assert pantau("--as", "sari", "review", "decide", str(item["id"]),
                       "--decision", "confirmed")[0] == 0
-        assert pantau("--as", "budi", "review", "decide", str(item["id"]),
-                      "--decision", "confirmed")[0] == 0
+        code, _, err = pantau("--as", "budi", "review", "decide", str(item["id"]),
+                              "--decision", "confirmed")
+        assert code == 0 and "masuk kasus" in err
+        cases.add(err.split("masuk kasus ")[1].split()[0])
+    assert len(cases) == 1  # one author, one case
 
 
 def test_a_lead_follows_a_case_up_from_the_command_line(env: Path) -> None:
