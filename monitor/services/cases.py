@@ -2,7 +2,9 @@
 
 A confirmed finding (a lead's second review, or a confirmation with `review.second_review`
 off) opens a case for the post's author or joins the author's open case, in the decision's
-own transaction (`attach_confirmed`, called by monitor/services/review.py). Leads and admins see
+own transaction (`attach_confirmed`, called by monitor/services/review.py, after the decision's
+audit append: that append serialises writers, so two leads completing one author's findings at
+once still make one case). Leads and admins see
 cases (`Right.VIEW_CASES`) and record their steps (`Right.MANAGE_CASES`, which the local
 operator lacks once any user exists: every step is attributable to a person).
 

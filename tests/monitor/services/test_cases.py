@@ -6,6 +6,7 @@ change is audited with its actor and its rows bound."""
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -232,3 +233,25 @@ def test_overdue_cases_are_counted_per_region(db: Database, team) -> None:  # ty
     assert [c.id for c in only] == [kendari]
     with pytest.raises(InvalidInput, match="status must be one of"):
         cases.list_cases(db, team["budi"], deadlines=RULES, status="done")
+
+
+def test_two_leads_completing_one_authors_findings_at_once_make_one_case(db: Database, team) -> None:  # type: ignore[no-untyped-def]
+    """The decision's audit append serialises writers (PostgreSQL advisory lock, SQLite's
+    BEGIN IMMEDIATE), so the second lead's transaction finds the first one's case."""
+    first, second = flagged(db, ["asn9", "asn9"])
+    for item in (first, second):
+        review.decide(db, team["sari"], item, decision="confirmed")
+    start, results = threading.Barrier(2), {}
+
+    def complete(lead: str, item: int) -> None:
+        start.wait()
+        results[lead] = review.decide(db, team[lead], item, decision="confirmed").case_id
+
+    threads = [threading.Thread(target=complete, args=(lead, item))
+               for lead, item in (("budi", first), ("rina", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results["budi"] == results["rina"] is not None
+    assert sorted(a for _actor, a, _id in case_actions(db)) == ["case.join", "case.open"]
