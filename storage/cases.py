@@ -7,8 +7,10 @@ order (CASE_STEPS), each at most once, never edited; a case's status is its last
 
 Each deadline runs from the step before it: `reported` from `known_at`, `recommendation` from
 the day reported, `sanction` from the day of the recommendation. Step days are calendar days
-(as the letters say); a deadline is compared with them at the end of its day. The clock is
-computed for a given `now`, so tests (and a bundle's report) can ask for any moment.
+(as the letters say) in the deployment's time zone (`Deadlines.zone`); a deadline running from
+a step starts at the end of that step's day, and a step is late when its day is after the day
+its deadline falls on. The clock is computed for a given `now`, so tests (and a bundle's report)
+can ask for any moment.
 
 Rules about who may record what, and in which order, live in monitor/services/cases.py; this
 module keeps the record consistent and reads it.
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,6 +68,7 @@ class Deadlines:
     report_within: timedelta = timedelta(days=7)
     recommendation_within: timedelta = timedelta(days=30)
     sanction_within: timedelta = timedelta(days=14)
+    zone: str = "UTC"      # the time zone step days are calendar days of (web.timezone)
 
     def within(self, step: str) -> timedelta:
         return {"reported": self.report_within, "recommendation": self.recommendation_within,
@@ -194,8 +198,8 @@ class CaseJoin:
     case_item_id: int | None
 
 
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max, UTC)
+def _end_of(day: date, zone: str) -> datetime:
+    return datetime.combine(day, time.max, ZoneInfo(zone)).astimezone(UTC)
 
 
 def case_clock(known_at: datetime, steps: Iterable[tuple[str, date]], deadlines: Deadlines,
@@ -209,11 +213,12 @@ def case_clock(known_at: datetime, steps: Iterable[tuple[str, date]], deadlines:
         if after is None:
             start: datetime | None = known_at
         else:
-            start = _end_of(done[after]) if after in done else None
+            start = _end_of(done[after], deadlines.zone) if after in done else None
         due = None if start is None else start + deadlines.within(step)
         done_on = done.get(step)
         overdue = done_on is None and not closed and due is not None and now > due
-        late = done_on is not None and due is not None and done_on > due.date()
+        late = (done_on is not None and due is not None
+                and done_on > due.astimezone(ZoneInfo(deadlines.zone)).date())
         found.append(Deadline(step, due, done_on, overdue, late))
     following = [s for s in CASE_STEPS if s not in done]
     next_step = None if closed else following[0]

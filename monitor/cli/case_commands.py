@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, lazy, open_db, pass_app, refusals
+from monitor.cli.labels import status_label
 from monitor.cli.tables import Column, render
 from monitor.errors import N_
 from storage.vocabulary import CASE_STATUSES, CASE_STEPS
@@ -96,11 +97,11 @@ def cases_list(app: AppContext, status: str | None, overdue: bool, as_json: bool
         click.echo(_("no cases"), err=True)
         return
     zone = app.settings.get("web.timezone")
-    columns = [Column(_("id"), 4, ">"), Column(_("status"), 12), Column(_("region"), 12),
-               Column(_("posts"), 5, ">"), Column(_("due"), 10), Column(_("overdue"), 9),
+    columns = [Column(_("id"), 4, ">"), Column(_("status"), 12), Column(_("region"), 14),
+               Column(_("items"), 5, ">"), Column(_("due by"), 10), Column(_("overdue"), 9),
                Column(_("terlapor"))]
     rows = [[c.id, case_status_label(c.status), c.region or "-", c.posts, _due(c, zone),
-             _("OVERDUE") if c.clock.overdue else "", c.handle or c.name or "-"]
+             _("yes") if c.clock.overdue else "", c.handle or c.name or "-"]
             for c in found]
     click.echo(render(columns, rows))
 
@@ -121,7 +122,7 @@ def _print_case(record: CaseRecord, zone: str) -> None:
     lines.append("")
     for post in record.posts:
         lines.append(_("item {id} ({status}): {platform} {url} — {text}").format(
-            id=post.review_id, status=post.review_status, platform=post.platform,
+            id=post.review_id, status=status_label(post.review_status), platform=post.platform,
             url=post.url or post.external_id, text=" ".join(post.text.split())[:200]))
     lines.append("")
     for deadline in record.clock.deadlines:
@@ -131,8 +132,12 @@ def _print_case(record: CaseRecord, zone: str) -> None:
                 state += " " + _("(late)")
         elif deadline.overdue:
             state = _("OVERDUE")
+        elif record.clock.next_step is None:
+            state = "-"
+        elif deadline.due_at is None:
+            state = _("after the step before")
         else:
-            state = _("due")
+            state = _("not yet")
         lines.append(_("{step}: due by {due} — {state}").format(
             step=case_status_label(deadline.step), due=_local(deadline.due_at, zone),
             state=state))

@@ -59,11 +59,12 @@ def _utcnow() -> datetime:
 
 
 def deadlines_from(settings: Any) -> Deadlines:
-    """The `cases.*_within` settings as Deadlines."""
+    """The `cases.*_within` settings as Deadlines, step days in `web.timezone`."""
     return Deadlines(
         report_within=timedelta(seconds=settings.get("cases.report_within")),
         recommendation_within=timedelta(seconds=settings.get("cases.recommendation_within")),
-        sanction_within=timedelta(seconds=settings.get("cases.sanction_within")))
+        sanction_within=timedelta(seconds=settings.get("cases.sanction_within")),
+        zone=settings.get("web.timezone"))
 
 
 def attach_confirmed(session: Session, actor: Actor, review_id: int, *,

@@ -113,7 +113,7 @@ def test_the_clock_runs_each_deadline_from_the_step_before() -> None:
     on_time = case_clock(KNOWN, [("reported", date(2024, 11, 27))], RULES,
                          datetime(2024, 12, 27, 23, 0, tzinfo=UTC))
     assert not on_time.overdue and on_time.next_step == "recommendation"
-    assert on_time.deadlines[1].due_at == datetime(2024, 12, 27, 23, 59, 59, 999999, tzinfo=UTC)
+    assert on_time.deadlines[1].due_at == datetime(2024, 12, 27, 23, 59, 59, 999999, tzinfo=UTC)  # UTC days
     late = case_clock(KNOWN, [("reported", date(2024, 11, 28))], RULES, KNOWN)
     assert late.deadlines[0].late and not late.overdue
     closed = case_clock(KNOWN, [("closed", date(2024, 11, 21))], RULES, KNOWN + timedelta(days=99))
@@ -171,3 +171,11 @@ def test_posts_without_region_or_author_still_make_a_case(db: Database) -> None:
         case_id = open_or_join_case(session, queued.id, actor="budi", at=KNOWN).case_id
         record = case_record(session, case_id, deadlines=RULES, now=KNOWN)
     assert record.terlapor is None and record.region is None
+
+
+def test_step_days_are_calendar_days_of_the_deployments_zone() -> None:
+    wita = Deadlines(zone="Asia/Makassar")  # UTC+8
+    clock = case_clock(KNOWN, [("reported", date(2024, 11, 27))], wita, KNOWN)
+    assert clock.deadlines[1].due_at == datetime(2024, 12, 27, 15, 59, 59, 999999, tzinfo=UTC)
+    # known at 2024-11-20 11:00 WITA: due 2024-11-27 11:00 WITA, a report on the 27th is on time
+    assert not clock.deadlines[0].late
