@@ -293,6 +293,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "login_window", Duration(1, 86400), 900.0, "how long failed logins count and a lock-out lasts"),
     Setting("web", "report_max_bytes", WholeNumber(0, 100_000_000), 5_000_000, "largest attachment accepted on /lapor"),
     Setting("web", "report_rate", WholeNumber(1, 10_000), 5, "confidential reports accepted per client per hour (counted in memory only)"),
+    # Cases: how long each follow-up step may take after the one before it.
+    Setting("cases", "report_within", Duration(3600, 365 * 86400), 7 * 86400.0,
+            "a confirmed finding must be reported to Bawaslu/KASN this long after it became known"),
+    Setting("cases", "recommendation_within", Duration(3600, 365 * 86400), 30 * 86400.0,
+            "the recommendation is due this long after the day the case was reported"),
+    Setting("cases", "sanction_within", Duration(3600, 365 * 86400), 14 * 86400.0,
+            "the PPK's sanction is due this long after the day of the recommendation"),
     # Evidence: the audit chain's head, signed, written at intervals outside the database.
     Setting("evidence", "anchor_interval", Duration(0, 7 * 86400), 3600.0,
             "how often `pantau run` writes a signed audit anchor (0: never)"),

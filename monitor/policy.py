@@ -31,7 +31,8 @@ class Right(StrEnum):
     EXPORT = "export"                    # evidence bundles, CSV/JSONL exports
     OTHERS_EXPORTS = "others_exports"    # see and download exports someone else asked for
     VIEW_REPORTS = "view_reports"        # the confidential channel (/lapor) reports
-    MANAGE_CASES = "manage_cases"        # cases and their follow-up steps
+    VIEW_CASES = "view_cases"            # the case list and a case in full
+    MANAGE_CASES = "manage_cases"        # record a case's follow-up steps
     VIEW_MODELS = "view_models"
     TRAIN = "train"
     PROMOTE = "promote"                  # promote / roll back the active model
@@ -48,7 +49,7 @@ ROLES = ("monitor", "lead", "data", "admin")
 _MONITOR = frozenset({Right.VIEW_QUEUE, Right.DECIDE})
 _LEAD = _MONITOR | {
     Right.REDECIDE, Right.SECOND_REVIEW, Right.BREAK_HOLD, Right.VIEW_DASHBOARD, Right.EXPORT,
-    Right.VIEW_REPORTS, Right.MANAGE_CASES, Right.OTHERS_EXPORTS,
+    Right.VIEW_REPORTS, Right.VIEW_CASES, Right.MANAGE_CASES, Right.OTHERS_EXPORTS,
 }
 _DATA = frozenset({Right.VIEW_QUEUE, Right.VIEW_MODELS, Right.TRAIN, Right.PROMOTE, Right.LABEL})
 _ALL = frozenset(Right)

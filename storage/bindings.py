@@ -1,9 +1,10 @@
-"""Rows bound to the audit chain: decisions, users and sources are covered by an entry's hash.
+"""Rows bound to the audit chain: decisions, users, sources and cases are covered by an entry's
+hash.
 
 The audit log's hash chain proves that no *entry* was edited, removed or inserted. The rows the
-entries speak about live in other tables, so each change to a `review_decisions`, `users` or
-`sources` row appends its entry with a binding in `details["rows"]`: the table, the row id and a
-SHA-256 of the row's canonical content. `verify_rows` then finds a row that was edited (it no
+entries speak about live in other tables, so each change to a `review_decisions`, `users`,
+`sources` or case row (`cases`, `case_items`, `case_steps`) appends its entry with a binding
+in `details["rows"]`: the table, the row id and a SHA-256 of the row's canonical content. `verify_rows` then finds a row that was edited (it no
 longer matches the last entry that bound it), deleted (an entry binds a row that is gone) or
 inserted (a row no entry binds), and names the row and the entry.
 
@@ -24,7 +25,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from storage.models import ReviewDecision, Source, User
+from storage.models import Case, CaseItem, CaseStep, ReviewDecision, Source, User
 
 __all__ = ["BOUND_COLUMNS", "RowProblem", "row_binding", "row_digest", "verify_rows",
            "bind_all_rows", "collect_bindings"]
@@ -35,11 +36,19 @@ BOUND_COLUMNS: dict[str, tuple[str, ...]] = {
     "users": ("id", "username", "password_hash", "role", "active", "created_at"),
     "sources": ("id", "name", "type", "url", "interval_seconds", "region", "options", "enabled",
                 "origin", "asn_status", "removed_at"),
+    "cases": ("id", "author_id", "region", "status", "opened_by", "opened_at", "known_at",
+              "updated_at"),
+    "case_items": ("id", "case_id", "review_id", "post_id", "added_by", "added_at"),
+    "case_steps": ("id", "case_id", "step", "happened_on", "reference", "note", "actor",
+                   "recorded_at"),
 }
 _TABLES: dict[str, Table] = {
     "review_decisions": ReviewDecision.__table__,  # type: ignore[dict-item]
     "users": User.__table__,  # type: ignore[dict-item]
     "sources": Source.__table__,  # type: ignore[dict-item]
+    "cases": Case.__table__,  # type: ignore[dict-item]
+    "case_items": CaseItem.__table__,  # type: ignore[dict-item]
+    "case_steps": CaseStep.__table__,  # type: ignore[dict-item]
 }
 
 
@@ -124,16 +133,23 @@ def verify_rows(session: Session,
     return sorted(problems, key=lambda p: (p.entry_id or 0, p.table, p.row_id))
 
 
-def bind_all_rows(session: Session, *, actor: str) -> int:
-    """One entry covering every bound row as it is now (rows from before bindings existed).
+# The tables that existed when migration 0002 bound the rows written before bindings.
+_BOUND_AT_0002 = ("review_decisions", "users", "sources")
+
+
+def bind_all_rows(session: Session, *, actor: str,
+                  tables: tuple[str, ...] = _BOUND_AT_0002) -> int:
+    """One entry covering every bound row of `tables` as it is now (rows from before bindings
+    existed).
 
     Run by migration 0002, so it writes the entry with a Core insert of the columns that
-    revision knows (a later revision may add audit_log columns the ORM class then has)."""
+    revision knows (a later revision may add audit_log columns the ORM class then has), and
+    reads only the tables that revision has."""
     from storage.audit import GENESIS, entry_hash
     from storage.models import AuditEntry
 
     rows = [{"table": table, "id": row_id, "sha256": digest}
-            for table in _TABLES for row_id, digest in _all_rows(session, table)]
+            for table in tables for row_id, digest in _all_rows(session, table)]
     if not rows:
         return 0
     log = cast(Table, AuditEntry.__table__)

@@ -7,13 +7,14 @@ log are only ever inserted. The `reviews` row carries the current state of one q
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -29,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.vocabulary import ASN_STATUSES, DECISIONS, REVIEW_STATUSES
+from storage.vocabulary import ASN_STATUSES, CASE_STATUSES, CASE_STEPS, DECISIONS, REVIEW_STATUSES
 
 __all__ = [
     "Base", "Source", "AuthorRow", "Post", "PostVersion", "Blob", "SnapshotRow", "PostSnapshot",
@@ -456,3 +457,52 @@ class ExportJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+
+# --- Cases: confirmed findings gathered per terlapor, and their follow-up (0007) ---
+__all__ += ["Case", "CaseItem", "CaseStep", "CASE_STEPS", "CASE_STATUSES"]
+
+
+
+class Case(Base):
+    """One terlapor's confirmed findings; `known_at` (the first confirmation) starts the
+    7-day clock for registering the finding with Bawaslu."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    region: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime]
+    known_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    __table_args__ = (Index(None, "author_id", "status"), Index(None, "status"))
+
+
+class CaseItem(Base):
+    """A confirmed review item in a case; an item belongs to at most one case."""
+
+    __tablename__ = "case_items"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"),
+                                           unique=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+
+
+class CaseStep(Base):
+    """One follow-up step, never edited: what happened on which day (`happened_on`, as the
+    lead says), who recorded it and when."""
+
+    __tablename__ = "case_steps"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("case_id", "step"),)

@@ -161,7 +161,7 @@ def audit_group() -> None:
                    "truncation since it was taken.")
 @pass_app
 def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
-    """Check the audit log's hash chain and the decision, user and source rows it binds (and,
+    """Check the audit log's hash chain and the decision, user, source and case rows it binds (and,
     with --anchor, that nothing was re-chained or cut since the anchor); non-zero exit naming
     the first broken entry and every altered row."""
     from monitor.cli.evidence_commands import anchor_problems, trusted_anchor

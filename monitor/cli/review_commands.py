@@ -127,8 +127,11 @@ def _decided_message(result: Decided) -> str:
     if result.awaiting_second_review:
         return _("item {id}: confirmed, awaiting a second review by another lead (version "
                  "{version})").format(id=result.id, version=result.version)
-    return _("item {id}: {status} (version {version})").format(
+    message = _("item {id}: {status} (version {version})").format(
         id=result.id, status=status_label(result.status), version=result.version)
+    if result.case_id is not None:
+        message += "; " + _("in case {case} (pantau cases show {case})").format(case=result.case_id)
+    return message
 
 
 @review_group.command("decide")
@@ -155,6 +158,6 @@ def review_decide(app: AppContext, review_id: int, decision: str, category: str 
     if as_json:
         emit_json({"id": result.id, "status": result.status, "version": result.version,
                    "awaiting_second_review": result.awaiting_second_review,
-                   "reviewer": result.reviewer})
+                   "reviewer": result.reviewer, "case_id": result.case_id})
     else:
         click.echo(_decided_message(result), err=True)

@@ -7,6 +7,8 @@ rejects it — nobody completes their own finding, leads included. Changing an i
 already decided needs `Right.REDECIDE` and the version the user read (`expected_version`). A
 decision on a version that moved (another decision, or a changed post) is refused as stale with
 the other decision shown. Each decision row is bound to its audit entry (storage.bindings).
+A decision that makes an item `confirmed` puts it into its author's case
+(monitor/services/cases.py) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from monitor.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from monitor.policy import Actor, Right, can
+from monitor.services.cases import attach_confirmed
 from monitor.services.guard import require, storage_errors
 from storage.audit import append_audit
 from storage.bindings import row_binding
@@ -51,6 +54,7 @@ class Decided:
     category: str | None
     reviewer: str
     decided_at: datetime
+    case_id: int | None = None     # the case a completed confirmation opened or joined
 
 
 def _validate(decision: str, category: str | None) -> None:
@@ -125,9 +129,13 @@ def _record(session: Session, actor: Actor, state: ReviewState, *, decision: str
                      "decision": decision, "status": status, "previous_status": state.status,
                      "category": category, "note": note, "version": row.review_version,
                      "rows": [row_binding(session, "review_decisions", row.id)]})
+    case_id = None
+    if status == "confirmed":  # confirmed evidence: into its author's case, same transaction
+        case_id = attach_confirmed(session, actor, state.id, at=row.decided_at).case_id
     return Decided(id=state.id, status=status, version=row.review_version,
                    awaiting_second_review=status == AWAITING, decision=decision,
-                   category=category, reviewer=actor.name, decided_at=row.decided_at)
+                   category=category, reviewer=actor.name, decided_at=row.decided_at,
+                   case_id=case_id)
 
 
 def decide(db: Database, actor: Actor, review_id: int, *, decision: str,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from monitor.errors import N_
 
 __all__ = [
+    "CASE_STATUS_WORDS",
+    "CASE_STEP_WORDS",
     "CATEGORY_WORDS",
     "DECISION_WORDS",
     "HARD_CASE_WORDS",
@@ -72,9 +74,23 @@ ASN_WORDS = {
     "likely": N_("Likely civil servant"),
     "unknown": N_("Not established"),
 }
+CASE_STATUS_WORDS = {
+    "open": N_("Open, not yet reported"),
+    "reported": N_("Reported to Bawaslu/KASN"),
+    "recommendation": N_("Recommendation issued"),
+    "sanction": N_("Sanctioned by the PPK"),
+    "closed": N_("Closed"),
+}
+CASE_STEP_WORDS = {
+    "reported": N_("Reported to Bawaslu/KASN"),
+    "recommendation": N_("Recommendation issued"),
+    "sanction": N_("Sanction by the PPK"),
+    "closed": N_("Closed"),
+}
 TABLES = {"category": CATEGORY_WORDS, "hard_case": HARD_CASE_WORDS, "status": STATUS_WORDS,
           "decision": DECISION_WORDS, "source_state": SOURCE_STATE_WORDS,
-          "report_status": REPORT_STATUS_WORDS, "role": ROLE_WORDS, "asn": ASN_WORDS}
+          "report_status": REPORT_STATUS_WORDS, "role": ROLE_WORDS, "asn": ASN_WORDS,
+          "case_status": CASE_STATUS_WORDS, "case_step": CASE_STEP_WORDS}
 
 
 def word(table: str, code: str | None) -> str:

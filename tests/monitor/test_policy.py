@@ -36,3 +36,11 @@ def test_the_local_operator_administers_but_decides_only_while_no_user_exists() 
 def test_the_scheduler_only_collects() -> None:
     scheduler = system_actor()
     assert can(scheduler, Right.SCRAPE) and not can(scheduler, Right.DECIDE)
+
+
+def test_leads_follow_cases_up_and_monitors_do_not_see_them() -> None:
+    lead, monitor = user_actor("budi", "lead", 2), user_actor("sari", "monitor", 1)
+    assert can(lead, Right.VIEW_CASES) and can(lead, Right.MANAGE_CASES)
+    assert not can(monitor, Right.VIEW_CASES) and not can(monitor, Right.MANAGE_CASES)
+    shared = operator_actor(users_exist=True)
+    assert can(shared, Right.VIEW_CASES) and not can(shared, Right.MANAGE_CASES)

@@ -2,6 +2,7 @@
 
 from monitor.web.routes.account import router as account
 from monitor.web.routes.admin import router as admin
+from monitor.web.routes.cases import router as cases
 from monitor.web.routes.dashboard import router as dashboard
 from monitor.web.routes.exports import router as exports
 from monitor.web.routes.items import router as items
@@ -12,4 +13,4 @@ from monitor.web.routes.statistik import router as statistik
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (account, queue, items, dashboard, admin, lapor, reports, statistik, exports)
+ROUTERS = (account, queue, items, dashboard, cases, admin, lapor, reports, statistik, exports)
