@@ -82,7 +82,15 @@ def test_train_saves_without_activating_then_promote_and_rollback(
     code, stdout, _ = _run(home, "models", "list", "--json")
     listed = {m["version"]: m["active"] for m in json.loads(stdout)}
     assert listed == {model.version: True, trained["version"]: False}
-    assert _run(home, "models", "promote", trained["version"])[0] == 0
+    # the active model was trained on every seed record, so on the held-out ones it looks
+    # better than any candidate: refused, the reason printed, unless forced with a reason
+    code, _, stderr = _run(home, "models", "promote", trained["version"])
+    if not trained["promotable"]:
+        assert code == 1 and "held-out" in stderr and "--force" in stderr
+        assert _run(home, "models", "promote", trained["version"], "--force")[0] == 2
+    code, _, stderr = _run(home, "models", "promote", trained["version"], "--force",
+                           "--reason", "test: a forced promotion")
+    assert code == 0
     assert json.loads(_run(home, "models", "list", "--json")[1])[0]["active"] in (True, False)
     active = {m["version"] for m in json.loads(_run(home, "models", "list", "--json")[1])
               if m["active"]}

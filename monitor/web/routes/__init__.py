@@ -5,10 +5,11 @@ from monitor.web.routes.admin import router as admin
 from monitor.web.routes.dashboard import router as dashboard
 from monitor.web.routes.items import router as items
 from monitor.web.routes.lapor import router as lapor
+from monitor.web.routes.models import router as models
 from monitor.web.routes.queue import router as queue
 from monitor.web.routes.reports import router as reports
 from monitor.web.routes.statistik import router as statistik
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (account, queue, items, dashboard, admin, lapor, reports, statistik)
+ROUTERS = (account, queue, items, dashboard, admin, models, lapor, reports, statistik)
