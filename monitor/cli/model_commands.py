@@ -106,7 +106,7 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
 @pass_app
 def classify_command(app: AppContext, input_path: str, output_path: str, version: str | None,
                      as_json: bool) -> None:
-    """Score posts with the active model, streaming in batches; no database needed."""
+    """Score posts with the active model (the database's registry), streaming in batches."""
     if as_json and output_path == "-":
         fail(_("--json needs --output to be a file (stdout carries the records)"))
     model = _load_model(app, version)

@@ -117,6 +117,10 @@ def test_promotion_from_the_web_is_refused_when_worse_forced_with_a_reason_and_r
     assert newest.rescored == 600 and newest.reason in (None, "uji web")
     rollback = client.post("/models/rollback", data={"csrf_token": token}, follow_redirects=False)
     assert rollback.status_code == 303 and models.active_version(db) == first
+    deadline = time.monotonic() + 120
+    while not _rescored(db):  # the rollback's re-scoring, before the database goes away
+        assert time.monotonic() < deadline, "re-scoring after the rollback did not finish"
+        time.sleep(0.1)
 
 
 def _rescored(db: Database) -> bool:
