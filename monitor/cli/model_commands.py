@@ -13,7 +13,6 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
-from monitor.i18n import cli_language
 from storage.records import PostRecord
 
 if TYPE_CHECKING:
@@ -219,6 +218,8 @@ def train_command(app: AppContext, data: tuple[Path, ...], evals: tuple[Path, ..
                   no_reviews: bool, seed: int, as_json: bool) -> None:
     """Train a new model version from the seed corpus, --data files, reviews and labels; compare
     it with the active model on the same held-out records and each --eval file; not activated."""
+    from monitor.i18n import cli_language
+
     files = [r for path in data for r in _read_labeled(path)]
     eval_sets = [(path.name, _read_labeled(path)) for path in evals]
     db = open_db(app)
