@@ -40,6 +40,10 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {
     ("GET", "/reports/{report_id}"): Right.VIEW_REPORTS,
     ("GET", "/reports/{report_id}/attachment"): Right.VIEW_REPORTS,
     ("POST", "/reports/{report_id}/status"): Right.VIEW_REPORTS,
+    ("GET", "/models"): Right.VIEW_MODELS,
+    ("GET", "/models/{version}"): Right.VIEW_MODELS,
+    ("POST", "/models/{version}/promote"): Right.PROMOTE,
+    ("POST", "/models/rollback"): Right.PROMOTE,
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/lapor"), ("POST", "/lapor"),
           ("GET", "/lapor/status"), ("POST", "/lapor/status"), ("GET", "/statistik"),
