@@ -15,7 +15,11 @@ from storage.records import PostRecord
 __all__ = [
     "BASELINE_KEYWORDS",
     "breakdown",
+    "calibration",
     "choose_threshold",
+    "confusion",
+    "pr_curve",
+    "promotion_refusals",
     "evaluate_scores",
     "keyword_scores",
     "metrics_at",
@@ -94,3 +98,54 @@ def evaluate_scores(records: Sequence[PostRecord], scores: np.ndarray, threshold
 def keyword_scores(records: Sequence[PostRecord]) -> np.ndarray:
     """1.0 when the text holds a baseline keyword, else 0.0 (threshold 0.5)."""
     return np.array([1.0 if _KEYWORD_RE.search(r.text) else 0.0 for r in records])
+
+
+def confusion(y: np.ndarray, flagged: np.ndarray) -> dict[str, int]:
+    """The confusion table's counts at the model's threshold."""
+    return {"tp": int(np.sum(flagged & (y == 1))), "fp": int(np.sum(flagged & (y == 0))),
+            "fn": int(np.sum(~flagged & (y == 1))), "tn": int(np.sum(~flagged & (y == 0)))}
+
+
+def pr_curve(y: np.ndarray, scores: np.ndarray, points: int = 50) -> list[tuple[float, float]]:
+    """(recall, precision) pairs, at most `points`, for a plot."""
+    from sklearn.metrics import precision_recall_curve
+
+    if not 0 < y.sum() < len(y):
+        return []
+    precision, recall, _ = precision_recall_curve(y, scores)
+    step = max(1, len(recall) // points)
+    picked = list(range(0, len(recall), step)) + [len(recall) - 1]
+    return [(round(float(recall[i]), 4), round(float(precision[i]), 4)) for i in sorted(set(picked))]
+
+
+def calibration(y: np.ndarray, scores: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+    """Per score bin: mean score, observed share of positives and count (empty bins left out)."""
+    out = []
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    for k in range(bins):
+        upper = scores <= edges[k + 1] if k == bins - 1 else scores < edges[k + 1]
+        inside = (scores >= edges[k]) & upper
+        if inside.any():
+            out.append({"mean_score": round(float(scores[inside].mean()), 4),
+                        "positive_share": round(float(y[inside].mean()), 4),
+                        "n": int(inside.sum())})
+    return out
+
+
+def promotion_refusals(candidate: dict[str, Any], active: dict[str, Any], *,
+                       tolerance: float, fpr_limit: float) -> list[tuple[str, dict[str, Any]]]:
+    """Why a candidate is worse than the active model on the same held-out records, as
+    (reason id, values): F1 or recall (each at its own threshold, chosen for the recall
+    target) below the active's by more than `tolerance`, or a hard case's false-positive rate
+    beyond `fpr_limit` and above the active's. Empty: the candidate may be promoted."""
+    reasons: list[tuple[str, dict[str, Any]]] = []
+    for key in ("f1", "recall"):
+        if candidate[key] < active[key] - tolerance:
+            reasons.append((key, {"candidate": candidate[key], "active": active[key]}))
+    active_fpr = active.get("fpr_by_hard_case", {})
+    for case, row in sorted(candidate.get("fpr_by_hard_case", {}).items()):
+        before = active_fpr.get(case, {}).get("fpr", 0.0)
+        if row["fpr"] > fpr_limit and row["fpr"] > before:
+            reasons.append(("fpr", {"case": case, "candidate": row["fpr"], "active": before,
+                                    "limit": fpr_limit}))
+    return reasons

@@ -13,6 +13,7 @@ whose bytes differ from its metadata hash, or that names any other type, is refu
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import zipfile
@@ -33,8 +34,10 @@ __all__ = [
     "ModelInfo",
     "ModelRegistry",
     "dump_artifact",
+    "dump_artifact_bytes",
     "file_sha256",
     "load_artifact",
+    "load_artifact_bytes",
 ]
 
 TRUSTED_TYPES = (
@@ -84,25 +87,38 @@ def dump_artifact(model: Model, path: Path) -> str:
     return _sha256(path)
 
 
+def dump_artifact_bytes(model: Model) -> tuple[bytes, str]:
+    """The model's state and metadata as skops bytes, and their SHA-256 (for the database)."""
+    data = sio.dumps({"state": pack_state(model.state), "metadata": model.metadata},
+                     compression=zipfile.ZIP_DEFLATED)
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def load_artifact(path: Path, expected_sha256: str | None = None) -> Model:
     """Read a skops artifact, refusing altered files and any type outside TRUSTED_TYPES."""
     if not path.is_file():
         raise ModelLoadError(f"{path}: model file not found")
-    if expected_sha256 is not None and _sha256(path) != expected_sha256:
-        raise ModelLoadError(f"{path}: file does not match its recorded SHA-256 (altered?)")
+    return load_artifact_bytes(path.read_bytes(), expected_sha256, name=str(path))
+
+
+def load_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
+                        name: str = "model") -> Model:
+    """The same checks as load_artifact, on bytes (an artifact stored in the database)."""
+    if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise ModelLoadError(f"{name}: file does not match its recorded SHA-256 (altered?)")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             schema = json.loads(archive.read("schema.json"))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ModelLoadError(f"{path}: not a skops model file ({exc})") from None
+        raise ModelLoadError(f"{name}: not a skops model file ({exc})") from None
     unexpected = sorted(set(_schema_types(schema)) - set(TRUSTED_TYPES))
     if unexpected:
-        raise ModelLoadError(f"{path}: refusing untrusted types: {', '.join(unexpected)}")
+        raise ModelLoadError(f"{name}: refusing untrusted types: {', '.join(unexpected)}")
     try:
-        blob = sio.load(path, trusted=list(TRUSTED_TYPES))
+        blob = sio.loads(data, trusted=list(TRUSTED_TYPES))
         return Model(unpack_state(blob["state"]), blob["metadata"])
     except Exception as exc:  # skops raises several types for a malformed file
-        raise ModelLoadError(f"{path}: cannot load model: {exc}") from exc
+        raise ModelLoadError(f"{name}: cannot load model: {exc}") from exc
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -278,6 +278,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scheduler", "max_backoff", Duration(1, 7 * 86400), 3600.0,
             "longest wait before retrying a failing source"),
     Setting("classifier", "recall_target", Number(0.01, 1.0), 0.95, "used to choose the flag threshold when training"),
+    Setting("classifier", "holdout_share", Number(0.05, 0.5), 0.2,
+            "share of near-duplicate groups held out when training, to compare models on"),
+    Setting("classifier", "promote_tolerance", Number(0.0, 1.0), 0.01,
+            "how far F1 or recall on the held-out records may fall below the active model's "
+            "before a promotion is refused"),
+    Setting("classifier", "max_hard_case_fpr", Number(0.0, 1.0), 0.10,
+            "a candidate whose false-positive rate on a hard case is beyond this (and above the "
+            "active model's) is refused promotion"),
+    Setting("classifier", "rescore_recent", Duration(0, 3650 * 86400), 30 * 86400.0,
+            "after a promotion or rollback, posts collected this recently are re-scored (and all "
+            "pending ones)"),
+    Setting("classifier", "rescore_batch", WholeNumber(1, 100_000), 500,
+            "posts per re-scoring transaction"),
     Setting("web", "host", Text(required=True), "127.0.0.1", "address the web app listens on"),
     Setting("web", "port", WholeNumber(1, 65535), 8000, "port the web app listens on"),
     Setting("review", "second_review", _bool, True, "a monitor's confirmation waits for a lead "

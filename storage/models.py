@@ -506,3 +506,44 @@ class CaseStep(Base):
     actor: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime]
     __table_args__ = (UniqueConstraint("case_id", "step"),)
+# --- The model registry shared by every node (0009) ---
+__all__ += ["ModelVersion", "ModelActivation"]
+
+
+class ModelVersion(Base):
+    """One trained model: its skops bytes (checked against sha256 and a type allow-list when
+    loaded), what it was trained on (fingerprint, composition) and how it measured."""
+
+    __tablename__ = "model_versions"
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    artifact: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    threshold: Mapped[float] = mapped_column(Float)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    composition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text_fingerprints: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report_html: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(16), default="trained")  # shipped | file | trained
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class ModelActivation(Base):
+    """The active-model pointer and its history: the newest row names the active version.
+    Each promotion or rollback adds a row; the node that claims it re-scores posts."""
+
+    __tablename__ = "model_activations"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    version: Mapped[str] = mapped_column(ForeignKey("model_versions.version"))
+    previous: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(16))  # import | promote | rollback
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+    rescore_by: Mapped[str | None] = mapped_column(String(200))
+    rescore_started_at: Mapped[datetime | None]
+    rescore_done_at: Mapped[datetime | None]
+    rescored: Mapped[int] = mapped_column(Integer, default=0)

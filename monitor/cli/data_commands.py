@@ -14,11 +14,12 @@ from monitor.policy import operator_actor
 
 if TYPE_CHECKING:
     from monitor.pipeline import IngestStats
-    from monitor.services import admin, exports, ingest, runtime
+    from monitor.services import admin, exports, ingest, models, runtime
     from storage import interchange
     from storage.interchange import LineResult
 else:
-    admin, exports, ingest = (lazy(f"monitor.services.{m}") for m in ("admin", "exports", "ingest"))
+    admin, exports, ingest, models = (lazy(f"monitor.services.{m}")
+                                      for m in ("admin", "exports", "ingest", "models"))
     runtime, interchange = lazy("monitor.services.runtime"), lazy("storage.interchange")
 
 
@@ -140,7 +141,8 @@ def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of posts, flagged posts, review states and sources."""
     db = open_db(app)
     with refusals():
-        document = admin.stats(db, app.actor(db), admin.active_model_version(app.settings))
+        document = admin.stats(db, app.actor(db), models.active_version(db)
+                                   or admin.active_model_version(app.settings))
     db.dispose()
     if as_json:
         emit_json(document)

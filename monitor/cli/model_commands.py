@@ -30,10 +30,15 @@ CLASSIFY_BATCH = 1000
 def _load_model(app: AppContext, version: str | None) -> Any:
     from classifier import ClassifierError
 
+    db = open_db(app)
     try:
-        return runtime.model_registry(app.settings).load(version) if version else runtime.active_scorer(app.settings)
+        with refusals():
+            return (models.load_version(db, version) if version
+                    else runtime.active_scorer(app.settings, db))
     except ClassifierError as exc:
         fail(str(exc))
+    finally:
+        db.dispose()
 
 
 def _read_labeled(path: Path) -> list[PostRecord]:
@@ -100,7 +105,7 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
 @pass_app
 def classify_command(app: AppContext, input_path: str, output_path: str, version: str | None,
                      as_json: bool) -> None:
-    """Score posts with the active model, streaming in batches; no database needed."""
+    """Score posts with the active model (the database's registry), streaming in batches."""
     if as_json and output_path == "-":
         fail(_("--json needs --output to be a file (stdout carries the records)"))
     model = _load_model(app, version)
@@ -177,36 +182,82 @@ def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: 
         _print_evaluation(doc)
 
 
+def _cell(row: dict[str, Any] | None, key: str) -> str:
+    return "—" if row is None else f"{row[key]:.3f}"
+
+
+def _print_comparison(name: str, cand: dict[str, Any], active: dict[str, Any] | None) -> None:
+    """Candidate beside the active model: F1, recall, precision, PR-AUC, per hard case FPR,
+    per category recall."""
+    measure, candidate, current = _("measure"), _("candidate"), _("active")
+    click.echo(name)
+    click.echo(f"  {measure:<40}{candidate:>11}{current:>11}")
+    for key in ("f1", "recall", "precision", "pr_auc", "threshold"):
+        click.echo(f"  {key:<40}{_cell(cand, key):>11}{_cell(active, key):>11}")
+    for case, row in cand["fpr_by_hard_case"].items():
+        other = (active or {}).get("fpr_by_hard_case", {}).get(case)
+        label = f"FPR {case} (n={row['n']})"
+        click.echo(f"  {label:<40}{row['fpr']:>11.3f}{_cell(other, 'fpr'):>11}")
+    for cat, row in cand["recall_by_category"].items():
+        other = (active or {}).get("recall_by_category", {}).get(cat)
+        label = f"recall {cat} (n={row['n']})"
+        click.echo(f"  {label:<40}{row['recall']:>11.3f}{_cell(other, 'recall'):>11}")
+
+
 @cli.command("train")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="Extra labeled interchange JSONL (repeatable).")
+@click.option("--eval", "evals", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Labeled JSONL to compare the candidate and the active "
+              "model on (repeatable).")
 @click.option("--no-reviews", is_flag=True, help="Leave reviewers' decisions out.")
 @click.option("--seed", default=0, show_default=True, help="Cross-validation seed.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def train_command(app: AppContext, data: tuple[Path, ...], no_reviews: bool, seed: int,
-                  as_json: bool) -> None:
-    """Train a new model version from the seed corpus, --data files and reviews; not activated."""
+def train_command(app: AppContext, data: tuple[Path, ...], evals: tuple[Path, ...],
+                  no_reviews: bool, seed: int, as_json: bool) -> None:
+    """Train a new model version from the seed corpus, --data files, reviews and labels; compare
+    it with the active model on the same held-out records and each --eval file; not activated."""
+    from monitor.i18n import cli_language
+
     files = [r for path in data for r in _read_labeled(path)]
+    eval_sets = [(path.name, _read_labeled(path)) for path in evals]
     db = open_db(app)
     try:
         with refusals():
-            extra = [] if no_reviews else training_data.reviewed_records(db)
-            trained = models.train(db, app.actor(db), app.settings, files, extra, seed=seed)
+            trained = models.train(db, app.actor(db), app.settings, files,
+                                   reviews=not no_reviews, evals=eval_sets, seed=seed,
+                                   language=cli_language())
     finally:
         db.dispose()
+    warnings = [_(w) for w in trained.warnings]
+    for name, entry in trained.comparison["evals"].items():
+        if entry["overlap"]:
+            warnings.append(_("{file}: {count} of {n} records are also in the training data "
+                              "(same text): its figures are too good").format(
+                file=name, count=entry["overlap"], n=entry["n"]))
+    for line in warnings:
+        click.echo(_("warning: ") + line, err=True)
     if as_json:
-        emit_json({"version": trained.version, "path": str(trained.path),
-                   "threshold": trained.threshold, "records": trained.records,
-                   "reviews": trained.reviews, **trained.metrics})
+        emit_json({"version": trained.version, "threshold": trained.threshold,
+                   "records": trained.records, "reviews": trained.reviews,
+                   "warnings": warnings, "promotable": not trained.refusals,
+                   "refusals": trained.refusals, **trained.metrics})
         return
     cv = trained.metrics["cross_validated"]
-    click.echo(_("trained {version} on {records} records ({reviews} from reviews); saved to "
-                 "{path}; not active (use `pantau models promote {version}`)").format(
-        version=trained.version, records=trained.records, reviews=trained.reviews,
-        path=trained.path))
+    click.echo(_("trained {version} on {records} records ({reviews} from reviews); not active "
+                 "(use `pantau models promote {version}`)").format(
+        version=trained.version, records=trained.records, reviews=trained.reviews))
     click.echo(_("cross-validated: ") + ", ".join(
         f"{k} {cv[k]}" for k in ("precision", "recall", "f1", "pr_auc", "threshold")))
+    held = trained.comparison["held_out"]
+    _print_comparison(_("held-out records: {n}").format(n=held["n"]), held["candidate"],
+                      held.get("active"))
+    for name, entry in trained.comparison["evals"].items():
+        _print_comparison(f"{name} (n={entry['n']})", entry["candidate"], entry.get("active"))
+    if trained.refusals:
+        click.echo(_("worse than the active model on: {what} (promotion will be refused)")
+                   .format(what=", ".join(trained.refusals)))
 
 
 @cli.group("models")
@@ -218,31 +269,50 @@ def models_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def models_list(app: AppContext, as_json: bool) -> None:
-    """Saved model versions, newest first; * marks the active one."""
-    infos = runtime.model_registry(app.settings).list()
+    """Model versions in the database, newest first; * marks the active one."""
+    db = open_db(app)
+    try:
+        with refusals():
+            entries = models.list_models(db, app.actor(db), app.settings)
+    finally:
+        db.dispose()
     if as_json:
-        emit_json([{"version": i.version, "created_at": i.created_at, "threshold": i.threshold,
-                    "active": i.active, "metrics": i.metrics, "path": str(i.path)} for i in infos])
+        emit_json([{"version": e.version, "created_at": e.created_at.isoformat(),
+                    "created_by": e.created_by, "origin": e.origin, "threshold": e.threshold,
+                    "active": e.active, "metrics": e.metrics, "composition": e.composition,
+                    "fingerprint": e.fingerprint} for e in entries])
         return
-    for i in infos:
-        f1 = i.metrics.get("cross_validated", {}).get("f1", "")
-        mark = "*" if i.active else " "
-        click.echo(_("{mark} {version}  {created}  threshold {threshold:.4f}  cv-f1 {f1}").format(
-            mark=mark, version=i.version, created=i.created_at, threshold=i.threshold, f1=f1))
+    for e in entries:
+        held = e.metrics.get("held_out", {}).get("candidate", {})
+        f1 = held.get("f1", e.metrics.get("cross_validated", {}).get("f1", ""))
+        mark = "*" if e.active else " "
+        click.echo(_("{mark} {version}  {created}  {by}  threshold {threshold:.4f}  f1 {f1}").format(
+            mark=mark, version=e.version, created=e.created_at.isoformat(timespec="seconds"),
+            by=e.created_by, threshold=e.threshold, f1=f1))
 
 
 @models_group.command("promote")
 @click.argument("version")
+@click.option("--force", is_flag=True, help="Promote even when worse (needs --reason).")
+@click.option("--reason", help="Why a worse model is promoted (audited).")
 @pass_app
-def models_promote(app: AppContext, version: str) -> None:
-    """Make VERSION the active model (as a named user once users exist)."""
+def models_promote(app: AppContext, version: str, force: bool, reason: str | None) -> None:
+    """Make VERSION the active model on every node (as a named user once users exist); refused
+    when it is worse than the active model on the held-out records, unless forced."""
     db = open_db(app)
     try:
         with refusals():
-            models.promote(db, app.actor(db), app.settings, version)
+            try:
+                models.promote(db, app.actor(db), app.settings, version, force=force,
+                               reason=reason)
+            except models.Refused as exc:
+                for template, values in exc.reasons:
+                    click.echo("  " + _(template).format(**values), err=True)
+                fail(exc.translated(_), exc.exit_code)
     finally:
         db.dispose()
-    click.echo(_("active model: {version}").format(version=version), err=True)
+    click.echo(_("active model: {version}; pending and recent posts are re-scored in the "
+                 "background by `pantau run`").format(version=version), err=True)
 
 
 @models_group.command("rollback")
@@ -255,4 +325,5 @@ def models_rollback(app: AppContext) -> None:
             version = models.rollback(db, app.actor(db), app.settings)
     finally:
         db.dispose()
-    click.echo(_("active model: {version}").format(version=version), err=True)
+    click.echo(_("active model: {version}; pending and recent posts are re-scored in the "
+                 "background by `pantau run`").format(version=version), err=True)

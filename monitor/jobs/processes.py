@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 
@@ -28,11 +28,12 @@ from monitor.config import Settings
 from monitor.first_admin import announce_first_admin
 from monitor.i18n import cli_language, gettext_for
 from monitor.jobs.captures import capture_periodically
+from monitor.jobs.model_watch import LiveScorer, watch
 from monitor.jobs.scheduler import Scheduler, SchedulerConfig
 from monitor.logfmt import quote as _quote
 from monitor.metrics import Metrics
 from monitor.scrape import make_client, run_source
-from monitor.services import active_scorer, open_database
+from monitor.services import open_database
 from monitor.sources import sync_config_sources
 from monitor.web.app import create_app
 from storage.db import Database
@@ -157,7 +158,7 @@ async def _anchor_periodically(settings: Settings, db: Database, stop: asyncio.E
 
 async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
                    with_web: bool) -> None:
-    scorer = await asyncio.to_thread(active_scorer, settings)
+    scorer = await asyncio.to_thread(LiveScorer, db, settings)
     log.info("model version=%s threshold=%.3f", scorer.version, getattr(scorer, "threshold", -1))
     metrics = Metrics()
     web = None
@@ -170,18 +171,26 @@ async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
     _signals(asyncio.get_running_loop(), stop)
     try:
         async with make_client(settings) as client:
-            run = _tell_flagged(
-                partial(run_source, db, client=client, scorer=scorer, settings=settings), settings)
+            scoring = partial(run_source, db, client=client, scorer=cast(Any, scorer),
+                              settings=settings)
+
+            async def run_current(name: str) -> Any:
+                await asyncio.to_thread(scorer.refresh)  # a promotion elsewhere counts now
+                return await scoring(name)
+
+            run = _tell_flagged(run_current, settings)
             scheduler = Scheduler(db, config, run, metrics=metrics)
             await scheduler.start()
             anchors = asyncio.create_task(_anchor_periodically(settings, db, stop))
-            captures = asyncio.create_task(capture_periodically(settings, db, stop))  # capture helper
+            captures = asyncio.create_task(capture_periodically(settings, db, stop))
+            watcher = asyncio.create_task(watch(scorer, scheduler.owner, config.resync, stop))
             _announce(settings, db, web)
             await stop.wait()
             log.info("signal received, stopping (deadline %.1fs)", STOP_DEADLINE)
             await scheduler.stop(RUN_GRACE)
             anchors.cancel()
-            captures.cancel()  # capture helper
+            captures.cancel()
+            watcher.cancel()
     finally:
         if web is not None:
             web.stop()

@@ -30,25 +30,38 @@ def open_database(settings: Settings, *, migrated: bool = True) -> Database:
 
 
 def model_registry(settings: Settings) -> ModelRegistry:
+    """The old file registry under PANTAU_HOME (imported into the database on first use)."""
     from classifier import ModelRegistry
 
     return ModelRegistry(settings.models_dir)
 
 
-def active_scorer(settings: Settings) -> Any:
-    """The active model; built from the seed corpus on first use so a fresh install classifies.
+def active_scorer(settings: Settings, db: Database | None = None) -> Any:
+    """The active model of the database's registry (imported from the shipped default on
+    first use, so a fresh install classifies).
 
     Typed Any: classifier.Model is a monitor.pipeline.Scorer in behaviour, but that Protocol
     declares its prediction attributes writable while classifier.Prediction is frozen."""
-    return model_registry(settings).ensure_default(
-        recall_target=settings.get("classifier.recall_target"))
+    from monitor.services.models import active_model
+
+    if db is not None:
+        return active_model(db, settings)
+    own = open_database(settings)
+    try:
+        return active_model(own, settings)
+    finally:
+        own.dispose()
 
 
 def active_version(settings: Settings) -> str | None:
-    """The active model's version, None when no model was promoted yet."""
-    from classifier import NoActiveModel
+    """The active model's version, None when no model was activated yet (or no database)."""
+    from monitor.services.models import active_version as pointer
 
     try:
-        return str(model_registry(settings).active().version)
-    except NoActiveModel:
+        db = open_database(settings)
+    except StorageError:
         return None
+    try:
+        return pointer(db)
+    finally:
+        db.dispose()

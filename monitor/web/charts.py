@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pygal
 from pygal.style import Style
 
-__all__ = ["bar_chart", "data_uri"]
+__all__ = ["bar_chart", "data_uri", "xy_chart"]
 
 _STYLE = Style(background="white", plot_background="white", foreground="#1d2330",
                foreground_strong="#1d2330", foreground_subtle="#d5d9e0",
@@ -40,4 +40,20 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Seq
         chart.add(name, list(values))
     if not labels:
         chart.no_data_text = "—"
+    return data_uri(chart.render())
+
+
+def xy_chart(title: str, x_title: str, y_title: str,
+             series: Sequence[tuple[str, Sequence[tuple[float, float]]]], *,
+             diagonal: str | None = None) -> str:
+    """A line chart of (x, y) points on [0, 1]², as a data: URI (PR curves, calibration); with
+    `diagonal`, the y = x line under that legend (perfect calibration)."""
+    chart = pygal.XY(title=title, x_title=x_title, y_title=y_title, style=_STYLE, js=[],
+                     width=560, height=420, range=(0, 1), xrange=(0, 1), show_legend=True,
+                     legend_at_bottom=True, dots_size=2, explicit_size=True,
+                     disable_xml_declaration=False)
+    if diagonal:
+        chart.add(diagonal, [(0.0, 0.0), (1.0, 1.0)], stroke_style={"dasharray": "4,4"})
+    for name, points in series:
+        chart.add(name, [(float(x), float(y)) for x, y in points])
     return data_uri(chart.render())

@@ -82,7 +82,15 @@ def test_train_saves_without_activating_then_promote_and_rollback(
     code, stdout, _ = _run(home, "models", "list", "--json")
     listed = {m["version"]: m["active"] for m in json.loads(stdout)}
     assert listed == {model.version: True, trained["version"]: False}
-    assert _run(home, "models", "promote", trained["version"])[0] == 0
+    # the active model was trained on every seed record, so on the held-out ones it looks
+    # better than any candidate: refused, the reason printed, unless forced with a reason
+    code, _, stderr = _run(home, "models", "promote", trained["version"])
+    if not trained["promotable"]:
+        assert code == 1 and "held-out" in stderr and "--force" in stderr
+        assert _run(home, "models", "promote", trained["version"], "--force")[0] == 2
+    code, _, stderr = _run(home, "models", "promote", trained["version"], "--force",
+                           "--reason", "test: a forced promotion")
+    assert code == 0
     assert json.loads(_run(home, "models", "list", "--json")[1])[0]["active"] in (True, False)
     active = {m["version"] for m in json.loads(_run(home, "models", "list", "--json")[1])
               if m["active"]}
@@ -92,3 +100,51 @@ def test_train_saves_without_activating_then_promote_and_rollback(
               if m["active"]}
     assert active == {model.version}
     assert _run(home, "models", "promote", "m-nope")[0] != 0
+
+
+def test_a_model_trained_on_shuffled_labels_is_refused_and_a_forced_promotion_is_audited(
+        home: Path, tmp_path: Path, seed_records: list[PostRecord]) -> None:
+    import random
+    import sys
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from storage.db import Database
+    from storage.models import AuditEntry
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "monitor" / "services"))
+    from decisions import store_decisions
+
+    db = Database(f"sqlite:///{home / 'pantau.db'}")
+    try:
+        store_decisions(db, 200)
+    finally:
+        db.dispose()
+    labels = [r.label for r in seed_records]
+    random.Random(3).shuffle(labels)
+    categories = ("social_media_campaign", "banner", "party_approach")
+    shuffled = [replace(r, label=lab, category=categories[i % 3] if lab else None,
+                        hard_case=None if lab else (r.hard_case or "non_political"))
+                for i, (r, lab) in enumerate(zip(seed_records, labels, strict=True))]
+    data = _write(tmp_path / "shuffled.jsonl", shuffled)
+    dev = _write(tmp_path / "dev.jsonl", seed_records[::9])
+    code, stdout, stderr = _run(home, "train", "--data", str(data), "--eval", str(dev))
+    assert code == 0
+    assert "held-out records" in stdout and "candidate" in stdout and "active" in stdout
+    assert "dev.jsonl" in stderr and "also in the training data" in stderr  # overlap warned
+    version = stdout.split()[1]
+    code, _, stderr = _run(home, "models", "promote", version)
+    assert code == 1 and "worse than the active model" in stderr
+    assert "held-out records" in stderr  # the reason, not only the refusal
+    code, _, _ = _run(home, "models", "promote", version, "--force", "--reason", "label audit")
+    assert code == 0
+    db = Database(f"sqlite:///{home / 'pantau.db'}")
+    try:
+        with db.reader() as session:
+            entry = session.scalars(select(AuditEntry).where(
+                AuditEntry.action == "model.promote")).all()[-1]
+    finally:
+        db.dispose()
+    assert entry.entity_id == version and entry.details["forced"] is True
+    assert entry.details["reason"] == "label audit"

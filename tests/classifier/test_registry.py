@@ -78,3 +78,19 @@ def test_ensure_default_keeps_an_active_model(pantau_home: Path, tmp_path: Path)
     registry = ModelRegistry(tmp_path / "models")
     before = registry.active().version
     assert registry.ensure_default().version == before
+
+
+def test_bytes_from_the_database_pass_the_same_checks(model: Model) -> None:
+    from classifier.registry import dump_artifact_bytes, load_artifact_bytes
+
+    data, sha = dump_artifact_bytes(model)
+    loaded = load_artifact_bytes(data, sha)
+    sample = [PostRecord("x", "1", "Ayo coblos nomor 2, sy PNS")]
+    assert [p.score for p in loaded.predict(sample)] == [p.score for p in model.predict(sample)]
+    with pytest.raises(ModelLoadError, match="SHA-256"):
+        load_artifact_bytes(data[:-1] + bytes([data[-1] ^ 1]), sha)
+    hostile = sio.dumps(Pipeline([("f", FunctionTransformer(print))]))
+    with pytest.raises(ModelLoadError, match="untrusted types"):
+        load_artifact_bytes(hostile)
+    with pytest.raises(ModelLoadError, match="not a skops"):
+        load_artifact_bytes(b"not a zip")

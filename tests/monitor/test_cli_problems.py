@@ -33,26 +33,42 @@ def _says_one_line(done: subprocess.CompletedProcess[str], words: str) -> None:
     assert "Traceback" not in done.stderr and words in done.stderr
 
 
-def test_a_corrupt_active_model_pointer(home: Path) -> None:
-    pointer = home / "models" / "active.json"
-    kept = pointer.read_bytes()
-    pointer.write_text("{bad", encoding="utf-8")
-    try:
-        done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "out.jsonl")
-        _says_one_line(done, "active.json: unreadable or corrupt")
-    finally:
-        pointer.write_bytes(kept)
+def _artifact(home: Path, change: object) -> None:
+    """Apply `change(bytes, sha) -> (bytes, sha)` to the active model's row in the database."""
+    import sqlite3
+
+    with sqlite3.connect(home / "pantau.db") as conn:
+        (version,) = conn.execute("SELECT version FROM model_activations ORDER BY id DESC "
+                                  "LIMIT 1").fetchone()
+        data, sha = conn.execute("SELECT artifact, sha256 FROM model_versions WHERE version = ?",
+                                 (version,)).fetchone()
+        new_data, new_sha = change(data, sha)  # type: ignore[operator]
+        conn.execute("UPDATE model_versions SET artifact = ?, sha256 = ? WHERE version = ?",
+                     (new_data, new_sha, version))
 
 
-def test_a_truncated_model_file(home: Path) -> None:
-    artifact = next((home / "models").glob("*.skops"))
-    kept = artifact.read_bytes()
-    artifact.write_bytes(kept[: len(kept) // 10])
+def test_an_altered_model_in_the_database(home: Path) -> None:
+    kept: list[tuple[bytes, str]] = []
+    _artifact(home, lambda data, sha: (kept.append((data, sha)) or data[: len(data) // 10], sha))
     try:
         done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "out.jsonl")
         _says_one_line(done, "does not match its recorded SHA-256")
     finally:
-        artifact.write_bytes(kept)
+        _artifact(home, lambda data, sha: kept[0])
+
+
+def test_a_model_row_that_is_not_a_skops_file(home: Path) -> None:
+    import hashlib
+
+    kept: list[tuple[bytes, str]] = []
+    bad = b"\x80\x04K\x01."  # a pickle, with a matching hash: refused all the same
+    _artifact(home, lambda data, sha: (kept.append((data, sha)) or bad,
+                                       hashlib.sha256(bad).hexdigest()))
+    try:
+        done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "out.jsonl")
+        _says_one_line(done, "not a skops model file")
+    finally:
+        _artifact(home, lambda data, sha: kept[0])
 
 
 def test_an_unwritable_output_file(home: Path) -> None:

@@ -7,10 +7,12 @@ from monitor.web.routes.dashboard import router as dashboard
 from monitor.web.routes.exports import router as exports
 from monitor.web.routes.items import router as items
 from monitor.web.routes.lapor import router as lapor
+from monitor.web.routes.models import router as models
 from monitor.web.routes.queue import router as queue
 from monitor.web.routes.reports import router as reports
 from monitor.web.routes.statistik import router as statistik
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (account, queue, items, dashboard, cases, admin, lapor, reports, statistik, exports)
+ROUTERS = (account, queue, items, dashboard, cases, admin, models, lapor, reports, statistik,
+           exports)

@@ -49,6 +49,10 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {
     ("POST", "/exports"): Right.EXPORT,
     ("GET", "/exports/{job_id}"): Right.EXPORT,
     ("GET", "/exports/{job_id}/download"): Right.EXPORT,
+    ("GET", "/models"): Right.VIEW_MODELS,
+    ("GET", "/models/{version}"): Right.VIEW_MODELS,
+    ("POST", "/models/{version}/promote"): Right.PROMOTE,
+    ("POST", "/models/rollback"): Right.PROMOTE,
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/lapor"), ("POST", "/lapor"),
           ("GET", "/lapor/status"), ("POST", "/lapor/status"), ("GET", "/statistik"),
