@@ -56,9 +56,9 @@ def test_csv_export_of_confirmed_items_defuses_formulas(decided: Database, tmp_p
 
 def test_jsonl_export_carries_the_decision_trail_and_snapshots(decided: Database, tmp_path: Path) -> None:
     out = tmp_path / "all.jsonl"
-    pantau("export", "--format", "jsonl", "--region", "Kab. Muna", "--out", str(out))
+    pantau("export", "--format", "jsonl", "--region", "kab. MUNA", "--out", str(out))
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [i["status"] for i in items] == ["confirmed", "rejected", "pending"]
+    assert [i["status"] for i in items] == ["confirmed", "rejected"]  # reviewed only: no pending
     assert items[0]["decisions"][0]["reviewer"] == "ani"
     assert items[0]["snapshots"][0]["sha256"] == "ab" * 32 and len(items[0]["content_sha256"]) == 64
 
@@ -68,7 +68,7 @@ def test_a_bundle_verifies_and_every_tampering_is_named(decided: Database, tmp_p
     code, out, _ = pantau("export", "--format", "bundle", "--status", "confirmed", "--out", str(bundle), "--json")
     assert code == 0 and json.loads(out)["items"] == 1
     with zipfile.ZipFile(bundle) as archive:
-        assert archive.read(f"snapshots/{'ab' * 32}.bin") == RAW
+        assert archive.read(f"posts/1/snapshots/{'ab' * 32}.html") == RAW
         names = archive.namelist()
     code, out, _ = pantau("verify", str(bundle), "--json")
     report = json.loads(out)
