@@ -100,18 +100,12 @@ def category_words(code: str | None, language: str = REPORT_LANGUAGE) -> str:
     return translations(language, "web").gettext(words) if words else code
 
 
-def _sha_breakable(sha: str) -> str:
-    """Groups of 16 hex digits: the template puts a break opportunity between them."""
-    return " ".join(sha[i:i + 16] for i in range(0, len(sha), 16))
-
-
 @cache
 def _environment(language: str) -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(language, "cli"), newstyle=True)  # type: ignore[attr-defined]
     gettext = translations(language, "cli").gettext
-    env.filters["shabreak"] = _sha_breakable
     env.globals.update(
         category_words=lambda code: category_words(code, language),
         category_rule=lambda code: gettext(CATEGORY_RULES[code]) if code in CATEGORY_RULES else "",
