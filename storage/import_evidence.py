@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from storage.dialect import bulk_insert_ignore, insert_ignore
+from storage.dialect import bulk_insert_ignore
 from storage.models import Blob, PostSnapshot, SnapshotRow
 
 __all__ = ["RawLine", "attach_raw_lines"]
@@ -28,7 +27,7 @@ IMPORT_STATUS = 0  # not an HTTP response: the snapshot is a line of an imported
 class RawLine:
     body: bytes
     content_type: str
-    origin: str  # `import:<file name>#line=<n>`: where the line was read
+    origin: str  # `import:<file name>#line=<n>`: where the line was read (unique in a batch)
 
 
 def attach_raw_lines(session: Session, links: Sequence[tuple[int, int, RawLine]], *,
@@ -45,8 +44,10 @@ def attach_raw_lines(session: Session, links: Sequence[tuple[int, int, RawLine]]
     rows = [{"source_id": source_id, "url": raw.origin, "status": IMPORT_STATUS,
              "headers": {"content-type": raw.content_type}, "sha256": digest, "fetched_at": now,
              "truncated": False} for digest, (_, _, raw) in zip(digests, links, strict=True)]
-    ids = session.execute(insert(SnapshotRow.__table__).returning(
-        SnapshotRow.__table__.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    session.execute(insert_ignore(session, PostSnapshot.__table__, ["post_id", "snapshot_id"]),
-                    [{"post_id": post_id, "snapshot_id": snapshot_id, "post_version": version}
-                     for (post_id, version, _), snapshot_id in zip(links, ids, strict=True)])
+    conn = session.connection()
+    # Multi-row VALUES (a round trip per few thousand rows); each line's origin names it once.
+    ids = dict((url, snapshot_id) for snapshot_id, url in bulk_insert_ignore(
+        conn, SnapshotRow.__table__, rows, ["id"], returning=["id", "url"]))
+    bulk_insert_ignore(conn, PostSnapshot.__table__,
+                       [{"post_id": post_id, "snapshot_id": ids[raw.origin], "post_version": version}
+                        for post_id, version, raw in links], ["post_id", "snapshot_id"])
