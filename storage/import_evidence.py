@@ -41,8 +41,10 @@ def attach_raw_lines(session: Session, links: Sequence[tuple[int, int, RawLine]]
     bulk_insert_ignore(session.connection(), Blob.__table__,
                        [{"sha256": d, "size": len(b), "body": b} for d, b in sorted(blobs.items())],
                        ["sha256"])
+    headers: dict[str, dict[str, str]] = {}  # one object per type: serialised once a batch
     rows = [{"source_id": source_id, "url": raw.origin, "status": IMPORT_STATUS,
-             "headers": {"content-type": raw.content_type}, "sha256": digest, "fetched_at": now,
+             "headers": headers.setdefault(raw.content_type, {"content-type": raw.content_type}),
+             "sha256": digest, "fetched_at": now,
              "truncated": False} for digest, (_, _, raw) in zip(digests, links, strict=True)]
     conn = session.connection()
     # Multi-row VALUES (a round trip per few thousand rows); each line's origin names it once.
