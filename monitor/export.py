@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from monitor.config import VERSION
 from monitor.errors import N_
 from monitor.evidence import bundle_format as layout
@@ -128,6 +130,15 @@ class CsvStyle:
                 "author_name": author.get("name"), "author_bio": author.get("bio"),
                 "region": post.get("region"), "posted_at": post.get("posted_at"), "text": post["text"]}
         return [self.cell(column, flat.get(column)) for column in CSV_COLUMNS]
+
+
+def _pretty_json(document: dict[str, Any]) -> bytes:
+    """Indented JSON, by orjson (the standard library's indenting encoder is pure Python);
+    the standard library when orjson refuses (an integer beyond 64 bits in `extra`)."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    except TypeError:
+        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
 def _jsonl_line(document: dict[str, Any]) -> str:
@@ -357,12 +368,12 @@ class _BundleWriter:
                                        "fetched_at": shot["fetched_at"],
                                        "content_type": ref.content_type})
                 files.append(EvidenceFile(path, digest, size, shot["url"] or ""))
-        case_json = json.dumps({
+        case_json = _pretty_json({
             "format": "pantau-case/1", "folder": folder.path, "case": folder.case,
             "exported_at": self.exported_at, "exported_by": self.actor,
             "signing_key_fingerprint": self.key.public.fingerprint,
             "posts": [item.document for item in items], "evidence_files": snapshot_files,
-        }, ensure_ascii=False, indent=2).encode("utf-8")
+        })
         path = f"{folder.path}/{layout.CASE_JSON}"
         digest, size = self.add(path, case_json)
         files.append(EvidenceFile(path, digest, size, self.gettext(N_("all the data of this folder"))))
