@@ -27,6 +27,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from monitor.import_run import ImportRun, read_ahead
 from monitor.ingest_stats import COUNTS, IngestStats
 from storage.db import Database
+from storage.import_evidence import RawLine, attach_raw_lines
 from storage.interchange import LineResult
 from storage.posts import AuthorCache, StoredPost, content_sha256, store_posts
 from storage.records import InvalidRecord, PostRecord
@@ -78,6 +79,7 @@ class Item:
     snapshot_id: int | None = None
     line: int | None = None
     checked: bool = False  # already through check_record (the codec's records are)
+    raw: RawLine | None = None  # an imported line: stored as the snapshot of what it produced
 
 
 Rejecter = Callable[[Item, str], None]
@@ -186,6 +188,9 @@ def _store(session: Any, items: Sequence[Item], predictions: Predictions, scorin
     stored = store_posts(session, [i.record for i in items], source_id=source_id,
                          snapshot_ids=[i.snapshot_id for i in items], author_cache=cache,
                          checked=True)
+    raw_links = [(post.id, post.version, item.raw) for post, item in zip(stored, items, strict=True)
+                 if item.raw is not None and post.outcome in ("new", "updated")]
+    attach_raw_lines(session, raw_links, source_id=source_id)
     rows, unscored = [], []
     updated: dict[int, float | None] = {}
     for post in stored:
@@ -316,8 +321,11 @@ def import_lines(
                     if on_error:
                         on_error(line)
                 else:
+                    raw = (RawLine(line.original, line.original_type or "application/octet-stream",
+                                   f"import:{origin or '-'}#line={line.line}")
+                           if line.original is not None else None)
                     items.append(Item(line.record, f"line {line.line}", line=line.line,
-                                      checked=line.checked))
+                                      checked=line.checked, raw=raw))
             stats.add(ingest_items(db, items, scorer=scorer, source_id=source_id,
                                    author_cache=authors, on_reject=line_rejected))
             run.add(stats)

@@ -27,6 +27,8 @@ import orjson
 from storage.records import InvalidRecord, PostRecord, record_from_dict
 
 __all__ = [
+    "CSV_TYPE",
+    "JSONL_TYPE",
     "MAX_LINE_BYTES",
     "LineResult",
     "csv_row_to_object",
@@ -43,6 +45,8 @@ MAX_LINE_BYTES = 5_000_000
 # limit stays bounded so a runaway quote cannot swallow an unbounded file into one field.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
 
+JSONL_TYPE = "application/x-ndjson"
+CSV_TYPE = "text/csv"
 _LONG_NUMBER = re.compile(rb"\d{19}")
 _BOM = b"\xef\xbb\xbf"
 _AUTHOR_PARTS = ("handle", "name", "bio", "url")
@@ -64,6 +68,8 @@ class LineResult:
     raw: dict[str, Any] | None = None
     error: str | None = None
     checked: bool = False  # the record went through record_from_dict (the storage checks)
+    original: bytes | None = None  # the line's bytes exactly as read (the post's raw evidence)
+    original_type: str | None = None  # their content type (JSONL_TYPE or CSV_TYPE)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -105,6 +111,7 @@ def _with_platform(data: Any, platform: str | None) -> Any:
 
 
 def _jsonl_line(number: int, raw: bytes, platform: str | None) -> LineResult | None:
+    original = raw
     try:
         if len(raw) > MAX_LINE_BYTES:
             raise InvalidRecord(f"line longer than {MAX_LINE_BYTES} bytes")
@@ -113,7 +120,8 @@ def _jsonl_line(number: int, raw: bytes, platform: str | None) -> LineResult | N
         if not raw.strip():
             return None
         data = _with_platform(loads(raw), platform)
-        return LineResult(number, record_from_dict(data), data, checked=True)
+        return LineResult(number, record_from_dict(data), data, checked=True,
+                          original=original, original_type=JSONL_TYPE)
     except (InvalidRecord, ValueError, RecursionError) as exc:  # JSON and UTF-8 errors included
         return LineResult(number, None, error=_line_error(exc))
 
@@ -168,21 +176,60 @@ def csv_row_to_object(row: dict[str | None, str | None], platform: str | None = 
     return data
 
 
+class _Taken:
+    """The lines a csv reader takes from its stream, so each row's own text can be kept."""
+
+    def __init__(self, stream: Iterable[str]) -> None:
+        self.stream = iter(stream)
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Taken:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.stream)
+        self.taken.append(line)
+        return line
+
+    def drain(self) -> str:
+        text = "".join(self.taken)
+        self.taken.clear()
+        return text
+
+
+def _csv_bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
 def read_csv(stream: IO[str], *, platform: str | None = None) -> Iterator[LineResult]:
-    """Interchange CSV (RFC 4180, header row with the interchange column names)."""
-    reader = csv.DictReader(stream)
+    """Interchange CSV (RFC 4180, header row with the interchange column names). Each row's
+    `original` is the header line and the row's own lines, as read (a CSV file of one row)."""
+    taken = _Taken(stream)
+    reader = csv.DictReader(taken)
+    try:
+        _ = reader.fieldnames
+    except csv.Error as exc:
+        yield LineResult(reader.line_num, None, error=f"invalid CSV: {exc}")
+    header = taken.drain()
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            taken.drain()
             yield LineResult(reader.line_num, None, error=f"invalid CSV: {exc}")
             continue
         line = reader.line_num  # where the row ends (a quoted cell may span lines)
+        original = header + taken.drain()
         try:
             data = csv_row_to_object(row, platform)
-            yield LineResult(line, record_from_dict(data), data, checked=True)
+            try:
+                raw = _csv_bytes(original)
+            except UnicodeEncodeError:  # a str stream holding lone surrogates of its own
+                raw = None
+            yield LineResult(line, record_from_dict(data), data, checked=True,
+                             original=raw, original_type=CSV_TYPE if raw is not None else None)
         except InvalidRecord as exc:
             yield LineResult(line, None, error=str(exc))
 

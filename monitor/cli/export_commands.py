@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -21,39 +25,77 @@ else:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "bundle"]), required=True)
-@click.option("--status", type=click.Choice(REVIEW_STATUSES), help="Only items with this status.")
+@click.option("--status", type=click.Choice(REVIEW_STATUSES),
+              help="Only items with this status (default: every reviewed item, not pending).")
 @click.option("--since", help="Only items decided (or queued) since this date, e.g. 2024-11-01.")
-@click.option("--region", help="Only posts about this region.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--region", help="Only posts about this region (any letter case).")
+@click.option("--excel", is_flag=True,
+              help="CSV for spreadsheets: UTF-8 with BOM, local times, column headers in words.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              required=True, help="The file to write, or - for standard output.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def export_command(app: AppContext, fmt: str, status: str | None, since: str | None,
-                   region: str | None, out: Path, as_json: bool) -> None:
+                   region: str | None, excel: bool, out: Path, as_json: bool) -> None:
     """Export reviewed posts with their decisions; `bundle` writes an evidence ZIP."""
     try:
         since_at: datetime | None = parse_datetime(since) if since else None
     except InvalidRecord:
         fail(_("--since is not a date: {value!r} (use e.g. 2024-11-01)").format(value=since))
+    if excel and fmt != "csv":
+        fail(_("--excel applies to --format csv only"))
     from monitor.cli.evidence_commands import deployment_key
 
     key = deployment_key(app) if fmt == "bundle" else None
-    from monitor.evidence.timestamps import authority  # trusted timestamp (capture helper)
+    from monitor.evidence.timestamps import authority  # trusted timestamp, when configured
+    from monitor.services.cases import deadlines_from
 
+    zone = app.settings.get("web.timezone")
+    target: Path | BinaryIO = sys.stdout.buffer if str(out) == "-" else out
     db = open_db(app)
     try:
-        with refusals(), authority(app.settings.get("evidence.tsa_url")):
-            summary = exports.export(db, app.actor(db), fmt, out,
+        with refusals(), authority(app.settings.get("evidence.tsa_url")), \
+                _progress_bar() as progress:
+            summary = exports.export(db, app.actor(db), fmt, target,
                                      export.ExportFilter(status=status, since=since_at, region=region),
-                                     signing_key=key)
+                                     signing_key=key, progress=progress, zone=zone, excel=excel,
+                                     deadlines=deadlines_from(app.settings))
     finally:
         db.dispose()
+    if summary["items"] == 0:
+        click.echo(_("no items matched the filter: the export is empty"), err=True)
     if as_json:
-        emit_json(summary)
+        if target is out:
+            emit_json(summary)
+        else:  # stdout holds the export itself
+            click.echo(json.dumps(summary, ensure_ascii=False, default=str), err=True)
         return
-    message = _("exported {count} items to {path}").format(count=summary["items"], path=out)
+    shown = "-" if target is not out else str(out)
+    message = _("exported {count} items to {path}").format(count=summary["items"], path=shown)
     if "manifest_sha256" in summary:
         message += ", " + _("manifest sha256 {sha}").format(sha=summary["manifest_sha256"])
     click.echo(message, err=True)
+    if summary.get("pdf") is False:
+        click.echo(_("PDF reports are missing (Chromium was not available); the HTML reports "
+                     "are in the bundle"), err=True)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(_("exporting"), total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+        yield update
 
 
 @cli.command("verify")

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from monitor.errors import N_, InvalidInput, ServiceError
 from monitor.evidence.keys import DeploymentKey
-from monitor.export import FORMATS, ExportFilter, find_export_in_audit, write_export
+from monitor.export import FORMATS, ExportFilter, Progress, find_export_in_audit, write_export
 from monitor.policy import Actor, Right
 from monitor.services.guard import require
 from storage.audit import AuditCheck, append_audit, verify_log
+from storage.cases import Deadlines
 from storage.db import Database
 from storage.reviews import REVIEW_STATUSES
 
@@ -37,24 +38,33 @@ def _check(fmt: str, flt: ExportFilter) -> None:
                            choices=", ".join(REVIEW_STATUSES))
 
 
-def export(db: Database, actor: Actor, fmt: str, out: Path, flt: ExportFilter, *,
-           signing_key: DeploymentKey | None = None) -> dict[str, Any]:
-    """Write the export to `out`; returns its summary. One `export` audit entry. A bundle is
-    signed with the deployment key (`monitor.evidence.keys.ensure_key`)."""
+def export(db: Database, actor: Actor, fmt: str, out: Path | BinaryIO, flt: ExportFilter, *,
+           signing_key: DeploymentKey | None = None, progress: Progress | None = None,
+           zone: str = "UTC", excel: bool = False, pdf: bool = True,
+           deadlines: Deadlines | None = None) -> dict[str, Any]:
+    """Write the export to `out` (a path, or an open binary stream such as stdout); returns its
+    summary. One `export` audit entry. A bundle is signed with the deployment key
+    (`monitor.evidence.keys.ensure_key`). `progress(done, total)` is called as items are
+    written (a web job shows it); `zone` is the time zone of reports and `excel` CSV."""
     require(actor, Right.EXPORT)
     _check(fmt, flt)
     if fmt == "bundle" and signing_key is None:
         raise InvalidInput(N_("an evidence bundle is signed: the deployment key is needed"))
+    shown = str(out) if isinstance(out, Path) else "-"
     try:
-        summary = write_export(db, fmt, out, flt, actor=actor.name, signing_key=signing_key)
+        summary = write_export(db, fmt, out, flt, actor=actor.name, signing_key=signing_key,
+                               zone=zone, excel=excel, pdf=pdf, progress=progress,
+                               deadlines=deadlines)
     except OSError as exc:
-        raise ServiceError(N_("cannot write {path}: {reason}"), path=str(out),
+        raise ServiceError(N_("cannot write {path}: {reason}"), path=shown,
                            reason=exc.strerror or str(exc)) from None
     since = flt.since.astimezone(UTC).isoformat() if flt.since else None
     with db.session() as session:
         append_audit(session, actor=actor.name, action="export", entity="export",
-                     entity_id=out.name, details={k: v for k, v in summary.items() if k != "out"}
-                     | {"status": flt.status, "since": since, "region": flt.region})
+                     entity_id=out.name if isinstance(out, Path) else "-",
+                     details={k: v for k, v in summary.items() if k != "out"}
+                     | {"status": flt.status, "since": since, "region": flt.region,
+                        "excel": excel})
     return summary
 
 

@@ -23,6 +23,7 @@ from monitor.evidence.keys import ensure_key
 from monitor.evidence.timestamps import authority
 from monitor.policy import Actor, Right, can
 from monitor.services import exports
+from monitor.services.cases import deadlines_from
 from monitor.services.guard import require
 from storage.audit import append_audit
 from storage.db import Database
@@ -98,7 +99,9 @@ def _build(db: Database, settings: Settings, actor: Actor, job: ExportJobInfo,
         key = ensure_key(settings.home)[0] if job.format == "bundle" else None
         with authority(settings.get("evidence.tsa_url")):
             summary = exports.export(db, actor, job.format, directory / name, flt,
-                                     signing_key=key, **_progress_keyword(db, job.id))
+                                     signing_key=key, zone=settings.get("web.timezone"),
+                                     deadlines=deadlines_from(settings),
+                                     **_progress_keyword(db, job.id))
     except Exception as exc:  # recorded on the job: the page shows it
         reason = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
         log.warning("export_failed job=%s reason=%s", job.id, reason)

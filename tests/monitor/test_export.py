@@ -56,9 +56,9 @@ def test_csv_export_of_confirmed_items_defuses_formulas(decided: Database, tmp_p
 
 def test_jsonl_export_carries_the_decision_trail_and_snapshots(decided: Database, tmp_path: Path) -> None:
     out = tmp_path / "all.jsonl"
-    pantau("export", "--format", "jsonl", "--region", "Kab. Muna", "--out", str(out))
+    pantau("export", "--format", "jsonl", "--region", "kab. MUNA", "--out", str(out))
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [i["status"] for i in items] == ["confirmed", "rejected", "pending"]
+    assert [i["status"] for i in items] == ["confirmed", "rejected"]  # reviewed only: no pending
     assert items[0]["decisions"][0]["reviewer"] == "ani"
     assert items[0]["snapshots"][0]["sha256"] == "ab" * 32 and len(items[0]["content_sha256"]) == 64
 
@@ -68,7 +68,7 @@ def test_a_bundle_verifies_and_every_tampering_is_named(decided: Database, tmp_p
     code, out, _ = pantau("export", "--format", "bundle", "--status", "confirmed", "--out", str(bundle), "--json")
     assert code == 0 and json.loads(out)["items"] == 1
     with zipfile.ZipFile(bundle) as archive:
-        assert archive.read(f"snapshots/{'ab' * 32}.bin") == RAW
+        assert archive.read(f"posts/1/snapshots/{'ab' * 32}.html") == RAW
         names = archive.namelist()
     code, out, _ = pantau("verify", str(bundle), "--json")
     report = json.loads(out)
@@ -119,3 +119,49 @@ def test_a_manifest_of_the_wrong_shape_is_named_not_a_crash(tmp_path: Path) -> N
         dst.writestr("manifest.json", json.dumps({"files": ["items.jsonl"], "items": "many"}))
     code, _, err = pantau("verify", str(bad))
     assert code == 1 and "not a valid manifest" in err
+
+
+def test_excel_csv_has_a_bom_indonesian_headers_and_local_times_to_the_second(
+        decided: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_LANG", "id")
+    out = tmp_path / "untuk-excel.csv"
+    code, _, err = pantau("export", "--format", "csv", "--excel", "--status", "confirmed",
+                          "--out", str(out))
+    assert code == 0, err
+    body = out.read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[:4] == ["ID tinjauan", "Status", "Kategori KASN", "Peninjau"]
+    assert "Diputuskan (WITA)" in header and "Teks" in header
+    decided_at = row["Diputuskan (WITA)"]
+    assert len(decided_at) == 19 and "." not in decided_at and "+" not in decided_at
+    assert row["Teks"].startswith("'=HYPERLINK")  # formula injection still defused
+
+
+def test_excel_needs_the_csv_format(decided: Database, tmp_path: Path) -> None:
+    code, _, err = pantau("export", "--format", "jsonl", "--excel", "--out", str(tmp_path / "x"))
+    assert code == 2 and "--excel" in err
+
+
+def test_out_dash_writes_the_export_to_standard_output(decided: Database) -> None:
+    code, out, err = pantau("export", "--format", "jsonl", "--status", "confirmed", "--out", "-")
+    assert code == 0
+    (item,) = [json.loads(line) for line in out.splitlines()]
+    assert item["reviewer"] == "ani" and "exported 1 items to -" in err
+
+
+def test_an_empty_export_says_so_and_succeeds(decided: Database, tmp_path: Path) -> None:
+    out = tmp_path / "kosong.csv"
+    code, _, err = pantau("export", "--format", "csv", "--region", "Kab. Tidak Ada", "--out", str(out))
+    assert code == 0 and "no items matched the filter" in err
+    assert out.read_text(encoding="utf-8").splitlines() == [",".join(
+        ["review_id", "status", "category", "reviewer", "decided_at", "note", "score",
+         "model_version", "platform", "external_id", "url", "author_handle", "author_name",
+         "author_bio", "region", "posted_at", "collected_at", "text", "content_sha256"])]
+
+
+def test_status_pending_still_exports_the_unreviewed_items(decided: Database, tmp_path: Path) -> None:
+    out = tmp_path / "pending.jsonl"
+    assert pantau("export", "--format", "jsonl", "--status", "pending", "--out", str(out))[0] == 0
+    assert [json.loads(line)["status"] for line in out.read_text().splitlines()] == ["pending"]

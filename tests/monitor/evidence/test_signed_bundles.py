@@ -18,7 +18,7 @@ from cli_runner import pantau
 from storage.audit import append_audit
 from storage.db import Database
 
-SNAPSHOT = f"snapshots/{'ab' * 32}.bin"
+SNAPSHOT = f"posts/1/snapshots/{'ab' * 32}.html"
 NOT_SUPPLIED = "a key you did not supply: this proves integrity since export, not who exported"
 
 
