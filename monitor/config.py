@@ -293,6 +293,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "login_window", Duration(1, 86400), 900.0, "how long failed logins count and a lock-out lasts"),
     Setting("web", "report_max_bytes", WholeNumber(0, 100_000_000), 5_000_000, "largest attachment accepted on /lapor"),
     Setting("web", "report_rate", WholeNumber(1, 10_000), 5, "confidential reports accepted per client per hour (counted in memory only)"),
+    # The data team's labeling queue.
+    Setting("label", "random_share", Number(0.0, 1.0), 0.2, "share of the labeling queue drawn "
+            "at random from the unlabeled posts (the rest: the model's least sure), for unbiased evaluation"),
     # Evidence: the audit chain's head, signed, written at intervals outside the database.
     Setting("evidence", "anchor_interval", Duration(0, 7 * 86400), 3600.0,
             "how often `pantau run` writes a signed audit anchor (0: never)"),
