@@ -40,6 +40,9 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {
     ("GET", "/reports/{report_id}"): Right.VIEW_REPORTS,
     ("GET", "/reports/{report_id}/attachment"): Right.VIEW_REPORTS,
     ("POST", "/reports/{report_id}/status"): Right.VIEW_REPORTS,
+    ("GET", "/label"): Right.LABEL,
+    ("POST", "/label"): Right.LABEL,
+    ("GET", "/drift"): Right.VIEW_MODELS,
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/lapor"), ("POST", "/lapor"),
           ("GET", "/lapor/status"), ("POST", "/lapor/status"), ("GET", "/statistik"),
