@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ class ShareRow:
         return self.flagged / self.posts if self.posts else 0.0
 
 
-def _window(start: datetime, end: datetime) -> list[object]:
+def _window(start: datetime, end: datetime) -> list[Any]:
     return [Post.collected_at >= start, Post.collected_at < end,
             Score.id == latest_score_id(Post.id)]
 
@@ -36,6 +37,7 @@ def flag_shares(session: Session, start: datetime, end: datetime, by: str) -> li
     """Scored posts collected in [start, end) and how many of them are flagged (their newest
     score), per source (`by="source"`) or per platform (`by="platform"`)."""
     flagged = func.sum(cast(case((Score.flagged, 1), else_=0), Integer))
+    key: Any
     if by == "source":
         key = func.coalesce(Source.name, "")
         query = (select(key, func.count(), flagged).select_from(Post)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import bindparam, delete, distinct, func, select, update
+from sqlalchemy import Table, bindparam, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.fingerprints import Fingerprint, fingerprint, near_duplicates, shingles
@@ -22,6 +23,8 @@ from storage.posts import public_handle
 __all__ = ["CANDIDATES_PER_POST", "GroupPost", "SameText", "FlaggedGroup", "assign_groups",
            "group_of", "same_text", "largest_flagged_groups", "ungrouped_posts"]
 
+BANDS_TABLE = cast(Table, PostBand.__table__)
+POSTS_TABLE = cast(Table, Post.__table__)
 CANDIDATES_PER_POST = 8  # stored posts checked per new post, those sharing the most bands first
 _CHUNK = 900
 
@@ -108,15 +111,31 @@ def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
     final: dict[int, int | None] = {}
     for post_id, group in assigned.items():
         final[post_id] = None if group is None else _find(parent, post_id)
-    _write(session, prints, final, joined, parent)
+    holders: dict[int, list[int]] = {}  # band → the groups of the stored posts holding it
+    for band, owners in stored.items():
+        for owner in owners:
+            found = known.get(owner)
+            if found is not None:
+                holders.setdefault(band, []).append(_find(parent, found[1] or owner))
+    _write(session, prints, final, joined, parent, holders)
     return final
 
 
 def _write(session: Session, prints: dict[int, Fingerprint], final: dict[int, int | None],
-           joined: set[int], parent: dict[int, int]) -> None:
-    rows = [{"band": b, "post_id": p} for p, fp in prints.items() for b in sorted(set(fp.bands))]
+           joined: set[int], parent: dict[int, int], holders: dict[int, list[int]]) -> None:
+    """Band keys, merges, group ids. A grouped post stores only the band keys no post of its
+    group holds yet: an exact copy stores none, so a campaign copied ten thousand times keeps
+    its band keys' postings short (one post per group), and look-ups stay cheap."""
+    rows = []
+    for post_id, fp in prints.items():
+        group = final[post_id]
+        for band in sorted(set(fp.bands)):
+            if group is None or group not in holders.get(band, ()):
+                rows.append({"band": band, "post_id": post_id})
+                if group is not None:
+                    holders.setdefault(band, []).append(group)
     if rows:
-        session.execute(PostBand.__table__.insert(), rows)
+        session.execute(BANDS_TABLE.insert(), rows)
     # Stored groups folded into a smaller one (a post bridged them), in id order.
     for group in sorted(g for g in parent if g not in prints and _find(parent, g) != g):
         session.execute(update(Post).where(Post.dup_group == group)
@@ -125,7 +144,7 @@ def _write(session: Session, prints: dict[int, Fingerprint], final: dict[int, in
     changes += [{"pid": p, "grp": _find(parent, p)} for p in sorted(joined)]
     if changes:
         changes.sort(key=lambda row: row["pid"])
-        session.execute(update(Post.__table__).where(Post.__table__.c.id == bindparam("pid"))
+        session.execute(update(POSTS_TABLE).where(POSTS_TABLE.c.id == bindparam("pid"))
                         .values(dup_group=bindparam("grp")), changes)
 
 
@@ -188,6 +207,7 @@ def largest_flagged_groups(session: Session, limit: int = 10) -> list[FlaggedGro
         .order_by(accounts.desc(), func.count().desc(), Post.dup_group).limit(limit)).all()
     out = []
     for group, n_accounts, n_posts, review_id in rows:
+        assert group is not None
         text = session.scalar(select(Post.text).join(Review, Review.post_id == Post.id)
                               .where(Review.id == review_id)) or ""
         out.append(FlaggedGroup(group, n_accounts, n_posts, text[:280], review_id))
@@ -195,8 +215,9 @@ def largest_flagged_groups(session: Session, limit: int = 10) -> list[FlaggedGro
 
 
 def ungrouped_posts(session: Session, after_id: int, limit: int) -> list[tuple[int, str]]:
-    """Posts after `after_id` with no band keys yet (stored before grouping existed), id order."""
+    """Posts after `after_id` in no group and with no band keys (stored before grouping
+    existed, or with no text), id order."""
     has_bands = select(PostBand.post_id).where(PostBand.post_id == Post.id).exists()
     return [(i, t) for i, t in session.execute(
-        select(Post.id, Post.text).where(Post.id > after_id, ~has_bands)
+        select(Post.id, Post.text).where(Post.id > after_id, Post.dup_group.is_(None), ~has_bands)
         .order_by(Post.id).limit(limit))]

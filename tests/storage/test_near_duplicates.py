@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.fingerprints import fingerprint, jaccard, normalise
-from storage.models import Post
+from storage.models import Post, PostBand
 from storage.near_duplicates import largest_flagged_groups, same_text, ungrouped_posts
 from storage.posts import store_posts
 from storage.records import record_from_dict
@@ -138,3 +138,12 @@ def test_stored_edited_copies_share_a_group(db: Database, pair: tuple[str, str])
     ids += _store(db, [_rec(base + 2, pair[1])])
     first, second = _groups(db, ids)
     assert first is not None and first == second  # (an earlier example's copy may lead it)
+
+
+def test_exact_copies_store_no_band_keys_of_their_own_and_still_join(db: Database) -> None:
+    ids = _store(db, [_rec(1, CAMPAIGN)]) + _store(db, [_rec(i, CAMPAIGN) for i in range(2, 5)])
+    ids += _store(db, [_rec(9, CAMPAIGN + " #AyoMemilih")])
+    with db.reader() as session:
+        holders = set(session.scalars(select(PostBand.post_id)))
+    assert holders <= {ids[0], ids[-1]} and ids[0] in holders
+    assert _groups(db, ids) == [ids[0]] * 5
