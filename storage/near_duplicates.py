@@ -99,15 +99,21 @@ def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
         for band in fp.bands:
             for other, other_fp in in_batch.get(band, ()):
                 if other not in seen and near_duplicates(fp.shingles, other_fp.shingles):
-                    seen.add(other)
                     matches.append(assigned[other] or other)
                     if assigned[other] is None:
                         assigned[other] = other
-            in_batch.setdefault(band, []).append((post_id, fp))
+                seen.add(other)
         assigned[post_id] = None
         for group in matches:
             join(post_id, group)
             assigned[post_id] = group
+        # Each band keeps one post per group of this batch: a campaign's thousand copies in one
+        # batch are compared with one earlier copy each, not with all of them.
+        root = _find(parent, post_id)
+        for band in fp.bands:
+            posted = in_batch.setdefault(band, [])
+            if not any(_find(parent, other) == root for other, _fp in posted):
+                posted.append((post_id, fp))
     final: dict[int, int | None] = {}
     for post_id, group in assigned.items():
         final[post_id] = None if group is None else _find(parent, post_id)
