@@ -313,6 +313,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the recommendation is due this long after the day the case was reported"),
     Setting("cases", "sanction_within", Duration(3600, 365 * 86400), 14 * 86400.0,
             "the PPK's sanction is due this long after the day of the recommendation"),
+    # The data team's labeling queue.
+    Setting("label", "random_share", Number(0.0, 1.0), 0.2, "share of the labeling queue drawn "
+            "at random from the unlabeled posts (the rest: the model's least sure), for unbiased evaluation"),
     # Evidence: the audit chain's head, signed, written at intervals outside the database.
     Setting("evidence", "anchor_interval", Duration(0, 7 * 86400), 3600.0,
             "how often `pantau run` writes a signed audit anchor (0: never)"),

@@ -34,8 +34,17 @@ def reviewed_records(db: Database) -> list[PostRecord]:
         return stored_reviews(session)
 
 
-# (origin, provider); the lead appends ("label", <labels table reader>) here.
-LABEL_PROVIDERS: list[tuple[str, LabelProvider]] = [("review", reviewed_records)]
+def labeled_records(db: Database) -> list[PostRecord]:
+    """The data team's labels (`pantau label`, /label), apart from reviewers' decisions."""
+    from monitor.services.labels import training_records
+
+    return list(training_records(db))
+
+
+# (origin, provider), in order: a later origin's record of the same post wins, so the data
+# team's explicit label overrides a reviewer's decision. `--no-reviews` leaves out "review".
+LABEL_PROVIDERS: list[tuple[str, LabelProvider]] = [("review", reviewed_records),
+                                                    ("label", labeled_records)]
 
 _SPACE = re.compile(r"\s+")
 
@@ -75,9 +84,10 @@ def build(db: Database | None, files: Sequence[PostRecord] = (), *, reviews: boo
 
     sources: list[tuple[str, Iterable[PostRecord]]] = [
         ("seed", load_seed_corpus() if seed_records is None else seed_records), ("file", files)]
-    if db is not None and reviews:
+    if db is not None:
         sources += [(origin, provider(db))
-                    for origin, provider in (LABEL_PROVIDERS if providers is None else providers)]
+                    for origin, provider in (LABEL_PROVIDERS if providers is None else providers)
+                    if reviews or origin != "review"]
     merged: dict[tuple[str, str], tuple[PostRecord, str]] = {}
     for origin, records in sources:
         for record in records:

@@ -6,7 +6,9 @@ so `import storage.records` (the scrapers, the classifier) does not load the dat
 Modules by job: db (engine, sessions), migrate, errors (the error tree), records (the
 interchange record) and reader (its parser), posts (storing), post_listing, review_items,
 reviews (scores, queue, decisions), sources, exports, counts, users, audit and bindings (the
-hash-chained log and the rows it covers), leases (source-run claims).
+hash-chained log and the rows it covers), leases (source-run claims), fingerprints and
+near_duplicates (MinHash/LSH groups of near-identical posts), labels (the data team's labels and
+the labeling queue's queries), drift (weekly flagged shares, flagged explanations).
 """
 
 from __future__ import annotations

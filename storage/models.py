@@ -170,6 +170,8 @@ class Post(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | possibly_deleted
     status_changed_at: Mapped[datetime | None]
+    # Near-duplicate group (0010): the id of the group's first post; NULL while it has none.
+    dup_group: Mapped[int | None] = mapped_column(Id, index=True)
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
         # Few indexes on purpose: every one is paid on each of millions of inserts. Lists go
@@ -547,3 +549,31 @@ class ModelActivation(Base):
     rescore_started_at: Mapped[datetime | None]
     rescore_done_at: Mapped[datetime | None]
     rescored: Mapped[int] = mapped_column(Integer, default=0)
+# --- Near-duplicate groups and the data team's labels (0010) ---
+__all__ += ["PostBand", "Label"]
+
+
+class PostBand(Base):
+    """One MinHash LSH band key of a post's text (storage/fingerprints.py)."""
+
+    __tablename__ = "post_bands"
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Label(Base):
+    """A label given by the data team, apart from monitors' decisions. A relabel inserts a new
+    row and clears `current` on the old one, so every earlier label stays on record."""
+
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    label: Mapped[int] = mapped_column(SmallInteger)
+    category: Mapped[str | None] = mapped_column(String(40))
+    hard_case: Mapped[str | None] = mapped_column(String(40))
+    sampled_as: Mapped[str] = mapped_column(String(16))  # uncertain | random | chosen
+    labeled_by: Mapped[str] = mapped_column(String(200))
+    labeled_at: Mapped[datetime]
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    __table_args__ = (Index(None, "post_id", "current"),)

@@ -7,7 +7,7 @@ second through here, so each batch costs a handful of round trips, not one per p
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
@@ -234,6 +234,7 @@ def store_posts(
     _link_snapshots(session, links)
     if resynced:
         sync_review_columns(session, resynced)
+    _group(session, results.values())
     out = []
     for index, record in enumerate(records):
         key = (record.platform, record.external_id)
@@ -242,6 +243,16 @@ def store_posts(
             stored = StoredPost(stored.id, record, stored.version, "unchanged", stored.asn_status)
         out.append(stored)
     return out
+
+
+def _group(session: Session, stored: Iterable[StoredPost]) -> None:
+    """New and edited posts join their near-duplicate groups in the same transaction."""
+    from storage.near_duplicates import assign_groups  # it imports this module
+
+    changed = [s for s in stored if s.outcome != "unchanged"]
+    if changed:
+        assign_groups(session, [(s.id, s.record.text) for s in changed],
+                      replace=[s.id for s in changed if s.outcome == "updated"])
 
 
 def _link_snapshots(session: Session, links: list[tuple[int, int | None, int]]) -> None:

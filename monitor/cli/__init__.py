@@ -16,6 +16,7 @@ from monitor.cli import model_commands  # noqa: E402,F401
 from monitor.cli import run_commands  # noqa: E402,F401
 from monitor.cli import evidence_commands  # noqa: E402,F401
 from monitor.cli import case_commands  # noqa: E402,F401
+from monitor.cli import label_commands  # noqa: E402,F401
 
 __all__ = ["cli", "main"]
 

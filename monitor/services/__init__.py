@@ -14,6 +14,10 @@ none when it fails), and raises only `monitor.errors` types. Modules by family:
     models    train, promote, rollback, list
     exports   csv / jsonl / bundle exports, recorded exports, audit verification
     admin     initialise the database, stats
+    labels    the labeling queue (uncertain + random share, one per near-duplicate group),
+              set_label, export_labels, training_records (labels as PostRecords for training)
+    groups    backfill of near-duplicate groups for posts stored before grouping
+    drift     weekly flagged shares per source/platform and this week's new terms
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from monitor.web.charts import bar_chart
 from monitor.web.deps import WebContext, db_of, page, page_user, require, settings_of
 from monitor.web.words import word
 from storage.dashboard import DashboardData, dashboard_data
+from storage.near_duplicates import FlaggedGroup, largest_flagged_groups
 
 __all__ = ["CACHE_SECONDS", "router"]
 
@@ -89,7 +90,13 @@ def dashboard_page(ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
     age = None
     if data.oldest_pending is not None:
         age = (datetime.now(UTC) - data.oldest_pending).total_seconds() / 3600
-    return page(ctx, "dashboard.html", data=data, charts=charts, queue_age_h=age)
+    return page(ctx, "dashboard.html", data=data, charts=charts, queue_age_h=age,
+                dup_groups=_chart_cache(ctx).get("dup_groups", lambda: _dup_groups(ctx)))
+
+
+def _dup_groups(ctx: WebContext) -> list[FlaggedGroup]:
+    with db_of(ctx.request).reader() as session:
+        return largest_flagged_groups(session)
 
 
 def _chart_cache(ctx: WebContext) -> TtlCache:

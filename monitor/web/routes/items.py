@@ -30,6 +30,7 @@ from storage.item_extras import (
     snapshot_body,
     source_asn_status,
 )
+from storage.near_duplicates import same_text
 from storage.queue_search import neighbours
 from storage.records import CATEGORIES
 from storage.reviews import DECISIONS
@@ -49,6 +50,7 @@ def _item_page(ctx: WebContext, review_id: int, status: int = 200, error: str | 
         snapshots = post_snapshots(session, detail.post_id)
         others = other_posts_by_author(session, detail.post_id)
         source_asn = source_asn_status(session, detail.post_id)
+        same = same_text(session, detail.post_id)
         previous, following = neighbours(session, review_id, detail.status)
         if not hold_for_me:
             hold = current_hold(session, review_id)
@@ -63,6 +65,7 @@ def _item_page(ctx: WebContext, review_id: int, status: int = 200, error: str | 
                 snapshot_texts=texts, others=others, source_asn=source_asn, terms=terms,
                 predicted=predicted, previous=previous, following=following, error=error,
                 categories=CATEGORIES, decisions=DECISIONS, mobilisation=mobilisation,
+                same_text=same,
                 decided=ctx.request.query_params.get("decided"),
                 decided_as=ctx.request.query_params.get("as"))
 

@@ -53,6 +53,9 @@ ROUTE_RIGHTS: dict[tuple[str, str], Right | None] = {
     ("GET", "/models/{version}"): Right.VIEW_MODELS,
     ("POST", "/models/{version}/promote"): Right.PROMOTE,
     ("POST", "/models/rollback"): Right.PROMOTE,
+    ("GET", "/label"): Right.LABEL,
+    ("POST", "/label"): Right.LABEL,
+    ("GET", "/drift"): Right.VIEW_MODELS,
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/lapor"), ("POST", "/lapor"),
           ("GET", "/lapor/status"), ("POST", "/lapor/status"), ("GET", "/statistik"),
