@@ -45,6 +45,7 @@ from monitor.evidence.report import (
     zone_label,
 )
 from monitor.evidence.report_pdf import PdfPrinter
+from monitor.evidence.spooled_zip import SpooledZipFile
 from monitor.evidence.verify import BundleVerdict, Trust, verify_bundle_file
 from monitor.i18n import cli_language, gettext_for
 from storage.audit import AuditRecord, audit_head, find_entry
@@ -230,7 +231,7 @@ class _BundleWriter:
         self.session, self.flt, self.actor, self.key, self.zone = session, flt, actor, key, zone
         self.deadlines = deadlines
         self.total, self.tick, self.pdf = total, tick, pdf
-        self.archive = zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
+        self.archive = SpooledZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
                                        allowZip64=True)
         self.entries = _Entries()
         self.exported_at = datetime.now(UTC).isoformat()

@@ -22,8 +22,9 @@ When = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('posts') as batch:
-        batch.add_column(sa.Column('dup_group', Id, nullable=True))
+    # ALTER TABLE in place (no batch copy: a copy of posts would break the full-text triggers
+    # that name it; SQLite adds and, since 3.35, drops a column in place)
+    op.add_column('posts', sa.Column('dup_group', Id, nullable=True))
     op.create_index('ix_posts_dup_group', 'posts', ['dup_group'])
     op.create_table(
         'post_bands',
@@ -58,5 +59,4 @@ def downgrade() -> None:
     op.drop_index('ix_post_bands_post_id', table_name='post_bands')
     op.drop_table('post_bands')
     op.drop_index('ix_posts_dup_group', table_name='posts')
-    with op.batch_alter_table('posts') as batch:
-        batch.drop_column('dup_group')
+    op.drop_column('posts', 'dup_group')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,15 @@ def app(db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _finished(client: TestClient, location: str) -> str:
-    """The progress page, followed until it stops refreshing itself (bounded)."""
-    for _ in range(400):
+    """The progress page, followed until it stops refreshing itself (a bundle prints its PDF
+    reports in Chromium: allow it a minute on a loaded machine)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         page = client.get(location)
         assert page.status_code == 200
         if 'http-equiv="refresh"' not in page.text:
             return page.text
+        time.sleep(0.1)
     raise AssertionError("the export never finished")
 
 
