@@ -317,8 +317,7 @@ class _BundleWriter:
                                    reason=self.printer.missing)
 
     def filter_fields(self) -> dict[str, Any]:
-        return {"status": self.flt.status, "since": _iso(self.flt.since), "region": self.flt.region,
-                "reviewed_only": self.flt.status is None}
+        return {**self.flt.fields(), "reviewed_only": self.flt.status is None}
 
     def manifest(self, head: str | None, pdf_missing: str | None) -> bytes:
         fields = {

@@ -27,6 +27,7 @@ from storage.models import (
     ReviewDecision,
     Score,
     SnapshotRow,
+    Source,
 )
 from storage.post_listing import post_record
 from storage.records import record_to_dict
@@ -44,6 +45,21 @@ class ExportQuery:
     status: str | None = None
     since: datetime | None = None
     region: str | None = None  # matched case-insensitively
+    # The web queue's other filters (a lead exports what the queue shows), on the review row's
+    # copies of its post's fields, as storage.queue_search reads them:
+    platform: str | None = None
+    source: str | None = None          # a source's name
+    category: str | None = None        # the predicted category
+    min_score: float | None = None
+    max_score: float | None = None
+    posted_since: datetime | None = None
+    posted_until: datetime | None = None  # exclusive
+
+    def fields(self) -> dict[str, Any]:
+        """The filter as JSON (times ISO 8601, UTC), for the manifest and the audit entry."""
+        out = {k: (v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v)
+               for k, v in self.__dict__.items()}
+        return {k: v for k, v in out.items() if v is not None or k in ("status", "since", "region")}
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,21 @@ def _filtered(query: Any, flt: ExportQuery) -> Any:
         query = query.where(func.coalesce(Review.decided_at, Review.created_at) >= flt.since)
     if flt.region:
         query = query.where(func.lower(Post.region) == flt.region.strip().lower())
+    if flt.platform:
+        query = query.where(Review.platform == flt.platform)
+    if flt.source:
+        source_id = select(Source.id).where(Source.name == flt.source).scalar_subquery()
+        query = query.where(Review.source_id == source_id)
+    if flt.category:
+        query = query.where(Review.predicted_category == flt.category)
+    if flt.min_score is not None:
+        query = query.where(Review.priority >= flt.min_score)
+    if flt.max_score is not None:
+        query = query.where(Review.priority <= flt.max_score)
+    if flt.posted_since is not None:
+        query = query.where(Review.posted_at >= flt.posted_since)
+    if flt.posted_until is not None:
+        query = query.where(Review.posted_at < flt.posted_until)
     return query
 
 

@@ -7,7 +7,6 @@ the manifest's SHA-256, so `pantau verify` can later show that a bundle is one e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -58,13 +57,11 @@ def export(db: Database, actor: Actor, fmt: str, out: Path | BinaryIO, flt: Expo
     except OSError as exc:
         raise ServiceError(N_("cannot write {path}: {reason}"), path=shown,
                            reason=exc.strerror or str(exc)) from None
-    since = flt.since.astimezone(UTC).isoformat() if flt.since else None
     with db.session() as session:
         append_audit(session, actor=actor.name, action="export", entity="export",
                      entity_id=out.name if isinstance(out, Path) else "-",
                      details={k: v for k, v in summary.items() if k != "out"}
-                     | {"status": flt.status, "since": since, "region": flt.region,
-                        "excel": excel})
+                     | flt.fields() | {"excel": excel})
     return summary
 
 

@@ -59,8 +59,7 @@ class Download:
 
 
 def _filter_record(flt: exports.ExportFilter) -> dict[str, Any]:
-    return {"status": flt.status, "since": flt.since.astimezone(UTC).isoformat() if flt.since else None,
-            "region": flt.region}
+    return flt.fields()
 
 
 def start_export(db: Database, settings: Settings, actor: Actor, fmt: str,

@@ -24,14 +24,24 @@ REFRESH_SECONDS = 2
 @router.post("/exports")
 def export_start(ctx: Annotated[WebContext, Depends(page_user)],
                  csrf_token: Annotated[str, Form()] = "", format: Annotated[str, Form()] = "",
-                 status: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
-                 since: Annotated[str, Form()] = "") -> Response:
+                 status: Annotated[str, Form()] = "", platform: Annotated[str, Form()] = "",
+                 source: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
+                 category: Annotated[str, Form()] = "", min_score: Annotated[str, Form()] = "",
+                 max_score: Annotated[str, Form()] = "", since: Annotated[str, Form()] = "",
+                 until: Annotated[str, Form()] = "") -> Response:
+    """The queue's filter as the export's (all but the text search); `since`/`until` are the
+    queue's posted-between days."""
     check_csrf(ctx, csrf_token)
     actor = require(ctx, Right.EXPORT)
     settings = settings_of(ctx.request)
-    queue = parse_filters({"status": status, "region": region, "since": since},
+    queue = parse_filters({"status": status, "platform": platform, "source": source,
+                           "region": region, "category": category, "min_score": min_score,
+                           "max_score": max_score, "since": since, "until": until},
                           settings.get("web.timezone"))
-    flt = ExportFilter(status=queue.status, since=queue.since, region=queue.region)
+    flt = ExportFilter(status=queue.status, region=queue.region, platform=queue.platform,
+                       source=queue.source, category=queue.category, min_score=queue.min_score,
+                       max_score=queue.max_score, posted_since=queue.since,
+                       posted_until=queue.until)
     job = start_export(db_of(ctx.request), settings, actor, format, flt)
     return RedirectResponse(f"/exports/{job.id}", status_code=303)
 

@@ -91,6 +91,23 @@ def test_a_csv_export_holds_the_filtered_rows(app) -> None:  # type: ignore[no-u
     assert len(rows) == 2  # the header and the one Konawe post
 
 
+@pytest.mark.parametrize(("form", "expected"), [
+    ({"platform": "x"}, 1), ({"min_score": "0.95"}, 0), ({"since": "2024-11-21"}, 1),
+    ({"until": "2024-11-20"}, 2), ({"category": "banner"}, 0),
+])
+def test_the_export_takes_the_queues_other_filters(db: Database, tmp_path: Path,
+                                                   form: dict[str, str], expected: int) -> None:
+    staff(db, "lead")
+    seed(db, [post(1), post(2), post(3, platform="x", posted_at="2024-11-22T01:00:00Z")])
+    with TestClient(make_app(db, tmp_path)) as client:
+        login(client, "lead")
+        location = _start(client, format="csv", status="pending", **form)
+        _finished(client, location)
+        download = client.get(f"{location}/download")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert len(rows) - 1 == expected, rows
+
+
 def test_another_lead_or_an_admin_may_download_a_monitor_may_not(app) -> None:  # type: ignore[no-untyped-def]
     with TestClient(app) as client:
         login(client, "lead")
