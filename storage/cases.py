@@ -19,7 +19,7 @@ module keeps the record consistent and reads it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,7 +45,7 @@ __all__ = [
     "CASE_STEPS", "CASE_STATUSES", "DEADLINE_STEPS", "Deadlines", "Deadline", "CaseClock",
     "Terlapor", "CasePost", "CaseStepRow", "CaseEvent", "CaseRecord", "CaseSummary", "CaseJoin",
     "CaseNotFound", "open_or_join_case", "add_case_step", "case_record", "case_summaries",
-    "case_ids_for_reviews", "case_clock",
+    "case_ids_for_reviews", "case_clock", "case_document", "json_ready",
 ]
 
 # The steps that have a deadline, and the step each one's deadline runs from (None: known_at).
@@ -408,3 +408,24 @@ def case_ids_for_reviews(session: Session, review_ids: Iterable[int]) -> dict[in
                 select(CaseItem.review_id, CaseItem.case_id).where(CaseItem.review_id.in_(chunk))):
             found[int(review_id)] = int(case_id)
     return found
+
+
+def json_ready(value: Any) -> Any:
+    """Dates and times as ISO 8601 strings, tuples as lists, all the way down."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
+
+
+def case_document(record: CaseRecord) -> dict[str, Any]:
+    """A case in full as JSON: `cases show --json` and each bundle folder's `case.json`."""
+    document: dict[str, Any] = json_ready(asdict(record))
+    document["review_ids"] = list(record.review_ids)
+    document["overdue"] = record.clock.overdue
+    document["next_step"] = record.clock.next_step
+    document["clock"]["days_since_known"] = record.clock.days_since_known
+    return document

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -50,29 +50,12 @@ def _due(summary: CaseSummary | CaseRecord, zone: str) -> str:
     return f"{due.astimezone(ZoneInfo(zone)):%Y-%m-%d}" if due else "-"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _summary_document(summary: CaseSummary) -> dict[str, Any]:
-    document: dict[str, Any] = _plain(asdict(summary))
+    from storage.cases import json_ready
+
+    document: dict[str, Any] = json_ready(asdict(summary))
     document["overdue"] = summary.clock.overdue
     document["next_step"] = summary.clock.next_step
-    return document
-
-
-def case_document(record: CaseRecord) -> dict[str, Any]:
-    """The `cases show --json` document: every field, dates and times as ISO 8601."""
-    document: dict[str, Any] = _plain(asdict(record))
-    document["review_ids"] = list(record.review_ids)
-    document["overdue"] = record.clock.overdue
-    document["next_step"] = record.clock.next_step
     return document
 
 
@@ -164,6 +147,8 @@ def cases_show(app: AppContext, case_id: int, as_json: bool) -> None:
     finally:
         db.dispose()
     if as_json:
+        from storage.cases import case_document
+
         emit_json(case_document(record))
     else:
         _print_case(record, app.settings.get("web.timezone"))

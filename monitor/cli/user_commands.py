@@ -22,6 +22,13 @@ def users_group() -> None:
     """People who may log in to the review app, and their roles."""
 
 
+def _read_password(from_stdin: bool) -> str:
+    """One line of standard input (scripts), or asked twice without echo (people)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
+
+
 @users_group.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
@@ -29,10 +36,7 @@ def users_group() -> None:
 @pass_app
 def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
     """Create a user (asks for the password unless --password-stdin)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     db = open_db(app)
     try:
         with refusals():
@@ -96,10 +100,7 @@ def users_deactivate(app: AppContext, name: str) -> None:
 @pass_app
 def users_set_password(app: AppContext, name: str, password_stdin: bool) -> None:
     """Set a user's password (forgotten, or known to others); their sessions end."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     db = open_db(app)
     try:
         with refusals():

@@ -1,6 +1,6 @@
 """Which bundle folder an exported item goes to: a post in no case to `posts/<post-id>/` at
-once, a case's items together to `cases/<case-id>/` with the case's fields (terlapor, steps,
-clock, history) once every one of them has been read.
+once, a case's items together to `cases/<case-id>/` with the case's fields (`cases show --json`:
+terlapor, steps, clock, history) once every one of them has been read.
 
 The items arrive in review-id order, so a case's items may be far apart; only the items of
 cases not yet complete are held, never the whole export.
@@ -9,17 +9,17 @@ cases not yet complete are held, never the whole export.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from monitor.evidence import bundle_format as layout
-from storage.cases import CaseRecord, Deadlines, case_ids_for_reviews, case_record
+from storage.cases import Deadlines, case_document, case_ids_for_reviews, case_record
 from storage.exports import ExportItem, ExportQuery, export_case_counts
 
-__all__ = ["Folder", "FolderRouter", "case_fields"]
+__all__ = ["Folder", "FolderRouter"]
 
 
 @dataclass(frozen=True)
@@ -28,34 +28,6 @@ class Folder:
 
     path: str
     case: dict[str, Any] | None = None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def case_fields(record: CaseRecord) -> dict[str, Any]:
-    """The case as JSON for `case.json` and the report (times ISO 8601, UTC)."""
-    clock = record.clock
-    fields: dict[str, Any] = _plain({
-        "id": record.id, "status": record.status, "region": record.region,
-        "opened_by": record.opened_by, "opened_at": record.opened_at,
-        "known_at": record.known_at, "updated_at": record.updated_at,
-        "terlapor": asdict(record.terlapor) if record.terlapor else None,
-        "review_ids": [post.review_id for post in record.posts],
-        "steps": [asdict(step) for step in record.steps],
-        "clock": {"next_step": clock.next_step, "overdue": clock.overdue,
-                  "days_since_known": clock.days_since_known, "as_of": clock.now,
-                  "deadlines": [asdict(d) for d in clock.deadlines]},
-        "history": [asdict(event) for event in record.history],
-    })
-    return fields
 
 
 class FolderRouter:
@@ -88,4 +60,4 @@ class FolderRouter:
 
     def _case_folder(self, case_id: int) -> Folder:
         record = case_record(self.session, case_id, deadlines=self.deadlines, now=self.now)
-        return Folder(layout.case_folder(case_id), case_fields(record))
+        return Folder(layout.case_folder(case_id), case_document(record))
