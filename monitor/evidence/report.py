@@ -22,7 +22,7 @@ from markupsafe import Markup
 from monitor.errors import N_
 from monitor.i18n import DEFAULT_LANGUAGE, translations
 from monitor.web.mobilisation import mobilisation_roles, roles_wording
-from monitor.web.words import word
+from monitor.web.words import CATEGORY_WORDS, word
 
 __all__ = ["EvidenceFile", "REPORT_LANGUAGE", "RULES", "CATEGORY_RULES", "render_case",
            "render_readme", "render_summary", "local_time", "category_words"]
@@ -43,6 +43,9 @@ RULES = (
        "Servants in General Elections and Regional Elections (SKB netralitas ASN, 2022)"),
 )
 CATEGORY_RULES = {
+    "mobilisation": N_("SKB netralitas ASN 2022: an official who mobilises or pressures staff to "
+                       "support a candidate; PP 94/2021 Article 5 letter n; UU 20/2023 ASN "
+                       "(the staff who were ordered may be victims, not initiators)"),
     "social_media_campaign": N_("SKB netralitas ASN 2022: posting, commenting on, sharing or "
                                 "liking campaign content about a candidate or party on social "
                                 "media; PP 94/2021 Article 5 letter n"),
@@ -54,13 +57,6 @@ CATEGORY_RULES = {
                  "or party; PP 94/2021 Article 5 letter n"),
     "partisan_decision": N_("PP 94/2021 Article 5 letter n: decisions or actions that favour or "
                             "harm a candidate; PP 42/2004 code of ethics"),
-}
-_CATEGORY_WORDS = {  # as monitor/web/words.py words them (msgids shared with the web catalog)
-    "social_media_campaign": "Campaigning on social media",
-    "party_approach": "Approaching a political party",
-    "partisan_activity": "Taking part in campaign activities",
-    "banner": "Putting up campaign banners",
-    "partisan_decision": "Decisions favouring a candidate",
 }
 _STATUS_WORDS = {
     "pending": N_("Waiting for review"),
@@ -101,7 +97,7 @@ def local_time(value: str | datetime | None, zone: str, *, seconds: bool = True)
 def category_words(code: str | None, language: str = REPORT_LANGUAGE) -> str:
     if not code:
         return "—"
-    words = _CATEGORY_WORDS.get(code)
+    words = CATEGORY_WORDS.get(code)  # the web app's words: one table, one catalog
     return translations(language, "web").gettext(words) if words else code
 
 

@@ -82,5 +82,6 @@ def test_a_cases_items_share_one_folder_with_its_follow_up(db: Database, tmp_pat
     assert case["clock"]["next_step"] == "recommendation"
     assert f"Kasus {case_id}" in report and "007/TM/PL/XI/2024" in report
     assert "Mobilisasi" in report and "/lapor" in report  # the official named as responsible
+    assert "Pengerahan pegawai untuk calon" in report  # the category in words, never the code
     assert "<b>salam" not in report and "&lt;b&gt;salam" in report
     assert verify_bundle(out).intact
