@@ -146,3 +146,41 @@ def test_waits_grow_and_end() -> None:
 def test_a_source_option_overrides_the_setting(options: dict[str, object], default: bool,
                                               expected: bool) -> None:
     assert capture_enabled(options, default) is expected
+
+
+def test_the_captures_travel_in_the_bundle_with_their_hashes_in_the_manifest(
+        tmp_path: Path, db: Database) -> None:
+    import json
+    import zipfile
+
+    from monitor.evidence.keys import ensure_key
+    from monitor.export import ExportFilter, verify_bundle
+    from monitor.policy import Actor, Right
+    from monitor.services import exports
+    from storage.reviews import decide
+
+    with page_server({"/p": ("text/html", PAGE)}) as server:
+        post_id = _post(db, _source(db, "on", capture=True), "1", server.url("/p"), flagged=True)
+        assert capture_pending(db, _settings(tmp_path), now=NOW).captured == 1
+    with db.session() as session:
+        decide(session, 1, decision="confirmed", reviewer="ani", category="banner")
+    out = tmp_path / "bukti.zip"
+    exports.export(db, Actor("lead1", "user", "lead", 1, frozenset(Right)), "bundle", out,
+                   ExportFilter(), signing_key=ensure_key(tmp_path / "home")[0], pdf=False)
+    from storage.models import SnapshotRow
+
+    with db.reader() as session:
+        bodies = {}
+        for shot in post_snapshots(session, post_id):
+            row = session.get(SnapshotRow, shot.id)
+            assert row is not None
+            blob = session.get(Blob, row.sha256)
+            assert blob is not None
+            bodies[shot.content_type] = blob.body
+    with zipfile.ZipFile(out) as archive:
+        files = json.loads(archive.read("manifest.json"))["files"]
+    for kind, extension in (("image/png", ".png"), ("application/pdf", ".pdf")):
+        digest = hashlib.sha256(bodies[kind]).hexdigest()
+        [name] = [n for n in files if n.endswith(extension) and "/snapshots/" in n]
+        assert files[name]["sha256"] == digest
+    assert verify_bundle(out).intact
