@@ -274,7 +274,6 @@ def train(db: Database, actor: Actor, settings: Settings, files: Sequence[PostRe
     """A candidate trained on the train side of the grouped split, compared with the active
     model on the held-out side (the records neither model trained on) and on each eval file;
     stored with its metrics, training-set fingerprint, composition and report; not active."""
-    from classifier.evaluate import promotion_refusals
     from classifier.train import train_model, training_sha256
     from monitor.model_report import build_report
     from monitor.web.model_report_view import render_report
@@ -322,12 +321,7 @@ def train(db: Database, actor: Actor, settings: Settings, files: Sequence[PostRe
         if active is not None:
             entry["active"] = _evaluate(active, labeled)[0]
         comparison["evals"][name] = entry
-    refusals = []
-    if active is not None:
-        refusals = [key for key, _ in promotion_refusals(
-            cand_report, comparison["held_out"]["active"],
-            tolerance=float(settings.get("classifier.promote_tolerance")),
-            fpr_limit=float(settings.get("classifier.max_hard_case_fpr")))]
+    refusals = [key for key, _ in comparison_refusals(settings, comparison)]
     composition = training_data.composition(train_records, train_origins)
     composition["held_out"] = training_data.composition(held_out, held_origins)
     report = build_report(model, active, fair, cand_scores, act_scores, comparison,
@@ -356,17 +350,35 @@ def train(db: Database, actor: Actor, settings: Settings, files: Sequence[PostRe
 
 # --- promotion and rollback ---------------------------------------------------------------------
 
-def _refusals(settings: Settings, row: VersionRow) -> list[tuple[str, dict[str, Any]]]:
-    """The stored held-out comparison's reasons against promoting `row` (see
-    classifier.evaluate.promotion_refusals). A version without one (imported) has none."""
+# An eval file that shares more than this share of its texts with the training data is a
+# measurement of memory, not of judgement: it does not count against a promotion.
+EVAL_OVERLAP_LIMIT = 0.2
+
+
+def comparison_refusals(settings: Settings,
+                        metrics: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Why the stored comparison says a candidate is worse than the active model (see
+    classifier.evaluate.promotion_refusals): on the held-out records, and on each `--eval`
+    file that mostly holds texts neither model trained on (reasons named `eval_<key>`, with
+    the file in `on`). A version without a comparison (imported) has none."""
     from classifier.evaluate import promotion_refusals
 
-    held = row.metrics.get("held_out", {})
-    if "candidate" not in held or "active" not in held:
-        return []
-    return promotion_refusals(held["candidate"], held["active"],
-                              tolerance=float(settings.get("classifier.promote_tolerance")),
-                              fpr_limit=float(settings.get("classifier.max_hard_case_fpr")))
+    limits = {"tolerance": float(settings.get("classifier.promote_tolerance")),
+              "fpr_limit": float(settings.get("classifier.max_hard_case_fpr"))}
+    reasons: list[tuple[str, dict[str, Any]]] = []
+    held = metrics.get("held_out", {})
+    if "candidate" in held and "active" in held:
+        reasons += promotion_refusals(held["candidate"], held["active"], **limits)
+    for name, entry in sorted(metrics.get("evals", {}).items()):
+        if "active" not in entry or entry.get("overlap", 0) > EVAL_OVERLAP_LIMIT * entry["n"]:
+            continue
+        reasons += [(f"eval_{key}", {**values, "on": name}) for key, values in
+                    promotion_refusals(entry["candidate"], entry["active"], **limits)]
+    return reasons
+
+
+def _refusals(settings: Settings, row: VersionRow) -> list[tuple[str, dict[str, Any]]]:
+    return comparison_refusals(settings, row.metrics)
 
 
 _REASONS = {
@@ -375,6 +387,10 @@ _REASONS = {
                  "{active}"),
     "fpr": N_("false-positive rate on hard case {case} {candidate} is beyond its limit "
               "{limit} (active model: {active})"),
+    "eval_f1": N_("F1 on {on} {candidate} is below the active model's {active}"),
+    "eval_recall": N_("recall on {on} {candidate} is below the active model's {active}"),
+    "eval_fpr": N_("false-positive rate on {on}, hard case {case}, {candidate} is beyond its "
+                   "limit {limit} (active model: {active})"),
 }
 
 

@@ -151,3 +151,27 @@ def test_label_providers_are_pluggable(db: Database) -> None:
     extra = [PostRecord("x", "lab-1", "label tim data", label=1, category="banner")]
     data = training_data.build(db, providers=[("label", lambda _db: extra)])
     assert "label" in data.origins
+
+
+def _side(f1: float, recall: float, fpr: float = 0.0) -> dict[str, object]:
+    return {"f1": f1, "recall": recall, "fpr_by_hard_case": {"asn_neutral": {"fpr": fpr}}}
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    ({"n": 100, "overlap": 0, "candidate": _side(0.90, 0.95), "active": _side(0.95, 0.95)},
+     ["eval_f1"]),
+    ({"n": 100, "overlap": 0, "candidate": _side(0.95, 0.95, 0.3), "active": _side(0.95, 0.95)},
+     ["eval_fpr"]),
+    ({"n": 100, "overlap": 60, "candidate": _side(0.5, 0.5), "active": _side(0.95, 0.95)}, []),
+    ({"n": 100, "overlap": 0, "candidate": _side(0.96, 0.96)}, []),
+])
+def test_a_worse_result_on_an_unseen_eval_file_refuses_the_promotion(
+        tmp_path: Path, entry: dict[str, object], expected: list[str]) -> None:
+    """An --eval file counts against a candidate like the held-out records, unless it mostly
+    holds texts the candidate trained on (then it measures memory) or no active model ran."""
+    settings = load_settings(cwd=tmp_path, environ={})
+    metrics = {"held_out": {"candidate": _side(1.0, 1.0), "active": _side(1.0, 1.0)},
+               "evals": {"dev.jsonl": entry}}
+    reasons = models.comparison_refusals(settings, metrics)
+    assert [key for key, _ in reasons] == expected
+    assert all(values["on"] == "dev.jsonl" for _, values in reasons)
