@@ -231,7 +231,7 @@ class _BundleWriter:
         self.session, self.flt, self.actor, self.key, self.zone = session, flt, actor, key, zone
         self.deadlines = deadlines
         self.total, self.tick, self.pdf = total, tick, pdf
-        self.archive = SpooledZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
+        self.archive = SpooledZipFile(handle, compression=zipfile.ZIP_DEFLATED,
                                        allowZip64=True)
         self.entries = _Entries()
         self.exported_at = datetime.now(UTC).isoformat()

@@ -65,12 +65,10 @@ class _Forgotten(dict[str, Any]):
 
 
 class SpooledZipFile(zipfile.ZipFile):
-    """`zipfile.ZipFile` for writing only, with its entry records spooled to disk."""
+    """`zipfile.ZipFile` writing a new archive (mode "w" only), its entry records spooled to disk."""
 
-    def __init__(self, file: Any, mode: str = "w", *, compression: int = zipfile.ZIP_STORED,
+    def __init__(self, file: Any, *, compression: int = zipfile.ZIP_STORED,
                  allowZip64: bool = True) -> None:  # noqa: N803 — zipfile's own name
-        if mode != "w":
-            raise ValueError("SpooledZipFile only writes new archives")
         super().__init__(file, "w", compression=compression, allowZip64=allowZip64)
         self.filelist: Any = _SpooledInfos()
         self.NameToInfo: Any = _Forgotten()
