@@ -327,13 +327,17 @@ class _BundleWriter:
             "reports": {"html": True, "pdf": pdf_missing is None, "pdf_missing": pdf_missing},
             **signing.manifest_fields(self.key),
         }
-        parts = ["{\n"]
-        parts.extend(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n"
-                     for k, v in fields.items())
-        parts.append('  "files": {\n')
-        parts.append(",\n".join("    " + line for line in self.entries.lines()))
-        parts.append("\n  }\n}\n")
-        return "".join(parts).encode("utf-8")
+        # Written straight into one buffer: the manifest (~150 bytes a file) is the one thing a
+        # bundle holds whole, since Ed25519 signs the complete message; no second copy of it.
+        out = io.BytesIO()
+        out.write(b"{\n")
+        for k, v in fields.items():
+            out.write(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n".encode())
+        out.write(b'  "files": {\n')
+        for index, line in enumerate(self.entries.lines()):
+            out.write((",\n    " if index else "    ").encode() + line.encode("utf-8"))
+        out.write(b"\n  }\n}\n")
+        return out.getvalue()
 
     # -- one folder ------------------------------------------------------------------------
     def folder(self, folder: Folder, items: Sequence[ExportItem]) -> None:
