@@ -78,3 +78,16 @@ def db(db_url: str) -> Iterator[Database]:
     upgrade(database)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def chromium_required() -> None:
+    """Skip without the system Chromium, unless PANTAU_REQUIRE_BROWSER=1 (CI) makes it a failure."""
+    from monitor.evidence.browser import BrowserUnavailable, chromium_path
+
+    try:
+        chromium_path()
+    except BrowserUnavailable as exc:
+        if os.environ.get("PANTAU_REQUIRE_BROWSER") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))

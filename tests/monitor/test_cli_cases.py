@@ -7,10 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_runner import pantau
-
-from storage.db import Database
-from storage.migrate import upgrade
+from cli_runner import pantau, prepared_home
 
 POSTS = [
     {"platform": "facebook", "external_id": f"e{i}", "region": "Kabupaten Muna",
@@ -22,21 +19,9 @@ POSTS = [
 
 @pytest.fixture
 def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("PANTAU_DATABASE_URL", db_url)
     monkeypatch.delenv("PANTAU_LANG", raising=False)
-    monkeypatch.chdir(tmp_path)
-    database = Database(db_url)
-    upgrade(database)
-    database.dispose()
-    source = tmp_path / "posts.jsonl"
-    source.write_text("".join(json.dumps(p) + "\n" for p in POSTS), encoding="utf-8")
-    assert pantau("import", str(source))[0] == 0
-    for name, role in (("sari", "monitor"), ("budi", "lead")):
-        code, _, err = pantau("users", "add", name, "--role", role, "--password-stdin",
-                              input="rahasia-panjang-1\n")
-        assert code == 0, err
-    return tmp_path
+    return prepared_home(tmp_path, db_url, monkeypatch, posts=POSTS,
+                         users=[("sari", "monitor"), ("budi", "lead")])
 
 
 def confirm_all() -> None:

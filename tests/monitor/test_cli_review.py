@@ -6,10 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_runner import pantau
-
-from storage.db import Database
-from storage.migrate import upgrade
+from cli_runner import pantau, prepared_home
 
 POSTS = [
     {"platform": "facebook", "external_id": f"e{i}", "author": {"handle": f"asn.dinkes{i}",
@@ -21,16 +18,7 @@ POSTS = [
 
 @pytest.fixture
 def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("PANTAU_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    database = Database(db_url)
-    upgrade(database)
-    database.dispose()
-    source = tmp_path / "posts.jsonl"
-    source.write_text("".join(json.dumps(p) + "\n" for p in POSTS), encoding="utf-8")
-    assert pantau("import", str(source))[0] == 0
-    return tmp_path
+    return prepared_home(tmp_path, db_url, monkeypatch, posts=POSTS)
 
 
 def add_user(name: str, role: str) -> None:

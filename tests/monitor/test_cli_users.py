@@ -6,25 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_runner import pantau
+from cli_runner import pantau, prepared_home
 
 from monitor.services.users import authenticate
 from storage.db import Database
-from storage.migrate import upgrade
 
 
 @pytest.fixture
 def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("PANTAU_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    database = Database(db_url)
-    upgrade(database)
-    database.dispose()
-    for name, role in (("siti", "monitor"), ("eko", "admin")):
-        code, _, err = pantau("users", "add", name, "--role", role, "--password-stdin",
-                              input="rahasia-panjang-1\n")
-        assert code == 0, err
+    prepared_home(tmp_path, db_url, monkeypatch, users=[("siti", "monitor"), ("eko", "admin")])
     return db_url
 
 

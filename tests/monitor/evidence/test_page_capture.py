@@ -4,27 +4,18 @@ scrapers' network rule (no loopback or private address unless private networks a
 from __future__ import annotations
 
 import io
-import os
 from urllib.parse import urlsplit
 
 import pytest
 from page_server import page_server
 from pypdf import PdfReader
 
-from monitor.evidence.browser import BrowserUnavailable, chromium_path
 from monitor.evidence.capture import CaptureFailed, Guard, capture_page, network_guard
 
 PAGE = "<html><body><h1>Ayo coblos nomor 2</h1><p>Salam dari Dinkes Muna</p></body></html>"
 
 
-@pytest.fixture(autouse=True)
-def browser_present() -> None:
-    try:
-        chromium_path()
-    except BrowserUnavailable as exc:
-        if os.environ.get("PANTAU_REQUIRE_BROWSER") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+pytestmark = pytest.mark.usefixtures("chromium_required")
 
 
 def test_a_local_page_allowed_by_the_setting_is_captured_as_png_and_pdf() -> None:

@@ -5,7 +5,6 @@ stops the other posts."""
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from page_server import page_server
 
 from monitor.config import load_settings
-from monitor.evidence.browser import BrowserUnavailable, chromium_path
 from monitor.jobs.captures import MAX_ATTEMPTS, capture_enabled, capture_pending, retry_at
 from storage.captures import capture_state
 from storage.db import Database
@@ -28,14 +26,7 @@ NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 PAGE = b"<html><body><h1>Ayo coblos nomor 2</h1></body></html>"
 
 
-@pytest.fixture(autouse=True)
-def browser_present() -> None:
-    try:
-        chromium_path()
-    except BrowserUnavailable as exc:
-        if os.environ.get("PANTAU_REQUIRE_BROWSER") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+pytestmark = pytest.mark.usefixtures("chromium_required")
 
 
 def _settings(tmp_path: Path, **env: str):  # type: ignore[no-untyped-def]
