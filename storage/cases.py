@@ -58,7 +58,7 @@ _AGENCY_KEYS = ("author_agency", "agency", "instansi")
 
 
 class CaseNotFound(RowNotFound):
-    pass
+    """No case with that id (a RowNotFound, so the use cases answer it as NotFound)."""
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _translator(language: str, markup: bool) -> Callable[..., str]:
     @cache
     def translated(message: str) -> str:
         text = gettext(message)
+        # Markup only for our own catalog's text; `%` on Markup escapes every value put in it
         return Markup(text) if markup else text
 
     def translate(message: str, **values: Any) -> str:
