@@ -42,12 +42,12 @@ from monitor.evidence.report import (
     render_case,
     render_readme,
     render_summary,
-    zone_label,
 )
 from monitor.evidence.report_pdf import PdfPrinter
 from monitor.evidence.spooled_zip import SpooledZipFile
 from monitor.evidence.verify import BundleVerdict, Trust, verify_bundle_file
 from monitor.i18n import cli_language, gettext_for
+from monitor.localtime import zone_label
 from storage.audit import AuditRecord, audit_head, find_entry
 from storage.cases import Deadlines
 from storage.db import Database

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from monitor.i18n import cli_language, gettext_for
-from monitor.web.auth import ensure_first_admin
+from monitor.services.sessions import ensure_first_admin
 from storage.db import Database
 
 __all__ = ["announce_first_admin"]

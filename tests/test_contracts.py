@@ -138,3 +138,29 @@ def test_the_readme_command_table_matches_the_cli() -> None:
     documented, actual = _readme_commands(), _cli_commands(cli)
     assert documented - actual == set(), "in README.md but not a command"
     assert actual - documented == set(), "a command missing from README.md's table"
+
+
+# --- The web app: routes parse, call a use case, render ----------------------------------------
+
+_STORAGE_IMPORT = re.compile(r"^from\s+storage(?:\.\w+)*\s+import\s+\(?([^)]*?)\)?$",
+                             re.MULTILINE | re.DOTALL)
+
+
+def test_the_web_app_writes_nothing_itself() -> None:
+    """The use cases in monitor/services are the only writers: they check the policy and
+    append their audit entry in the same transaction."""
+    writer = re.compile(r"\bappend_audit\b|\.session\(\)")
+    offenders = [str(p.relative_to(REPO)) for p in _python_files("monitor/web")
+                 if writer.search(p.read_text(encoding="utf-8"))]
+    assert not offenders, f"write through a use case in monitor/services instead: {offenders}"
+
+
+def test_web_routes_take_only_types_and_constants_from_storage() -> None:
+    """No query function from storage in a route: each reads through a use case."""
+    offenders = []
+    for path in _python_files("monitor/web"):
+        for names in _STORAGE_IMPORT.findall(path.read_text(encoding="utf-8")):
+            for name in re.split(r"[,\s]+", names.strip()):
+                if name and not (name.isupper() or name[0].isupper()):
+                    offenders.append(f"{path.relative_to(REPO)}: {name}")
+    assert not offenders, f"call a use case in monitor/services instead: {offenders}"

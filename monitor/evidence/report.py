@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from monitor.errors import N_
 from monitor.i18n import DEFAULT_LANGUAGE, translations
+from monitor.localtime import local_time as shown_time
+from monitor.localtime import zone_label
 from monitor.web.mobilisation import mobilisation_roles, roles_wording
 from monitor.web.words import CATEGORY_WORDS, word
 
@@ -29,9 +30,6 @@ __all__ = ["EvidenceFile", "REPORT_LANGUAGE", "RULES", "CATEGORY_RULES", "render
 
 TEMPLATES = Path(__file__).with_name("templates")
 REPORT_LANGUAGE = DEFAULT_LANGUAGE
-_ZONE_NAMES = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
-               "Asia/Jayapura": "WIT", "UTC": "UTC"}
-
 RULES = (
     N_("Law No. 20 of 2023 on the State Civil Apparatus (UU 20/2023 ASN): civil servants are "
        "bound to neutrality and must stay free of the influence of any group or political party"),
@@ -79,19 +77,9 @@ class EvidenceFile:
     note: str = ""  # what it is, in words
 
 
-def zone_label(zone: str) -> str:
-    return _ZONE_NAMES.get(zone, zone)
-
-
 def local_time(value: str | datetime | None, zone: str, *, seconds: bool = True) -> str:
     """An ISO (UTC) time in the deployment's zone, the zone named: `01-12-2026 09:30:05 WITA`."""
-    if not value:
-        return "—"
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; Pantau stores UTC
-        moment = moment.replace(tzinfo=UTC)
-    fmt = "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M"
-    return f"{moment.astimezone(ZoneInfo(zone)).strftime(fmt)} {zone_label(zone)}"
+    return shown_time(value, zone, "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M")
 
 
 def category_words(code: str | None, language: str = REPORT_LANGUAGE) -> str:

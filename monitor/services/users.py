@@ -105,8 +105,11 @@ def _change(db: Database, actor: Actor, username: str, action: str, *, role: str
         except UserNotFound:
             raise NotFound(N_("no user named {name}"), name=username) from None
         assert before is not None
-        _audit(session, actor, action, row, {"role": row.role, "previous_role": before.role,
-                                             "active": row.active})
+        details: dict[str, object] = {"role": row.role, "previous_role": before.role,
+                                      "active": row.active}
+        if active is False:  # a deactivated user's open web sessions end with the change
+            details["sessions_ended"] = end_user_sessions(session, row.id, "deactivated")
+        _audit(session, actor, action, row, details)
     return row
 
 
@@ -115,7 +118,8 @@ def set_role(db: Database, actor: Actor, username: str, role: str) -> UserRow:
 
 
 def deactivate(db: Database, actor: Actor, username: str) -> UserRow:
-    """The user can no longer log in or act; their past decisions stay attributed to them."""
+    """The user can no longer log in or act (their web sessions end); their past decisions
+    stay attributed to them."""
     if actor.kind == "user" and actor.name == username:
         raise InvalidInput(N_("you cannot deactivate yourself; ask another administrator"))
     return _change(db, actor, username, "user.deactivate", active=False)

@@ -26,6 +26,8 @@ from monitor.config import VERSION, Settings
 from monitor.errors import ServiceError
 from monitor.first_admin import announce_first_admin
 from monitor.metrics import Metrics, read_gauges, render
+from monitor.services.dashboard import Dashboards
+from monitor.services.queue import QueueCaches
 from monitor.web.auth import is_loopback, secure_cookies
 from monitor.web.deps import CsrfRejected, LoginRequired, context, page
 from monitor.web.routes import ROUTERS
@@ -107,20 +109,25 @@ def route_table(app: FastAPI) -> list[Any]:
 
 
 def create_app(settings: Settings, *, db: Database, metrics: Metrics | None = None,
-               first_admin: bool = True) -> FastAPI:
+               first_admin: bool = True, warm: bool = True) -> FastAPI:
     """The web app of one process; `metrics` is the scheduler's counters (None under `serve`).
-    With `first_admin`, start-up creates the first administrator on a database without users."""
+    With `first_admin`, start-up creates the first administrator on a database without users;
+    with `warm`, it computes the dashboard's aggregates in the background."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if first_admin:
             await asyncio.to_thread(announce_first_admin, db)
+        if warm:
+            app.state.dashboards.warm()  # the first /dashboard after start-up need not wait
         yield
 
     app = FastAPI(title="Pantau", version=VERSION, docs_url=None, redoc_url=None,
                   openapi_url=None, lifespan=lifespan)
     app.state.settings, app.state.db, app.state.metrics = settings, db, metrics
     app.state.secure_cookies = secure_cookies(settings)
+    app.state.queue_caches = QueueCaches()
+    app.state.dashboards = Dashboards.for_database(db, settings.get("web.timezone"))
     logging.getLogger("uvicorn.access").addFilter(_NoReporterAccessLog())
 
     @app.middleware("http")

@@ -11,7 +11,6 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -22,9 +21,10 @@ from monitor.errors import ServiceError
 from monitor.i18n import LANGUAGES, gettext_for
 from monitor.policy import Actor, Right, can, user_actor
 from monitor.services.guard import require as require_right
+from monitor.services.sessions import language_of, live_session
 from monitor.web.templating import local_time, render, zone_label
 from storage.db import Database
-from storage.web_sessions import SessionInfo, find_session, touch_session, user_language
+from storage.web_sessions import SessionInfo
 
 __all__ = [
     "ANON_CSRF_COOKIE",
@@ -48,7 +48,6 @@ __all__ = [
 SESSION_COOKIE = "pantau_session"
 LANG_COOKIE = "pantau_lang"
 ANON_CSRF_COOKIE = "pantau_csrf"
-TOUCH_EVERY = 60.0  # seconds between last-seen updates of one session
 
 
 class LoginRequired(Exception):
@@ -98,16 +97,8 @@ def db_of(request: Request) -> Database:
 
 
 def _live_session(request: Request) -> SessionInfo | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token or len(token) > 200:
-        return None
-    settings, db = settings_of(request), db_of(request)
-    with db.reader() as session:
-        info = find_session(session, token, idle=settings.get("web.session_idle"))
-    if info is not None and (datetime.now(UTC) - info.last_seen_at).total_seconds() > TOUCH_EVERY:
-        with db.session() as session:
-            touch_session(session, info.id)
-    return info
+    token = request.cookies.get(SESSION_COOKIE) or ""
+    return live_session(db_of(request), settings_of(request), token)
 
 
 def _language(request: Request, info: SessionInfo | None) -> str:
@@ -115,8 +106,7 @@ def _language(request: Request, info: SessionInfo | None) -> str:
     if asked in LANGUAGES:
         return str(asked)
     if info is not None:
-        with db_of(request).reader() as session:
-            stored = user_language(session, info.user_id)
+        stored = language_of(db_of(request), info.user_id)
         if stored in LANGUAGES:
             return str(stored)
     cookie = request.cookies.get(LANG_COOKIE)

@@ -9,39 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from monitor.i18n import LANGUAGES, translations
+from monitor.localtime import local_time, zone_label
 from monitor.web.mobilisation import roles_wording
 from monitor.web.words import word
 
 __all__ = ["TEMPLATES", "environment", "highlight", "local_time", "zone_label"]
 
 TEMPLATES = Path(__file__).with_name("templates")
-_ZONE_NAMES = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
-               "Asia/Jayapura": "WIT", "UTC": "UTC"}
-
-
-def zone_label(zone: str) -> str:
-    return _ZONE_NAMES.get(zone, zone)
-
-
-def local_time(value: datetime | None, zone: str, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    """A UTC time in the deployment's zone, the zone named: `01-12-2026 09:30 WITA`."""
-    if value is None:
-        return "—"
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; Pantau stores UTC
-        value = value.replace(tzinfo=UTC)
-    return f"{value.astimezone(ZoneInfo(zone)).strftime(fmt)} {zone_label(zone)}"
-
-
 def highlight(text: str, terms: Iterable[str]) -> Markup:
     """Text escaped, with the explanation's terms wrapped in <mark> (case-insensitive). Terms
     are matched on the raw text and each piece escaped on its own, so a term can never cut an

@@ -220,3 +220,30 @@ def test_a_text_search_finds_the_same_items_by_either_plan(db: Database, monkeyp
     monkeypatch.setattr(queue_search, "PG_COMMON_MATCHES", 1)
     walked = {q: found(q) for q in cases}
     assert probed == walked == {q: (ids, len(ids)) for q, ids in cases.items()}
+
+
+def test_capped_counts_stop_at_the_cap_and_agree_under_either_plan(db: Database,
+                                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A text search's counts per status stop at the cap (a count equal to it means "at
+    least"); below the cap they are exact; the walk and the probe give the same counts."""
+    import storage.queue_search as queue_search
+
+    _seed(db, count=30)
+    with db.engine.begin() as conn:  # spread the items over two statuses
+        conn.execute(text("UPDATE reviews SET status = 'rejected' WHERE id % 4 = 0"))
+        truth = dict(conn.execute(text(
+            "SELECT r.status, count(*) FROM reviews r JOIN posts p ON p.id = r.post_id "
+            "WHERE p.text LIKE '%ajakan coblos%' GROUP BY r.status")).all())
+    assert truth["pending"] > 5 >= 1 <= truth["rejected"]
+
+    def counts(cap: int) -> dict[str, int]:
+        with db.reader() as session:
+            return status_counts(session, QueueFilter(q="ajakan coblos"), cap=cap)
+
+    probed = counts(5), counts(1000)
+    monkeypatch.setattr(queue_search, "COMMON_MATCHES", 1)
+    monkeypatch.setattr(queue_search, "PG_COMMON_MATCHES", 1)
+    walked = counts(5), counts(1000)
+    assert probed == walked
+    assert probed[0] == {s: min(n, 5) for s, n in truth.items()}
+    assert probed[1] == truth

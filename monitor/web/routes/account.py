@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from monitor.errors import InvalidInput
 from monitor.i18n import LANGUAGES
+from monitor.services.sessions import choose_language, login, logout
 from monitor.services.users import change_own_password
-from monitor.web.auth import login, logout
 from monitor.web.deps import (
     SESSION_COOKIE,
     WebContext,
@@ -22,7 +22,6 @@ from monitor.web.deps import (
     page_user,
     settings_of,
 )
-from storage.web_sessions import set_user_language
 
 __all__ = ["router", "safe_next"]
 
@@ -90,8 +89,7 @@ def set_language(ctx: Annotated[WebContext, Depends(page_user)],
     check_csrf(ctx, csrf_token)
     assert ctx.session is not None
     chosen = language if language in LANGUAGES else "id"
-    with db_of(ctx.request).session() as session:
-        set_user_language(session, ctx.session.user_id, chosen)
+    choose_language(db_of(ctx.request), ctx.session.user_id, chosen)
     response = RedirectResponse(safe_next(back), status_code=303)
     response.set_cookie("pantau_lang", chosen, max_age=365 * 86400, samesite="lax", httponly=True,
                         secure=ctx.request.app.state.secure_cookies, path="/")

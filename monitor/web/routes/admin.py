@@ -11,13 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from monitor.config import ConfigError, SourceSpec, parse_duration
 from monitor.errors import N_, Conflict, InvalidInput
 from monitor.policy import Right
+from monitor.services.dashboard import sources_health
 from monitor.services.sources import add_source, set_enabled
 from monitor.services.users import ROLES, add_user, deactivate, list_users, set_role
 from monitor.sources import SourceError
-from monitor.web.auth import end_sessions_of
 from monitor.web.deps import WebContext, check_csrf, db_of, page, page_user, require, settings_of
 from scrapers import ADAPTERS
-from storage.dashboard import source_health
 
 __all__ = ["router"]
 
@@ -25,9 +24,7 @@ router = APIRouter()
 
 
 def _sources_page(ctx: WebContext, status: int = 200, error: str | None = None) -> Response:
-    require(ctx, Right.MANAGE_SOURCES)
-    with db_of(ctx.request).reader() as session:
-        sources = source_health(session)
+    sources = sources_health(db_of(ctx.request), require(ctx, Right.MANAGE_SOURCES))
     return page(ctx, "sources.html", status, data={"sources": sources}, source_actions=True,
                 types=sorted(ADAPTERS), error=error)
 
@@ -107,6 +104,5 @@ def user_deactivate(ctx: Annotated[WebContext, Depends(page_user)],
                     csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(ctx, csrf_token)
     actor = require(ctx, Right.MANAGE_USERS)
-    row = deactivate(db_of(ctx.request), actor, username)
-    end_sessions_of(db_of(ctx.request), row.id, "deactivated")
+    deactivate(db_of(ctx.request), actor, username)
     return RedirectResponse("/users", status_code=303)

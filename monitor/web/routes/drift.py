@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
+from monitor.caching import TtlCache
 from monitor.policy import Right
 from monitor.services.drift import RARE_IN_SEED, DriftReport, drift_report
-from monitor.web.cache import TtlCache
 from monitor.web.deps import WebContext, db_of, page, page_user, require
 from monitor.web.drift_charts import share_chart
 

@@ -9,6 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from monitor.errors import N_, Conflict, InvalidInput
 from monitor.policy import Right
+from monitor.services.holds import break_hold, check_not_held, release
+from monitor.services.items import item_view, raw_snapshot
+from monitor.services.queue import neighbours
 from monitor.services.review import decide, show
 from monitor.web.deps import (
     WebContext,
@@ -20,18 +23,8 @@ from monitor.web.deps import (
     require,
     settings_of,
 )
-from monitor.web.holding import break_hold, check_not_held, open_item, release
 from monitor.web.mobilisation import mobilisation_roles
 from monitor.web.snapshot_text import readable
-from storage.holds import current_hold
-from storage.item_extras import (
-    other_posts_by_author,
-    post_snapshots,
-    snapshot_body,
-    source_asn_status,
-)
-from storage.near_duplicates import same_text
-from storage.queue_search import neighbours
 from storage.records import CATEGORIES
 from storage.reviews import DECISIONS
 
@@ -43,29 +36,19 @@ router = APIRouter()
 def _item_page(ctx: WebContext, review_id: int, status: int = 200, error: str | None = None,
                hold_for_me: bool = True) -> Response:
     actor = require(ctx, Right.VIEW_QUEUE)
-    db = db_of(ctx.request)
-    detail = show(db, actor, review_id)
-    hold = open_item(db, actor, review_id, detail.status, detail.reviewer) if hold_for_me else None
-    with db.reader() as session:
-        snapshots = post_snapshots(session, detail.post_id)
-        others = other_posts_by_author(session, detail.post_id)
-        source_asn = source_asn_status(session, detail.post_id)
-        same = same_text(session, detail.post_id)
-        previous, following = neighbours(session, review_id, detail.status)
-        if not hold_for_me:
-            hold = current_hold(session, review_id)
-        texts = {s.id: readable(b.body, b.content_type) for s in snapshots[:3]
-                 if (b := snapshot_body(session, review_id, s.id)) is not None}
+    view = item_view(db_of(ctx.request), actor, review_id, hold=hold_for_me)
+    detail = view.detail
+    texts = {sid: readable(b.body, b.content_type) for sid, b in view.bodies.items()}
     terms = [term for score in detail.scores[:1] for term, _w in score.explanation]
     predicted = detail.scores[0].category if detail.scores else None
     author = detail.author
     mobilisation = mobilisation_roles(detail.category or predicted, author.name, author.handle,
                                       author.bio) if author else None
-    return page(ctx, "item.html", status, item=detail, hold=hold, snapshots=snapshots,
-                snapshot_texts=texts, others=others, source_asn=source_asn, terms=terms,
-                predicted=predicted, previous=previous, following=following, error=error,
-                categories=CATEGORIES, decisions=DECISIONS, mobilisation=mobilisation,
-                same_text=same,
+    return page(ctx, "item.html", status, item=detail, hold=view.hold, snapshots=view.snapshots,
+                snapshot_texts=texts, others=view.others, source_asn=view.source_asn,
+                terms=terms, predicted=predicted, previous=view.previous,
+                following=view.following, error=error, categories=CATEGORIES,
+                decisions=DECISIONS, mobilisation=mobilisation, same_text=view.same_text,
                 decided=ctx.request.query_params.get("decided"),
                 decided_as=ctx.request.query_params.get("as"))
 
@@ -103,8 +86,7 @@ def decision_submit(review_id: int, ctx: Annotated[WebContext, Depends(page_user
     except Conflict as exc:
         return _item_page(ctx, review_id, 409, error=ctx.error_text(exc), hold_for_me=False)
     release(db, actor, review_id)
-    with db.reader() as session:
-        _prev, following = neighbours(session, review_id, before.status)
+    _prev, following = neighbours(db, actor, review_id, before.status)
     target = f"/items/{following}" if following else "/queue"
     return RedirectResponse(f"{target}?decided={review_id}&as={done.status}", status_code=303)
 
@@ -123,9 +105,8 @@ def hold_takeover(review_id: int, ctx: Annotated[WebContext, Depends(page_user)]
 def snapshot_raw(review_id: int, snapshot_id: int,
                  ctx: Annotated[WebContext, Depends(data_user)]) -> Response:
     """The raw capture as plain text under a sandboxing policy: never rendered, never run."""
-    require(ctx, Right.VIEW_QUEUE)
-    with db_of(ctx.request).reader() as session:
-        body = snapshot_body(session, review_id, snapshot_id)
+    actor = require(ctx, Right.VIEW_QUEUE)
+    body = raw_snapshot(db_of(ctx.request), actor, review_id, snapshot_id)
     if body is None:
         return Response("not found", status_code=404, media_type="text/plain")
     return Response(body.body, media_type="text/plain; charset=utf-8", headers={

@@ -13,9 +13,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from monitor.errors import InvalidInput
+from monitor.services.confidential import Attachment, receive, status_of
 from monitor.web.deps import check_anon_csrf, context, db_of, page, settings_of
 from monitor.web.ratelimit import RateLimit
-from monitor.web.reporting import Attachment, receive, status_of
 
 __all__ = ["router"]
 

@@ -12,16 +12,9 @@ from fastapi.responses import Response
 
 from monitor.errors import N_, InvalidInput
 from monitor.policy import Right
-from monitor.web.cache import TtlCache
+from monitor.services.queue import parse_after, queue_view
 from monitor.web.deps import WebContext, db_of, page, page_user, require, settings_of
-from storage.holds import holds_for
-from storage.queue_search import (
-    QueueFilter,
-    filter_choices,
-    parse_after,
-    search_queue,
-    status_counts,
-)
+from storage.queue_search import QueueFilter
 from storage.records import CATEGORIES
 from storage.reviews import REVIEW_STATUSES
 
@@ -30,9 +23,6 @@ __all__ = ["FILTER_KEYS", "parse_filters", "router"]
 router = APIRouter()
 FILTER_KEYS = ("status", "platform", "source", "region", "category", "q", "min_score",
                "max_score", "since", "until", "after")
-PAGE_SIZE = 50
-COUNTS_SECONDS = 10.0   # counts per status: exact to within this
-CHOICES_SECONDS = 60.0  # the platforms, sources and regions offered in the filters
 
 
 def _score(value: str | None, name: str) -> float | None:
@@ -89,35 +79,16 @@ def _link(params: dict[str, str], **changes: Any) -> str:
     return "/queue?" + urlencode(merged)
 
 
-def _caches(ctx: WebContext) -> dict[str, TtlCache]:
-    state = ctx.request.app.state
-    found = getattr(state, "queue_caches", None)
-    if found is None:
-        found = state.queue_caches = {"counts": TtlCache(COUNTS_SECONDS),
-                                      "choices": TtlCache(CHOICES_SECONDS)}
-    return found
-
-
-def _count_key(f: QueueFilter) -> tuple[Any, ...]:
-    return tuple(v for k, v in f.__dict__.items() if k not in ("status", "after"))
-
-
 @router.get("/queue")
 def queue_page(ctx: Annotated[WebContext, Depends(page_user)]) -> Response:
     actor = require(ctx, Right.VIEW_QUEUE)
     params = {k: v for k, v in ctx.request.query_params.items() if k in FILTER_KEYS}
     filters = parse_filters(params, settings_of(ctx.request).get("web.timezone"))
-    caches = _caches(ctx)
-    with db_of(ctx.request).reader() as session:
-        result = search_queue(session, filters, limit=PAGE_SIZE)
-        holds = holds_for(session, [row.id for row in result.rows])
-        counts = caches["counts"].get(_count_key(filters), lambda: status_counts(session, filters))
-        choices = caches["choices"].get("all", lambda: filter_choices(session))
-    del actor
-    return page(ctx, "queue.html", rows=result.rows, counts=counts, choices=choices,
-                holds=holds, params=params, statuses=REVIEW_STATUSES, categories=CATEGORIES,
+    view = queue_view(db_of(ctx.request), actor, filters, ctx.request.app.state.queue_caches)
+    return page(ctx, "queue.html", rows=view.rows, counts=view.counts, choices=view.choices,
+                holds=view.holds, params=params, statuses=REVIEW_STATUSES, categories=CATEGORIES,
                 current_status=filters.status or "all",
                 status_link=lambda s: _link(params, status=s, after=None),
                 next_link=_link({**params, "status": filters.status or "all"},
-                                after=result.next_after) if result.next_after else None,
+                                after=view.next_after) if view.next_after else None,
                 first_link=_link(params, after=None) if filters.after else None)

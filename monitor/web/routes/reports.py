@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from monitor.policy import Right
+from monitor.services.confidential import report, reports, update_status
 from monitor.web.deps import WebContext, check_csrf, data_user, db_of, page, page_user, require
-from monitor.web.reporting import report, reports, update_status
 from storage.reports import REPORT_STATUSES
 
 __all__ = ["router"]

@@ -6,21 +6,16 @@ month, and the forbidden acts explained with fictional examples.
 
 from __future__ import annotations
 
-import threading
-import time
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from monitor.web.deps import context, db_of, page, settings_of
-from storage.dashboard import public_counts
+from monitor.services.dashboard import public_statistics
+from monitor.web.deps import context, page
 
 __all__ = ["EXAMPLES", "SMALL", "router", "shown"]
 
 router = APIRouter()
 SMALL = 5
-CACHE_SECONDS = 300.0
-_lock = threading.Lock()
 # Fictional posts (invented names and places), one per KASN category: Indonesian as posted.
 EXAMPLES = {
     "mobilisation": "Kpd seluruh staf: Sabtu wajib hadir di kampanye paslon Contoh, yg tdk hadir harap konfirmasi ke sy",
@@ -37,21 +32,8 @@ def shown(count: int) -> str:
     return f"< {SMALL}" if count < SMALL else str(count)
 
 
-def _counts(request: Request) -> dict[str, list[tuple[str, int]]]:
-    state = request.app.state
-    with _lock:
-        hit = getattr(state, "statistik_cache", None)
-        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-            return hit[1]  # type: ignore[no-any-return]
-    with db_of(request).reader() as session:
-        counts = public_counts(session, settings_of(request).get("web.timezone"))
-    with _lock:
-        state.statistik_cache = (time.monotonic(), counts)
-    return counts
-
-
 @router.get("/statistik")
 def statistik_page(request: Request) -> Response:
-    counts = _counts(request)
+    counts = public_statistics(request.app.state.dashboards)
     return page(context(request), "statistik.html", counts=counts, shown=shown,
                 examples=EXAMPLES)

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from web_helpers import PASSWORD, ROLES, csrf_of, login, make_app, post, seed, staff
 
 from monitor.policy import ROLE_RIGHTS, Right
+from monitor.services.sessions import ensure_first_admin
 from monitor.web.app import PUBLIC_PATHS, route_table
-from monitor.web.auth import ensure_first_admin
 from storage.db import Database
 from storage.models import AuditEntry, User
 

@@ -28,7 +28,8 @@ ROLES = ("monitor", "lead", "data", "admin")
 
 def make_app(db: Database, tmp_path: Path, **env: str) -> FastAPI:
     environ = {f"PANTAU_WEB__{k.upper()}": v for k, v in env.items()}
-    return create_app(load_settings(cwd=tmp_path, environ=environ), db=db, first_admin=False)
+    return create_app(load_settings(cwd=tmp_path, environ=environ), db=db, first_admin=False,
+                      warm=False)
 
 
 def make_users(db: Database, names: Sequence[tuple[str, str]]) -> None:

@@ -1,17 +1,14 @@
-"""Holds as the web's use case: opening an item holds it, a lead may take it over (audited).
-
-These write through storage directly and append their audit entry in the same transaction; the
-lead may move them into monitor/services/ later.
-"""
+"""Holds on review items: opening an item to work on it holds it for five minutes, so two
+monitors don't work the same post; a lead may take it over (audited, in the same transaction)."""
 
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
 from monitor.errors import N_, Conflict
+from monitor.localtime import local_time
 from monitor.policy import Actor, Right, can
 from monitor.services.guard import require
-from monitor.web.templating import local_time
 from storage.audit import append_audit
 from storage.db import Database
 from storage.holds import Hold, current_hold, needs_renewal, release_hold, take_hold
@@ -75,5 +72,6 @@ def check_not_held(db: Database, actor: Actor, review_id: int, zone: str = "UTC"
 
 
 def release(db: Database, actor: Actor, review_id: int) -> None:
+    """The holder lets go (after deciding, or leaving the item); another's hold is untouched."""
     with db.session() as session:
         release_hold(session, review_id, actor.user_id)

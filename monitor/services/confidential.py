@@ -1,4 +1,4 @@
-"""The confidential channel as the web's use cases: receiving a report (anonymous), checking its
+"""The confidential channel for pressured ASN (`/lapor`): receiving a report (anonymous), checking its
 status by code (anonymous), and leads' access — every read and change of a report audited.
 
 Submissions are not audited on purpose: an audit entry would record the exact time of a report,
