@@ -4,16 +4,19 @@ recounts the whole queue.
 
 `TtlCache` recomputes a stale entry in the request that finds it; `Refreshed` serves a stale
 value while one background thread recomputes it, so only a value never computed is waited for
-(and `warm()` computes that at start-up)."""
+(and `warm()` computes that at start-up); `Background` computes values in its own worker
+thread and lets a request wait only so long for them (a slow count shows as "counting")."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Refreshed", "TtlCache"]
+__all__ = ["Background", "Refreshed", "TtlCache"]
 
 T = TypeVar("T")
 
@@ -90,3 +93,44 @@ class Refreshed(Generic[T]):
         finally:
             with self._lock:
                 self._refreshing = False
+
+
+class Background:
+    """Values per key, fresh for `seconds`, computed by `workers` threads off the request: a
+    reader waits at most `wait` seconds, then gets the stale value or None while the
+    computation goes on; the same key is never computed twice at once."""
+
+    def __init__(self, seconds: float, *, wait: float, workers: int = 1,
+                 maxsize: int = 256) -> None:
+        self.seconds, self.wait, self.maxsize = seconds, wait, maxsize
+        self._values: dict[Hashable, tuple[float, Any]] = {}
+        self._running: dict[Hashable, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="background")
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any | None:
+        with self._lock:
+            hit = self._values.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.seconds:
+                return hit[1]
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = self._pool.submit(self._run, key, compute)
+        try:
+            return running.result(timeout=self.wait)
+        except FutureTimeout:
+            return hit[1] if hit is not None else None
+
+    def _run(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        try:
+            value = compute()
+        except BaseException:
+            with self._lock:
+                self._running.pop(key, None)
+            raise
+        with self._lock:  # stored before it stops running: no reader starts it again between
+            if len(self._values) >= self.maxsize:
+                self._values.clear()
+            self._values[key] = (time.monotonic(), value)
+            self._running.pop(key, None)
+        return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from monitor.caching import Refreshed, TtlCache
+from monitor.caching import Background, Refreshed, TtlCache
 
 
 def test_a_ttl_cache_recomputes_only_after_its_seconds() -> None:
@@ -88,3 +88,22 @@ def test_a_failing_warm_up_leaves_the_error_to_the_first_reader() -> None:
         time.sleep(0.01)
     time.sleep(0.05)
     assert value.get() == 3
+
+
+def test_a_background_value_is_waited_for_only_so_long() -> None:
+    release = threading.Event()
+
+    def slow() -> str:
+        release.wait(5)
+        return "counted"
+
+    cache = Background(60, wait=0.01)
+    assert cache.get("q", slow) is None  # not ready: the reader goes on without it
+    assert cache.get("q", lambda: "never run: the first is still running") is None
+    release.set()
+    for _ in range(200):
+        if cache.get("q", slow) == "counted":
+            break
+        time.sleep(0.01)
+    assert cache.get("q", lambda: "fresh: not recomputed") == "counted"
+    assert Background(60, wait=1).get("quick", lambda: 42) == 42

@@ -215,35 +215,29 @@ def test_a_text_search_finds_the_same_items_by_either_plan(db: Database, monkeyp
 
     cases = {"ajakan coblos": truth("ajakan coblos"), "nomor 7": truth("nomor 7")}
     assert len(cases["ajakan coblos"]) == len(pending) and len(cases["nomor 7"]) <= 1
+    prefixed = {q: found(q) for q in cases}  # PostgreSQL: the whole range fits the prefix
+    monkeypatch.setattr(queue_search, "PG_PREFIX_ROWS", 2)  # …or not: the index decides
     probed = {q: found(q) for q in cases}
     monkeypatch.setattr(queue_search, "COMMON_MATCHES", 1)
     monkeypatch.setattr(queue_search, "PG_COMMON_MATCHES", 1)
     walked = {q: found(q) for q in cases}
-    assert probed == walked == {q: (ids, len(ids)) for q, ids in cases.items()}
+    assert prefixed == probed == walked == {q: (ids, len(ids)) for q, ids in cases.items()}
 
 
-def test_capped_counts_stop_at_the_cap_and_agree_under_either_plan(db: Database,
-                                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A text search's counts per status stop at the cap (a count equal to it means "at
-    least"); below the cap they are exact; the walk and the probe give the same counts."""
+def test_a_search_page_found_in_the_prefix_pages_on_by_keyset(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A page found among the first items, the next one after it: together the whole list."""
     import storage.queue_search as queue_search
 
     _seed(db, count=30)
-    with db.engine.begin() as conn:  # spread the items over two statuses
-        conn.execute(text("UPDATE reviews SET status = 'rejected' WHERE id % 4 = 0"))
-        truth = dict(conn.execute(text(
-            "SELECT r.status, count(*) FROM reviews r JOIN posts p ON p.id = r.post_id "
-            "WHERE p.text LIKE '%ajakan coblos%' GROUP BY r.status")).all())
-    assert truth["pending"] > 5 >= 1 <= truth["rejected"]
-
-    def counts(cap: int) -> dict[str, int]:
-        with db.reader() as session:
-            return status_counts(session, QueueFilter(q="ajakan coblos"), cap=cap)
-
-    probed = counts(5), counts(1000)
-    monkeypatch.setattr(queue_search, "COMMON_MATCHES", 1)
-    monkeypatch.setattr(queue_search, "PG_COMMON_MATCHES", 1)
-    walked = counts(5), counts(1000)
-    assert probed == walked
-    assert probed[0] == {s: min(n, 5) for s, n in truth.items()}
-    assert probed[1] == truth
+    monkeypatch.setattr(queue_search, "PG_PREFIX_ROWS", 6)
+    with db.reader() as session:
+        everything = [r.id for r in search_queue(session, QueueFilter(q="coblos"), limit=100).rows]
+        seen: list[int] = []
+        f = QueueFilter(q="coblos")
+        while True:
+            page = search_queue(session, f, limit=3)
+            seen += [r.id for r in page.rows]
+            if page.next_after is None:
+                break
+            f = QueueFilter(q="coblos", after=queue_search.parse_after(page.next_after))
+    assert seen == everything and len(everything) > 6
