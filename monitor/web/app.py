@@ -120,13 +120,14 @@ def create_app(settings: Settings, *, db: Database, metrics: Metrics | None = No
             await asyncio.to_thread(announce_first_admin, db)
         if warm:
             app.state.dashboards.warm()  # the first /dashboard after start-up need not wait
+            app.state.queue_caches.warm()
         yield
 
     app = FastAPI(title="Pantau", version=VERSION, docs_url=None, redoc_url=None,
                   openapi_url=None, lifespan=lifespan)
     app.state.settings, app.state.db, app.state.metrics = settings, db, metrics
     app.state.secure_cookies = secure_cookies(settings)
-    app.state.queue_caches = QueueCaches()
+    app.state.queue_caches = QueueCaches.for_database(db)
     app.state.dashboards = Dashboards.for_database(db, settings.get("web.timezone"))
     logging.getLogger("uvicorn.access").addFilter(_NoReporterAccessLog())
 

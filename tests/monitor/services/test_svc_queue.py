@@ -33,7 +33,7 @@ def test_a_page_shows_who_holds_which_item_and_counts_every_status(db: Database)
     ids = flagged_items(db, 3)
     ani, budi = person(db, "ani", "monitor"), person(db, "budi", "monitor")
     open_item(db, ani, ids[0], "pending", None)
-    view = queue_view(db, budi, QueueFilter(), QueueCaches())
+    view = queue_view(db, budi, QueueFilter(), QueueCaches.for_database(db))
     assert [row.id for row in view.rows] == ids
     assert view.holds[ids[0]].holder == "ani" and ids[1] not in view.holds
     assert view.counts.counts == {"pending": 3} and not view.counts.counting
@@ -43,7 +43,7 @@ def test_a_page_shows_who_holds_which_item_and_counts_every_status(db: Database)
 def test_a_text_search_is_counted_off_the_request_and_says_so_meanwhile(db: Database) -> None:
     flagged_items(db, 5)  # every text reads "ayo coblos nomor N"
     ani = person(db, "ani", "monitor")
-    caches = QueueCaches(search_counts=Background(60, wait=0))
+    caches = QueueCaches.for_database(db, search_counts=Background(60, wait=0))
     first = queue_view(db, ani, QueueFilter(q="coblos"), caches)
     assert len(first.rows) == 5  # the rows never wait for the counts
     for _ in range(200):
@@ -52,7 +52,7 @@ def test_a_text_search_is_counted_off_the_request_and_says_so_meanwhile(db: Data
             break
         time.sleep(0.02)
     assert later.counts.counts == {"pending": 5} and later.counts.total == 5
-    waited = queue_view(db, ani, QueueFilter(q="nomor 3"), QueueCaches())  # a quick count
+    waited = queue_view(db, ani, QueueFilter(q="nomor 3"), QueueCaches.for_database(db))  # a quick count
     assert waited.counts.counts == {"pending": 1} and not waited.counts.counting
 
 
