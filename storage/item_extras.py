@@ -88,10 +88,12 @@ def other_posts_by_author(session: Session, post_id: int, limit: int = 10) -> li
     author_id = session.scalar(select(Post.author_id).where(Post.id == post_id))
     if author_id is None:
         return []
+    # the review row's own copy of the author (migration 0011): the author's items come from
+    # ix_reviews_author_id_status, not from every post of a prolific author
     rows = session.execute(
         select(Review.id, Post.text, Review.priority, Review.status, Post.posted_at)
         .join(Post, Post.id == Review.post_id)
-        .where(Post.author_id == author_id, Post.id != post_id)
+        .where(Review.author_id == author_id, Review.post_id != post_id)
         .order_by(Review.priority.desc(), Review.id).limit(limit))
     return [AuthorPost(review_id=r[0], text=r[1][:200], score=r[2], status=r[3], posted_at=r[4])
             for r in rows]

@@ -165,3 +165,23 @@ def test_dashboard_and_public_counts_by_local_day(db: Database) -> None:
     assert data.pending == 1 and data.oldest_pending == wita_next_morning
     assert counts == {"category": [("banner", 1)], "region": [("Kota Kendari", 1)],
                       "month": [("2024-11", 1)]}
+
+
+def test_an_items_page_lists_the_authors_other_flagged_posts(db: Database) -> None:
+    from storage.item_extras import other_posts_by_author
+    from storage.records import Author
+
+    records = [PostRecord(platform="x", external_id=f"a{i}", text=f"ayo coblos nomor {i}",
+                          author=Author(handle="pns_budi" if i < 3 else "warga", name="B"))
+               for i in range(5)]
+    with db.session() as session:
+        stored = store_posts(session, records)
+        rows = [ScoreRow(s.id, 1, "m", 0.9 - i / 10, 0.5, True, "banner", [])
+                for i, s in enumerate(stored)]
+        add_scores(session, rows)
+        enqueue(session, rows)
+    with db.reader() as session:
+        others = other_posts_by_author(session, stored[0].id)
+        alone = other_posts_by_author(session, stored[4].id)
+    assert [o.text for o in others] == ["ayo coblos nomor 1", "ayo coblos nomor 2"]  # by score
+    assert [o.text for o in alone] == ["ayo coblos nomor 3"]
