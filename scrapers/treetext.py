@@ -4,11 +4,14 @@ spaces collapse. Also the class-token XPath test the lxml-based parsers share.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from lxml import etree
 
 from scrapers.text import squash
 
-__all__ = ["SoupText", "has_class", "joined_text", "tree_text"]
+__all__ = ["SoupText", "fragment_text", "has_class", "joined_text", "tree_text"]
 
 _BLOCKS = frozenset(("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                      "pre"))
@@ -108,3 +111,78 @@ class SoupText:
                         out.append("\n")
             if child.tail and context == wanted:
                 out.append(child.tail)
+
+
+_FRAGMENT_PARSER = etree.HTMLParser(recover=True, no_network=True, huge_tree=False)
+
+# The fragments lxml reads exactly as BeautifulSoup's html.parser did (a property test checks
+# it): balanced tags from these sets, no tag auto-closing another, no comments or raw-text
+# elements, only these character references. Anything else goes through BeautifulSoup.
+_INLINE = frozenset(("a", "b", "i", "em", "strong", "span", "code", "sup", "sub", "small", "u",
+                     "s", "cite", "q", "abbr", "mark", "time", "del", "ins", "big"))
+_VOID = frozenset(("br", "img", "hr", "wbr"))
+_BLOCK_TAGS = frozenset(("p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4",
+                         "h5", "h6", "figure", "figcaption"))
+_TAG = re.compile(
+    r"""<(/?)([A-Za-z][A-Za-z0-9]{0,15})((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*"""
+    r"""(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
+)
+_REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|nbsp|laquo|raquo|rsquo|lsquo|rdquo|ldquo|ndash|"
+                        r"mdash|hellip|copy|middot|bull)|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
+
+
+def _plain_char(code: int) -> bool:
+    return 0x20 <= code < 0x7F or 0xA0 <= code < 0xD800 or 0xE000 <= code < 0xFDD0
+
+
+def _simple_text(text: str) -> bool:
+    if "<" in text or "\x00" in text:
+        return False
+    if "&" not in text:
+        return True
+    rest = _REFERENCE.sub("", text)
+    if "&" in rest:
+        return False
+    for match in _REFERENCE.finditer(text):
+        number = match.group(2) or match.group(3)
+        if number and not _plain_char(int(number, 16 if match.group(3) else 10)):
+            return False
+    return True
+
+
+def _simple_fragment(markup: str) -> bool:
+    """True when lxml and html.parser build the same elements from `markup`."""
+    stack: list[str] = []
+    position = 0
+    for match in _TAG.finditer(markup):
+        if not _simple_text(markup[position : match.start()]):
+            return False
+        position = match.end()
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(4)
+        if name in _VOID:
+            if closing:
+                return False
+            continue
+        if self_closing or (name not in _INLINE and name not in _BLOCK_TAGS):
+            return False
+        if closing:
+            if not stack or stack.pop() != name:
+                return False
+            continue
+        parent = stack[-1] if stack else None
+        if name in _BLOCK_TAGS and (parent == "p" or parent in _INLINE):
+            return False  # lxml closes the <p> (or keeps blocks out of inline elements)
+        if name == "li" and parent == "li":
+            return False
+        stack.append(name)
+    return not stack and _simple_text(markup[position:])
+
+
+def fragment_text(markup: str) -> str | None:
+    """`scrapers.text.element_text` of an HTML fragment read by lxml, or None when the fragment
+    is one lxml would read differently from html.parser (the caller uses BeautifulSoup)."""
+    if not _simple_fragment(markup):
+        return None
+    markup = markup.replace("\r\n", "\n").replace("\r", " ")  # html.parser's \r: a space
+    root = etree.fromstring(f"<div>{markup}</div>", _FRAGMENT_PARSER)
+    return "" if root is None else SoupText().element_text(root)
