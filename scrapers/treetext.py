@@ -123,6 +123,7 @@ _INLINE = frozenset(("a", "b", "i", "em", "strong", "span", "code", "sup", "sub"
 _VOID = frozenset(("br", "img", "hr", "wbr"))
 _BLOCK_TAGS = frozenset(("p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4",
                          "h5", "h6", "figure", "figcaption"))
+_BLOCK_PARENTS = frozenset((None, "div", "li", "blockquote", "figure", "figcaption"))
 _TAG = re.compile(
     r"""<(/?)([A-Za-z][A-Za-z0-9]{0,15})((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*"""
     r"""(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
@@ -150,6 +151,17 @@ def _simple_text(text: str) -> bool:
     return True
 
 
+def _nests(name: str, stack: list[str]) -> bool:
+    """Whether lxml keeps `name` inside the open element (libxml2 closes a <p>, a heading or an
+    inline element at a block, a list at a list, a link at a link; html.parser never does)."""
+    parent = stack[-1] if stack else None
+    if name == "li":
+        return parent in (None, "ul", "ol", "div", "blockquote")
+    if name in _BLOCK_TAGS or name == "hr":
+        return parent in _BLOCK_PARENTS
+    return parent not in ("ul", "ol") and (name != "a" or "a" not in stack)
+
+
 def _simple_fragment(markup: str) -> bool:
     """True when lxml and html.parser build the same elements from `markup`."""
     stack: list[str] = []
@@ -159,22 +171,15 @@ def _simple_fragment(markup: str) -> bool:
             return False
         position = match.end()
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(4)
-        if name in _VOID:
-            if closing:
-                return False
-            continue
-        if self_closing or (name not in _INLINE and name not in _BLOCK_TAGS):
-            return False
         if closing:
-            if not stack or stack.pop() != name:
+            if name in _VOID or not stack or stack.pop() != name:
                 return False
-            continue
-        parent = stack[-1] if stack else None
-        if name in _BLOCK_TAGS and (parent == "p" or parent in _INLINE):
-            return False  # lxml closes the <p> (or keeps blocks out of inline elements)
-        if name == "li" and parent == "li":
+        elif not _nests(name, stack):
             return False
-        stack.append(name)
+        elif name not in _VOID:
+            if self_closing or (name not in _INLINE and name not in _BLOCK_TAGS):
+                return False
+            stack.append(name)
     return not stack and _simple_text(markup[position:])
 
 
