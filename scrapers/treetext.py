@@ -116,18 +116,18 @@ class SoupText:
 _FRAGMENT_PARSER = etree.HTMLParser(recover=True, no_network=True, huge_tree=False)
 
 # The fragments lxml reads exactly as BeautifulSoup's html.parser did (a property test checks
-# it): balanced tags from these sets, no tag auto-closing another, no comments or raw-text
+# it): balanced tags from these sets, no tag auto-closing another, plain comments, no raw-text
 # elements, only these character references. Anything else goes through BeautifulSoup.
 _INLINE = frozenset(("a", "b", "i", "em", "strong", "span", "code", "sup", "sub", "small", "u",
                      "s", "cite", "q", "abbr", "mark", "time", "del", "ins", "big"))
 _VOID = frozenset(("br", "img", "hr", "wbr"))
 _BLOCK_TAGS = frozenset(("p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4",
                          "h5", "h6", "figure", "figcaption"))
-_BLOCK_PARENTS = frozenset((None, "div", "li", "blockquote", "figure", "figcaption"))
 _TAG = re.compile(
     r"""<(/?)([A-Za-z][A-Za-z0-9]{0,15})((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*"""
     r"""(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
 )
+_COMMENT = re.compile(r"<!--(?:[^-<>]|-(?!-))*-->")  # no "--", "<" or ">" inside
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|nbsp|laquo|raquo|rsquo|lsquo|rdquo|ldquo|ndash|"
                         r"mdash|hellip|copy|middot|bull)|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
 
@@ -137,6 +137,8 @@ def _plain_char(code: int) -> bool:
 
 
 def _simple_text(text: str) -> bool:
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
     if "<" in text or "\x00" in text:
         return False
     if "&" not in text:
@@ -151,15 +153,19 @@ def _simple_text(text: str) -> bool:
     return True
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CLOSED_BY = {  # libxml2 closes the open element (key) when one of these starts inside it
+    "p": frozenset(("p", "div", "ul", "ol", "li", "blockquote", "hr", *_HEADINGS)),
+    "li": frozenset(("li",)),
+    **{h: frozenset(("p", "li")) for h in _HEADINGS},
+}
+
+
 def _nests(name: str, stack: list[str]) -> bool:
-    """Whether lxml keeps `name` inside the open element (libxml2 closes a <p>, a heading or an
-    inline element at a block, a list at a list, a link at a link; html.parser never does)."""
-    parent = stack[-1] if stack else None
-    if name == "li":
-        return parent in (None, "ul", "ol", "div", "blockquote")
-    if name in _BLOCK_TAGS or name == "hr":
-        return parent in _BLOCK_PARENTS
-    return parent not in ("ul", "ol") and (name != "a" or "a" not in stack)
+    """Whether lxml keeps `name` inside the open elements, as html.parser always does (libxml2
+    closes a <p> at a block, a heading at a paragraph or list item, a list item at the next,
+    also from inside an inline element)."""
+    return not any(name in _CLOSED_BY.get(open_element, ()) for open_element in stack)
 
 
 def _simple_fragment(markup: str) -> bool:

@@ -122,6 +122,7 @@ _TOKENS = st.one_of(
         + ['<a href="/x?a=1&amp;b=2">', "<img src='a.png' alt=\"b > c\"/>", "<br/>", "<p/>",
            "&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "&#233;", "&#x1F600;", "&#128;", "&#0;",
            "&#xD800;", "&apos;", "&hellip;", "&rsquo;", "&amp", "&foo;", "<!-- c -->", "<?pi?>",
+           "<!---->", "<!-- a - b -->", "<!-->", "<!--->", "<!-- a --->", "--!>", "-->",
            "<![CDATA[x]]>", "<!DOCTYPE html>", " ", "\n", "\r", "\r\n", "\t", "\x0c", "\x00",
            "\u00a0", "\u2028", "a < b", "x<y", "<", ">", "&"]
     ),
@@ -170,6 +171,7 @@ def test_well_formed_fragments_read_by_lxml_read_the_same(parts: list[str]) -> N
         "<div><p>Camat <b>hadir</b>&nbsp;di kampanye&hellip;<br/>Foto:</p>"
         "<img src='a.jpg' alt=\"x\"><ul><li>satu</li><li>dua &amp; tiga</li></ul></div>",
         "<blockquote><p>&#8220;Kutipan&#8221; &rsquo;</p></blockquote><h2>Judul</h2>",
+        "<div><h2><span>Panel</span></h2><!-- end of panel --><div><p>Isi</p></div></div>",
     ],
 )
 def test_usual_post_content_takes_the_lxml_path(markup: str) -> None:
