@@ -127,6 +127,7 @@ _TAG = re.compile(
     r"""<(/?)([A-Za-z][A-Za-z0-9]{0,15})((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*"""
     r"""(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
 )
+_FRAGMENT_DEPTH = 200
 _COMMENT = re.compile(r"<!--(?:[^-<>]|-(?!-))*-->")  # no "--", "<" or ">" inside
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|nbsp|laquo|raquo|rsquo|lsquo|rdquo|ldquo|ndash|"
                         r"mdash|hellip|copy|middot|bull)|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
@@ -185,6 +186,8 @@ def _simple_fragment(markup: str) -> bool:
         elif name not in _VOID:
             if self_closing or (name not in _INLINE and name not in _BLOCK_TAGS):
                 return False
+            if len(stack) >= _FRAGMENT_DEPTH:
+                return False  # libxml2 drops text nested beyond ~255 levels; html.parser keeps it
             stack.append(name)
     return not stack and _simple_text(markup[position:])
 

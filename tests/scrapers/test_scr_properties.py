@@ -188,3 +188,11 @@ def test_escaped_text_in_paragraphs_loses_no_word(words: list[str]) -> None:
         for piece in word.replace("\r", " ").split():
             if piece.isprintable():
                 assert piece in text
+
+
+@pytest.mark.parametrize("depth", [199, 200, 201, 254, 255, 300, 5000])
+def test_deeply_nested_fragments_keep_their_text(depth: int) -> None:
+    """libxml2 drops text nested beyond ~255 levels, html.parser keeps it: deep fragments go
+    through html.parser."""
+    markup = "<b>" * depth + "Ayo coblos" + "</b>" * depth
+    assert html_to_text(markup) == "Ayo coblos" == _soup_text(markup)
