@@ -5,6 +5,7 @@ spaces collapse. Also the class-token XPath test the lxml-based parsers share.""
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from lxml import etree
@@ -113,7 +114,15 @@ class SoupText:
                 out.append(child.tail)
 
 
-_FRAGMENT_PARSER = etree.HTMLParser(recover=True, no_network=True, huge_tree=False)
+_PARSERS = threading.local()  # parsers run in worker threads; an lxml parser serves one at a time
+
+
+def _fragment_parser() -> etree.HTMLParser:
+    parser = getattr(_PARSERS, "html", None)
+    if parser is None:
+        parser = _PARSERS.html = etree.HTMLParser(recover=True, no_network=True, huge_tree=False)
+    return parser
+
 
 # The fragments lxml reads exactly as BeautifulSoup's html.parser did (a property test checks
 # it): balanced tags from these sets, no tag auto-closing another, plain comments, no raw-text
@@ -198,5 +207,5 @@ def fragment_text(markup: str) -> str | None:
     if not _simple_fragment(markup):
         return None
     markup = markup.replace("\r\n", "\n").replace("\r", " ")  # html.parser's \r: a space
-    root = etree.fromstring(f"<div>{markup}</div>", _FRAGMENT_PARSER)
+    root = etree.fromstring(f"<div>{markup}</div>", _fragment_parser())
     return "" if root is None else SoupText().element_text(root)

@@ -196,3 +196,14 @@ def test_deeply_nested_fragments_keep_their_text(depth: int) -> None:
     through html.parser."""
     markup = "<b>" * depth + "Ayo coblos" + "</b>" * depth
     assert html_to_text(markup) == "Ayo coblos" == _soup_text(markup)
+
+
+def test_fragments_read_in_many_threads_at_once_read_as_in_one() -> None:
+    """Parsers run in worker threads (scrapers.paging): each reads with its own lxml parser."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fragments = [f"<p>Pos {n} <b>ASN</b> hadir<br>kampanye</p><ul><li>{n}</li></ul>" for n in range(400)]
+    alone = [html_to_text(f) for f in fragments]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(html_to_text, fragments)) == alone
+    assert alone[7] == "Pos 7 ASN hadir\nkampanye\n7"
