@@ -6,9 +6,13 @@
    ideal, from the requests each host really served (robots.txt included), is
    max over hosts of (n × 50 ms + (n − 1) × min_host_delay): per-host sequential with the
    configured delay, hosts in parallel. Target: wall ≤ 1.3 × ideal.
-2. CPU time per 1,000 posts parsed, per adapter, on the real captures in ../shared/fixtures.
+   The crawl's own CPU time (this process: servers, client and parsers) is printed beside it:
+   on a shared machine the wall clock also counts other processes' turns, the CPU time does not.
+2. CPU time per 1,000 posts parsed, per adapter, on the real captures in ../shared/fixtures,
+   beside the bare lxml parse of the same page (telegram, html: the tree alone, no reading).
 
-Prints the figures, then one JSON line. Usage: .venv/bin/python bench/scrape_bench.py [--delay S]
+Prints the figures with the load average, then one JSON line.
+Usage: .venv/bin/python bench/scrape_bench.py [--delay S]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -84,20 +89,20 @@ async def _crawl(servers: list[FixtureServer], delay: float) -> tuple[float, int
         for i in range(SOURCES)
     ]
     async with PoliteClient(settings) as client:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         results = await asyncio.gather(
             *(get_adapter(s.type).fetch(s, {}, client) for s in sources), return_exceptions=True
         )
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     errors = [repr(r) for r in results if isinstance(r, BaseException)]
     posts = sum(len(r.posts) for r in results if not isinstance(r, BaseException))
-    return wall, posts, errors
+    return wall, cpu, posts, errors
 
 
 def crawl_figures(delay: float) -> dict[str, Any]:
     servers = _servers()
     try:
-        wall, posts, errors = asyncio.run(_crawl(servers, delay))
+        wall, cpu, posts, errors = asyncio.run(_crawl(servers, delay))
         per_host = Counter({s.host: len(s.log) for s in servers})
     finally:
         for server in servers:
@@ -112,6 +117,7 @@ def crawl_figures(delay: float) -> dict[str, Any]:
         "posts": posts,
         "errors": len(errors),
         "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
         "ideal_s": round(ideal, 3),
         "ratio": round(wall / ideal, 3),
         "target_met": wall <= 1.3 * ideal,
@@ -147,16 +153,34 @@ def _parsers() -> dict[str, tuple[Callable[[], int], int]]:
     }
 
 
+def _per_1000(parse: Callable[[], int], min_seconds: float) -> float:
+    posts, started = 0, time.process_time()
+    while time.process_time() - started < min_seconds or posts == 0:
+        posts += parse()
+    return round((time.process_time() - started) * 1000 / posts * 1000, 1)
+
+
 def cpu_figures(min_seconds: float = 0.5) -> dict[str, float]:
     """CPU milliseconds per 1,000 posts parsed, per adapter."""
     if not FIXTURES.is_dir():
         return {}
+    return {kind: _per_1000(parse, min_seconds) for kind, (parse, _unused) in _parsers().items()}
+
+
+def bare_figures(min_seconds: float = 0.5) -> dict[str, float]:
+    """The bare baseline: CPU ms per 1,000 posts for lxml's tree of the same page alone."""
+    from lxml import html as lxml_html
+
+    tg = (_read("telegram/topwar_official_channel_page.html") or b"").decode()
+    page = (_read("html/dw_com_news_article.html") or b"").decode("utf-8", "replace")
+    pages = {
+        "telegram": (tg, len(parse_telegram(tg).records) if tg else 0),
+        "html": (page, len(parse_items(page, "http://x/", {"item": "p"}, "web").records) if page else 0),
+    }
     figures = {}
-    for kind, (parse, _unused) in _parsers().items():
-        posts, started = 0, time.process_time()
-        while time.process_time() - started < min_seconds or posts == 0:
-            posts += parse()
-        figures[kind] = round((time.process_time() - started) * 1000 / posts * 1000, 1)
+    for kind, (markup, posts) in pages.items():
+        if posts:
+            figures[kind] = _per_1000(lambda m=markup, n=posts: (lxml_html.fromstring(m), n)[1], min_seconds)
     return figures
 
 
@@ -169,6 +193,7 @@ def main() -> None:
         help="min_host_delay in seconds (default: the shipped scrape.min_host_delay)",
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()
     crawl = crawl_figures(args.delay)
     print(
         f"crawl: {crawl['sources']} sources on {crawl['hosts']} hosts, {crawl['requests']} "
@@ -176,12 +201,19 @@ def main() -> None:
     )
     print(
         f"wall {crawl['wall_s']:.2f}s vs politeness-limited ideal {crawl['ideal_s']:.2f}s "
-        f"= {crawl['ratio']:.2f}x (target <= 1.3x: {'met' if crawl['target_met'] else 'MISSED'})"
+        f"= {crawl['ratio']:.2f}x (target <= 1.3x: {'met' if crawl['target_met'] else 'MISSED'}); "
+        f"crawl CPU {crawl['cpu_s']:.2f}s"
     )
-    cpu = cpu_figures()
+    cpu, bare = cpu_figures(), bare_figures()
     for kind, ms in cpu.items():
-        print(f"cpu {kind:9s} {ms:9.1f} ms per 1,000 posts")
-    print(json.dumps({"bench": "scrape", "crawl": crawl, "cpu_ms_per_1000_posts": cpu}))
+        beside = f"   (bare lxml tree {bare[kind]:.1f})" if kind in bare else ""
+        print(f"cpu {kind:9s} {ms:9.1f} ms per 1,000 posts{beside}")
+    load = {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in os.getloadavg()]}
+    print(f"load average before {load['before']}, after {load['after']}")
+    print(json.dumps({
+        "bench": "scrape", "crawl": crawl, "cpu_ms_per_1000_posts": cpu,
+        "bare_lxml_ms_per_1000_posts": bare, "load_average": load,
+    }))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree, html
@@ -80,21 +81,36 @@ def _feed(
     return parser.close()
 
 
+@lru_cache(maxsize=8)
+def _deeper_than(max_depth: int) -> etree.XPath:
+    """Whether any element has `max_depth` - 1 ancestors (is `max_depth` levels deep)."""
+    return etree.XPath(f"boolean(//*[ancestor::*[{max_depth - 1}]])")
+
+
 def parse_html(
     markup: str | bytes, budget: PageBudget | None = None, max_depth: int = MAX_DEPTH
 ) -> html.HtmlElement:
-    """An lxml HTML tree of `markup`, within the element, depth and time limits."""
+    """An lxml HTML tree of `markup`, within the element, depth and time limits.
+
+    The depth is checked on the finished tree, in C: libxml2 stops nesting at 256 levels, so a
+    deeper page still shows as one at least MAX_DEPTH deep (counting pull-parser events in
+    Python cost as much as the parse itself)."""
     check_markup_size(markup)
-    pull = etree.HTMLPullParser(
-        events=("start", "end"), huge_tree=False, no_network=True, target=None
-    )
-    pull.set_element_class_lookup(html.HtmlElementClassLookup())
+    budget = budget or PageBudget()
+    parser = etree.HTMLParser(huge_tree=False, no_network=True)
+    parser.set_element_class_lookup(html.HtmlElementClassLookup())
+    markup = markup or "<html></html>"
     try:
-        root = _feed(pull, markup or "<html></html>", budget or PageBudget(), max_depth, "HTML")
+        for start in range(0, len(markup), _CHUNK):
+            parser.feed(markup[start : start + _CHUNK])
+            budget.check(f"HTML at byte {start}")
+        root = parser.close()
     except etree.LxmlError as exc:
         raise ParseError(f"unreadable HTML: {exc}") from exc
     if root is None:
         raise ParseError("no HTML document")
+    if _deeper_than(max_depth)(root):
+        raise ParseError(f"HTML nested deeper than {max_depth} levels: page refused")
     return root
 
 

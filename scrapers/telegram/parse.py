@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+from lxml import etree
 
 from scrapers.bounded import PageBudget, parse_html
 from scrapers.dates import to_datetime
@@ -47,9 +50,50 @@ def page_number(value: str | None) -> int | None:
     return int(value) if _NUMBER.fullmatch(value) else None
 
 
+@lru_cache(maxsize=64)
+def _xpath(expression: str) -> etree.XPath:
+    """Compiled once: `element.xpath(text)` compiles its expression on every call, which was
+    most of a page's parse (~100 lookups per page)."""
+    return etree.XPath(expression)
+
+
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space splits on
+
+
+class _Below:
+    """The elements below one message (or poll), each with its class tokens, in document order:
+    one walk answers all of a message's ~10 class lookups (an XPath per lookup scanned the
+    subtree and split every class attribute again each time)."""
+
+    def __init__(self, node: Any) -> None:
+        self.items = [
+            (el, frozenset(_XML_SPACE.split(el.get("class") or "")))
+            for el in node.iterdescendants()
+            if isinstance(el.tag, str)
+        ]
+
+    def first(self, name: str, tag: str = "*") -> Any | None:
+        """First descendant carrying class `name` (and of element `tag`)."""
+        for el, classes in self.items:
+            if name in classes and (tag == "*" or el.tag == tag):
+                return el
+        return None
+
+    def every(self, *selectors: tuple[str, str, str]) -> list[Any]:
+        """Descendants matching any (tag, class, required attribute), in document order."""
+        return [
+            el
+            for el, classes in self.items
+            if any(
+                name in classes and (tag == "*" or el.tag == tag) and (not attr or attr in el.attrib)
+                for tag, name, attr in selectors
+            )
+        ]
+
+
 def _cls(node: Any, name: str, tag: str = "*") -> Any | None:
-    """First descendant carrying class `name`."""
-    found = node.xpath(f".//{tag}[{has_class(name)}]")
+    """First descendant carrying class `name` (page-level lookups, once per page)."""
+    found = _xpath(f".//{tag}[{has_class(name)}]")(node)
     return found[0] if found else None
 
 
@@ -59,7 +103,7 @@ def _all(node: Any, *selectors: tuple[str, str, str]) -> list[Any]:
         f"(self::{tag} and {has_class(name)}{f' and @{attr}' if attr else ''})"
         for tag, name, attr in selectors
     )
-    return list(node.xpath(f".//*[{tests}]"))
+    return list(_xpath(f".//*[{tests}]")(node))
 
 
 def _text(node: Any | None) -> str:
@@ -75,64 +119,66 @@ def _views(raw: str) -> int | None:
     return round(float(match.group(1).replace(",", ".")) * scale)
 
 
-def _media(message: Any) -> tuple[Media, ...]:
+def _media(message: Any, below: _Below) -> tuple[Media, ...]:
     found: dict[str, str] = {}
     wraps = ("*", "tgme_widget_message_photo_wrap", ""), ("*", "tgme_widget_message_video_thumb", "")
-    for wrap in _all(message, *wraps):
+    for wrap in below.every(*wraps):
         match = BACKGROUND_URL.search(wrap.get("style") or "")
         if match and "photo" in (wrap.get("class") or ""):
             found.setdefault(match.group(1), "image")
-    for video in message.xpath(".//video[@src]"):
+    for video in _xpath(".//video[@src]")(message):
         found.setdefault(video.get("src"), "video")
     links = ("a", "tgme_widget_message_document_wrap", "href"), (
         "a", "tgme_widget_message_link_preview", "href")
-    for link in _all(message, *links):
+    for link in below.every(*links):
         found.setdefault(link.get("href"), "link")
     return tuple(Media(url=u, type=k) for u, k in found.items())
 
 
-def _poll(message: Any) -> str:
-    poll = _cls(message, "tgme_widget_message_poll")
+def _poll(below: _Below) -> str:
+    poll = below.first("tgme_widget_message_poll")
     if poll is None:
         return ""
-    question = _text(_cls(poll, "tgme_widget_message_poll_question"))
-    options = [_text(o) for o in _all(poll, ("*", "tgme_widget_message_poll_option_text", ""))]
+    inside = _Below(poll)
+    question = _text(inside.first("tgme_widget_message_poll_question"))
+    options = [_text(o) for o in inside.every(("*", "tgme_widget_message_poll_option_text", ""))]
     return "\n".join([question, *(f"- {o}" for o in options)]).strip()
 
 
-def _extra(message: Any, channel: str) -> dict[str, Any]:
+def _extra(below: _Below, channel: str) -> dict[str, Any]:
     extra: dict[str, Any] = {"channel": channel}
-    views = _cls(message, "tgme_widget_message_views")
+    views = below.first("tgme_widget_message_views")
     count = _views(joined_text(views, "")) if views is not None else None
     if count is not None:
         extra["views"] = count
-    forwarded = _cls(message, "tgme_widget_message_forwarded_from_name")
+    forwarded = below.first("tgme_widget_message_forwarded_from_name")
     if forwarded is not None:
         extra["forwarded_from"] = _text(forwarded)
         if forwarded.get("href"):
             extra["forwarded_from_url"] = forwarded.get("href")
-    signature = _cls(message, "tgme_widget_message_from_author")
+    signature = below.first("tgme_widget_message_from_author")
     if signature is not None:
         extra["signature"] = joined_text(signature, "")  # an emoji glued to the name
-    reply = _all(message, ("a", "tgme_widget_message_reply", "href"))
+    reply = below.every(("a", "tgme_widget_message_reply", "href"))
     if reply:
         extra["reply_to"] = reply[0].get("href")
-    if _cls(message, "tgme_widget_message_poll") is not None:
+    if below.first("tgme_widget_message_poll") is not None:
         extra["poll"] = True
     return extra
 
 
 def _record(message: Any, external_id: str) -> PostRecord:
     channel = external_id.rsplit("/", 1)[0]
-    bubble = _cls(message, "tgme_widget_message_bubble")
+    below = _Below(message)
+    bubble = below.first("tgme_widget_message_bubble")
     bubble = message if bubble is None else bubble
-    text_nodes = bubble.xpath(f"./div[{has_class('tgme_widget_message_text')}]")
+    text_nodes = _xpath(f"./div[{has_class('tgme_widget_message_text')}]")(bubble)
     text = tree_text(text_nodes[0]) if text_nodes else ""
-    poll = _poll(message)
+    poll = _poll(below)
     text = f"{text}\n\n{poll}".strip() if poll else text
-    owner = _cls(message, "tgme_widget_message_owner_name")
-    link = _cls(message, "tgme_widget_message_date", "a")
-    dates = link.xpath(".//time[@datetime]") if link is not None else []
+    owner = below.first("tgme_widget_message_owner_name")
+    link = below.first("tgme_widget_message_date", "a")
+    dates = _xpath(".//time[@datetime]")(link) if link is not None else []
     href = link.get("href") if link is not None else None
     return PostRecord(
         platform=PLATFORM,
@@ -141,8 +187,8 @@ def _record(message: Any, external_id: str) -> PostRecord:
         url=href or f"https://t.me/{external_id}",
         author=Author(handle=channel, name=_text(owner), url=f"https://t.me/{channel}"),
         posted_at=to_datetime(dates[0].get("datetime")) if dates else None,
-        media=_media(message),
-        extra=_extra(message, channel),
+        media=_media(message, below),
+        extra=_extra(below, channel),
     )
 
 
@@ -152,7 +198,7 @@ def parse_page(markup: str, budget: PageBudget | None = None) -> TelegramPage:
     budget = budget or PageBudget()
     tree = parse_html(markup, budget)  # lxml's own tree, within element/depth/time limits
     records = []
-    for message in tree.xpath(f"//div[{has_class('tgme_widget_message')}][@data-post]"):
+    for message in _xpath(f"//div[{has_class('tgme_widget_message')}][@data-post]")(tree):
         external_id = message.get("data-post") or ""
         if _POST_ID.fullmatch(external_id):
             records.append(_record(message, external_id))
