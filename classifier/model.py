@@ -164,13 +164,38 @@ class Model:
         categories: list[str | None] = [None] * len(records)
         rows = np.flatnonzero(flagged)
         if rows.size:
-            for row, cat in zip(rows, self.state["category_clf"].predict(b["text_word"][rows]), strict=False):
-                categories[row] = str(cat)
+            for row, cat in zip(rows, self.categories(b, rows), strict=False):
+                categories[row] = cat
         explanations = explain_rows(self, b, p_asn, p_camp, texts, authors)
         return [
             Prediction(float(s), bool(f), self.version, self.threshold, c, e)
             for s, f, c, e in zip(scores, flagged, categories, explanations, strict=False)
         ]
+
+    def category_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        """The category model's input: text words, and the text's character n-grams when
+        the model was trained with them (`category_blocks`; older models: words only)."""
+        names = self.state.get("category_blocks", ["text_word"])
+        return sp.hstack([b[n] for n in names], format="csr") if len(names) > 1 else b[names[0]]
+
+    def categories(self, b: dict[str, sp.csr_matrix], rows: np.ndarray) -> list[str]:
+        """Categories of `rows`. With `category_precedence` (a list of the guide's order and
+        a ratio), the first category in the guide's order whose probability is at least
+        ratio × the best one wins: the guide says "pick the first that applies", and a
+        close second that comes earlier in the order is the one that applies."""
+        clf = self.state["category_clf"]
+        x = self.category_matrix(b)[rows]
+        precedence = self.state.get("category_precedence")
+        if not precedence:
+            return [str(c) for c in clf.predict(x)]
+        order, ratio = [str(c) for c in precedence[0]], float(precedence[1])
+        classes = [str(c) for c in clf.classes_]
+        ranked = [classes.index(c) for c in order if c in classes]
+        ranked += [k for k in range(len(classes)) if k not in ranked]
+        proba = clf.predict_proba(x)
+        best = proba.max(axis=1, keepdims=True)
+        passes = proba[:, ranked] >= ratio * best  # the best one always passes
+        return [classes[ranked[int(np.argmax(row))]] for row in passes]
 
     def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """d logit(score) / d logit(sub-model) per row: how much each sub-model's terms count.
