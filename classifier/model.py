@@ -26,6 +26,7 @@ __all__ = [
     "PREDICT_CHUNK",
     "Model",
     "Prediction",
+    "first_in_order",
     "prepare_records",
     "stack_features",
 ]
@@ -64,6 +65,17 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.asarray(np.log(p / (1 - p)), dtype=np.float64)
+
+
+def first_in_order(proba: np.ndarray, classes: Sequence[str], order: Sequence[str],
+                   ratio: float) -> list[str]:
+    """Per row, the first class in `order` whose probability is ≥ ratio × the row's best
+    (classes missing from `order` come after it); ratio 1 is the plain argmax."""
+    ranked = [classes.index(c) for c in order if c in classes]
+    ranked += [k for k in range(len(classes)) if k not in ranked]
+    best = proba.max(axis=1, keepdims=True)
+    passes = proba[:, ranked] >= ratio * best  # the best one always passes
+    return [classes[ranked[int(np.argmax(row))]] for row in passes]
 
 
 def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str) -> np.ndarray:
@@ -188,14 +200,8 @@ class Model:
         precedence = self.state.get("category_precedence")
         if not precedence:
             return [str(c) for c in clf.predict(x)]
-        order, ratio = [str(c) for c in precedence[0]], float(precedence[1])
-        classes = [str(c) for c in clf.classes_]
-        ranked = [classes.index(c) for c in order if c in classes]
-        ranked += [k for k in range(len(classes)) if k not in ranked]
-        proba = clf.predict_proba(x)
-        best = proba.max(axis=1, keepdims=True)
-        passes = proba[:, ranked] >= ratio * best  # the best one always passes
-        return [classes[ranked[int(np.argmax(row))]] for row in passes]
+        return first_in_order(clf.predict_proba(x), [str(c) for c in clf.classes_],
+                              [str(c) for c in precedence[0]], float(precedence[1]))
 
     def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """d logit(score) / d logit(sub-model) per row: how much each sub-model's terms count.
