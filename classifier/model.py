@@ -184,11 +184,14 @@ class Model:
             for s, f, c, e in zip(scores, flagged, categories, explanations, strict=False)
         ]
 
-    def category_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
-        """The category model's input: text words, and the text's character n-grams when
-        the model was trained with them (`category_blocks`; older models: words only)."""
+    def category_matrix(self, b: dict[str, sp.csr_matrix],
+                        rows: np.ndarray | None = None) -> sp.csr_matrix:
+        """The category model's input for `rows` (all when None): text words, and the
+        text's character n-grams when the model was trained with them (`category_blocks`;
+        older models: words only). Rows are taken before stacking: only flagged posts pay."""
         names = self.state.get("category_blocks", ["text_word"])
-        return sp.hstack([b[n] for n in names], format="csr") if len(names) > 1 else b[names[0]]
+        parts = [b[n] if rows is None else b[n][rows] for n in names]
+        return sp.hstack(parts, format="csr") if len(parts) > 1 else parts[0]
 
     def categories(self, b: dict[str, sp.csr_matrix], rows: np.ndarray) -> list[str]:
         """Categories of `rows`. With `category_precedence` (a list of the guide's order and
@@ -196,7 +199,7 @@ class Model:
         ratio × the best one wins: the guide says "pick the first that applies", and a
         close second that comes earlier in the order is the one that applies."""
         clf = self.state["category_clf"]
-        x = self.category_matrix(b)[rows]
+        x = self.category_matrix(b, rows)
         precedence = self.state.get("category_precedence")
         if not precedence:
             return [str(c) for c in clf.predict(x)]

@@ -243,7 +243,7 @@ def train_model(
         state["category_precedence"] = [list(CATEGORY_ORDER), float(params["category_precedence"])]
     state["category_clf"] = LogisticRegression(
         C=params["c_category"], max_iter=300, tol=1e-3, class_weight="balanced").fit(
-        model.category_matrix(b)[positives], cats)
+        model.category_matrix(b, positives), cats)
     data_sha = training_sha256(labeled)
     fingerprint = json.dumps([FEATURES_VERSION, data_sha, params, recall_target, seed,
                               library_versions()], sort_keys=True)
