@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from classifier import Model
 from classifier.model import first_in_order
 from classifier.train import CATEGORY_ORDER, PARAMS, _blend
 
@@ -33,3 +34,14 @@ def test_the_shipped_parameters_use_the_guides_order() -> None:
     assert CATEGORY_ORDER[:2] == ("mobilisation", "partisan_decision")
     assert CATEGORY_ORDER[-1] == "social_media_campaign"
     assert 0 < PARAMS["category_precedence"] <= 1
+
+
+def test_first_person_words_weigh_nothing_in_the_campaign_model(model: Model) -> None:
+    names = list(model.feature_names("text_word"))
+    columns = model.layout.columns("campaign", "text_word")
+    coef = np.asarray(model.state["campaign_clf"].coef_[0][columns])
+    voice = [k for k, term in enumerate(names) if "saya" in term.split(" ")]
+    assert len(voice) > 100 and not coef[voice].any()  # "saya", "saya dukung", "kata saya" …
+    assert coef[names.index("dukung")] != 0.0
+    asn = np.asarray(model.state["asn_clf"].coef_[0][model.layout.columns("asn", "text_word")])
+    assert asn[names.index("saya")] != 0.0  # who writes is still the ASN model's question
