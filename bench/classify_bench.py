@@ -94,6 +94,10 @@ def main() -> None:
         posts = write_posts(Path(tmp) / "in.jsonl", args.posts)
         bare_before = bare_rate(model, posts)  # measured on both sides: the host is shared
         env = dict(os.environ, PANTAU_HOME=str(home))
+        # `pantau classify` needs an initialised home (database schema); init keeps the
+        # active model of a given --home and installs nothing over it
+        subprocess.run([sys.executable, "-m", "monitor", "init"], check=True, env=env, cwd=REPO,
+                       stdout=subprocess.DEVNULL)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "monitor", "classify", "--input",
                         str(Path(tmp) / "in.jsonl"), "--output", str(Path(tmp) / "out.jsonl")],

@@ -90,16 +90,24 @@ class PrepSettings:
     stem: bool = False
     marks: bool = False  # campaign/status marks of classifier/marks.py (pair numbers, hand signs…)
     negation: bool = False  # `_negcamp_`: a campaign word after a negator ("tdk ikut kampanye")
+    kin: bool = False  # `_notasn_` also after a relative ("bapak sy PNS", "mertua sy guru PNS")
+    contest: bool = False  # `_contest_`, not `_pairnum_`, for "nomor 1" in a match or an exam
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
         prep = state.get("prep") or {}
         return cls(stem=bool(prep.get("stem", state.get("stem", False))),
                    marks=bool(prep.get("marks", False)),
-                   negation=bool(prep.get("negation", False)))
+                   negation=bool(prep.get("negation", False)),
+                   kin=bool(prep.get("kin", False)),
+                   contest=bool(prep.get("contest", False)))
 
     def as_dict(self) -> dict[str, bool]:
-        return {"stem": self.stem, "marks": self.marks, "negation": self.negation}
+        out = {"stem": self.stem, "marks": self.marks, "negation": self.negation}
+        for key in ("kin", "contest"):  # only when on: older states prepare as they were trained
+            if getattr(self, key):
+                out[key] = True
+        return out
 
 
 def _digits(text: str) -> str:
@@ -219,7 +227,8 @@ class TextPreparer:
     def prepare(self, text: str) -> Prepared:
         """Tokenise and normalise one post text; spans index into `text`."""
         tokens, spans = self._tokens(text)
-        mark_text(tokens, spans, self.settings.marks, self.settings.negation)
+        mark_text(tokens, spans, self.settings.marks, self.settings.negation,
+                      self.settings.kin, self.settings.contest)
         return Prepared(text, tuple(tokens), tuple(spans))
 
     def prepare_author(self, handle: str, name: str, bio: str) -> Prepared:
@@ -258,7 +267,8 @@ class TextPreparer:
                     tokens.append(part)
                     spans.append(span)
         if marks:
-            mark_text(tokens, spans, True, self.settings.negation)
+            mark_text(tokens, spans, True, self.settings.negation, self.settings.kin,
+                      self.settings.contest)
         return Prepared(source, tuple(tokens), tuple(spans))
 
 

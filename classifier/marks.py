@@ -16,7 +16,7 @@ from classifier.cues import FIRST_PERSON, SELF_ONLY, SELF_WINDOW, cue_tag
 
 __all__ = ["MARKS", "mark_text"]
 
-MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_", "_negcamp_")
+MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_", "_negcamp_", "_contest_")
 
 _NUMBER_BEFORE = frozenset(["nomor", "urut", "coblos", "pilih", "paslon", "nomer", "angka", "no", "pasangan"])
 _NUMBER_AFTER = frozenset(
@@ -27,6 +27,14 @@ _ELECTION_MONTH = {"14": ("feb", "februari", "pebruari"), "27": ("nov", "novembe
 _NOT_HOLDER = frozenset(
     ["calon", "pejuang", "otw", "menuju", "belum", "semoga", "gagal", "tes", "seleksi", "daftar", "pendaftaran", "mantan", "eks", "ex", "pensiunan", "purna", "istri", "suami", "anak", "bapakku", "ibuku", "kontraktor", "rekanan", "mitra", "vendor", "honorer", "bukan", "non", "lulus", "ikut", "persiapan", "try", "tryout", "bimbel", "latihan"])
 _NOT_WINDOW = 2
+# Relatives of an ASN who campaign themselves: "bapak sy PNS", "mertua sy guru PNS", "bokap kadis".
+_KIN = frozenset(
+    ["bapak", "bpk", "ayah", "papa", "bapa", "mama", "mamak", "ibu", "mertua", "menantu", "adik", "kakak", "om", "tante", "paman", "bibi", "bokap", "nyokap", "ortu", "abang", "sepupu", "ponakan", "keponakan", "nenek", "kakek", "ipar"])
+_KIN_WINDOW = 3
+# "nomor 1", "menang", "pilih", "dukung" in a match, an exam or a contest: not a pair number.
+_CONTEST = frozenset(
+    ["lomba", "pertandingan", "tanding", "turnamen", "liga", "porprov", "porseni", "o2sn", "mtq", "skor", "medali", "emas", "perak", "perunggu", "podium", "atlet", "pelatih", "futsal", "voli", "sepakbola", "bola", "dayung", "lari", "10k", "5k", "ujian", "soal", "tryout", "utbk", "nilai", "peringkat", "rangking", "ranking", "kategori", "punggung", "dada", "absen", "jersey", "kejurda", "olimpiade", "cerdas", "kelas", "adipura", "skripsi", "hadiah", "juri", "finish", "semifinal", "final"])
+_CONTEST_WINDOW = 4
 # "tdk ikut kampanye", "menolak dukung", "dilarang pasang baliho": a campaign word negated.
 # Not "jangan": "jgn lupa coblos", "jgn ragu pilih 3", "jgn pilih yg …" all campaign.
 _NEGATORS = frozenset(
@@ -35,7 +43,7 @@ _NEG_WINDOW = 3
 
 
 def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
-              negation: bool = False) -> None:
+              negation: bool = False, kin: bool = False, contest: bool = False) -> None:
     """Append marks (with the span of the word each marks) to one prepared text, in place.
 
     Each mark is looked for only when a set test says it can occur, so a post without
@@ -55,12 +63,13 @@ def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
         return
     words = _words(tokens)
     negated: set[int] = set()
-    if has_asn and not _NOT_HOLDER.isdisjoint(present):
-        negated = _mark_not_holder(tokens, spans, words)
+    if has_asn and not (_NOT_HOLDER.isdisjoint(present) and (not kin or _KIN.isdisjoint(present))):
+        negated = _mark_not_holder(tokens, spans, words, kin)
     if has_asn:
         _mark_self_reference(tokens, spans, negated, words)
     if numbers:
-        _mark_numbers(tokens, spans, words)
+        _mark_numbers(tokens, spans, words,
+                      contest and not _CONTEST.isdisjoint(present))
     if negate:
         _mark_negated_campaign(tokens, spans, words)
 
@@ -103,13 +112,14 @@ def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]], negate
 
 
 def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
-                     words: list[tuple[int, str]]) -> set[int]:
+                     words: list[tuple[int, str]], kin: bool = False) -> set[int]:
     """`_notasn_` for ASN words the author aspires to, lost, or is related to; their indexes."""
     out: set[int] = set()
     for k, (i, token) in enumerate(words):
         if cue_tag(token) != "_asn_":
             continue
-        if any(w in _NOT_HOLDER for _, w in words[max(0, k - _NOT_WINDOW):k]):
+        if any(w in _NOT_HOLDER for _, w in words[max(0, k - _NOT_WINDOW):k]) or (
+                kin and any(w in _KIN for _, w in words[max(0, k - _KIN_WINDOW):k])):
             out.add(i)
     for i in sorted(out):
         tokens.append("_notasn_")
@@ -118,9 +128,11 @@ def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
 
 
 def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
-                  words: list[tuple[int, str]]) -> None:
-    """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included)."""
+                  words: list[tuple[int, str]], contest: bool = False) -> None:
+    """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included);
+    with `contest`, a number near a contest word (match, exam, race) is `_contest_` instead."""
     hashtags = {spans[i] for i, t in words if t[0] == "#"}
+    near = ({k for k, (_, t) in enumerate(words) if t in _CONTEST} if contest else set())
     added: list[tuple[str, tuple[int, int]]] = []
     last = len(words) - 1
     for k in [k for k, (_, t) in enumerate(words) if t in _NUMBER_TRIGGERS]:
@@ -131,7 +143,10 @@ def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
             if nxt in _ELECTION_MONTH.get(token, ()):
                 added.append(("_elecday_", spans[i]))
             elif prev in _NUMBER_BEFORE or nxt in _NUMBER_AFTER or spans[i] in hashtags:
-                added.append(("_pairnum_", spans[i]))
+                if near and any(abs(k - c) <= _CONTEST_WINDOW for c in near):
+                    added.append(("_contest_", spans[i]))
+                else:
+                    added.append(("_pairnum_", spans[i]))
         elif token != "jari" or prev in _FINGER_COUNT:
             added.append(("_handsign_", spans[i]))
     for mark, span in added:

@@ -26,6 +26,7 @@ __all__ = [
     "PREDICT_CHUNK",
     "Model",
     "Prediction",
+    "first_in_order",
     "prepare_records",
     "stack_features",
 ]
@@ -64,6 +65,17 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.asarray(np.log(p / (1 - p)), dtype=np.float64)
+
+
+def first_in_order(proba: np.ndarray, classes: Sequence[str], order: Sequence[str],
+                   ratio: float) -> list[str]:
+    """Per row, the first class in `order` whose probability is ≥ ratio × the row's best
+    (classes missing from `order` come after it); ratio 1 is the plain argmax."""
+    ranked = [classes.index(c) for c in order if c in classes]
+    ranked += [k for k in range(len(classes)) if k not in ranked]
+    best = proba.max(axis=1, keepdims=True)
+    passes = proba[:, ranked] >= ratio * best  # the best one always passes
+    return [classes[ranked[int(np.argmax(row))]] for row in passes]
 
 
 def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str) -> np.ndarray:
@@ -164,13 +176,35 @@ class Model:
         categories: list[str | None] = [None] * len(records)
         rows = np.flatnonzero(flagged)
         if rows.size:
-            for row, cat in zip(rows, self.state["category_clf"].predict(b["text_word"][rows]), strict=False):
-                categories[row] = str(cat)
+            for row, cat in zip(rows, self.categories(b, rows), strict=False):
+                categories[row] = cat
         explanations = explain_rows(self, b, p_asn, p_camp, texts, authors)
         return [
             Prediction(float(s), bool(f), self.version, self.threshold, c, e)
             for s, f, c, e in zip(scores, flagged, categories, explanations, strict=False)
         ]
+
+    def category_matrix(self, b: dict[str, sp.csr_matrix],
+                        rows: np.ndarray | None = None) -> sp.csr_matrix:
+        """The category model's input for `rows` (all when None): text words, and the
+        text's character n-grams when the model was trained with them (`category_blocks`;
+        older models: words only). Rows are taken before stacking: only flagged posts pay."""
+        names = self.state.get("category_blocks", ["text_word"])
+        parts = [b[n] if rows is None else b[n][rows] for n in names]
+        return sp.hstack(parts, format="csr") if len(parts) > 1 else parts[0]
+
+    def categories(self, b: dict[str, sp.csr_matrix], rows: np.ndarray) -> list[str]:
+        """Categories of `rows`. With `category_precedence` (a list of the guide's order and
+        a ratio), the first category in the guide's order whose probability is at least
+        ratio × the best one wins: the guide says "pick the first that applies", and a
+        close second that comes earlier in the order is the one that applies."""
+        clf = self.state["category_clf"]
+        x = self.category_matrix(b, rows)
+        precedence = self.state.get("category_precedence")
+        if not precedence:
+            return [str(c) for c in clf.predict(x)]
+        return first_in_order(clf.predict_proba(x), [str(c) for c in clf.classes_],
+                              [str(c) for c in precedence[0]], float(precedence[1]))
 
     def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """d logit(score) / d logit(sub-model) per row: how much each sub-model's terms count.

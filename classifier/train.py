@@ -38,17 +38,33 @@ PARAMS: dict[str, Any] = {
     "text_cues": ("_selfasn_",), "author_cues": (), "combiner_features": "logit",
     # issue 13, each measured on the honest evaluation (docs/classifier.md):
     "marks": True, "negation": True, "campaign_cues": False,
-    "camp_weights": {"asn_neutral": 3.0, "neutrality_reminder": 1.5},
+    "camp_weights": {"asn_neutral": 3.0, "neutrality_reminder": 3.0},  # reminder 1.5 → 3: round 5
     "group_folds": True,  # the threshold from out-of-group scores
-    "campaign_mask": False,  # measured, not kept
+    # round 5: first-person words ("sy", "saya") weigh nothing in the campaign model; the
+    # author-status mask (True) was measured in round 3 and not kept
+    "campaign_mask": "voice",
+    # fifth round: categories from words + character n-grams, in the guide's order
+    "category_blocks": ("text_word", "text_char"), "category_precedence": 0.8,
+    "kin": False,  # `_notasn_` after a relative (marks.py): measured in round 5, not kept
+    "contest": False,  # `_contest_` for numbers in contests (marks.py): measured, not kept
+    "stance_weight": 0.5,  # blend in a stance model fitted on ASN authors only (round 5)
 }
+# The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
+CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
+                  "banner", "social_media_campaign")
 _STATUS_TAGS = frozenset({"_asn_", "_nonasn_", "_selfasn_", "_notasn_"})
 
 
-def status_free_mask(vec: TfidfVectorizer) -> np.ndarray:
+_VOICE = frozenset(["sy", "saya", "aku", "gue", "gua", "ane", "sya", "ku"])
+
+
+def status_free_mask(vec: TfidfVectorizer, kind: str | bool = True) -> np.ndarray:
     """1.0 for text terms that say nothing about the author's status, 0.0 for the others
-    (guide-list ASN/non-ASN words and their tags), as float32 over the vocabulary."""
+    (guide-list ASN/non-ASN words and their tags; with kind "voice", first-person words:
+    an ASN's own voice is in positives and in asn_neutral alike), float32 over the vocabulary."""
     def status(term: str) -> bool:
+        if kind == "voice":
+            return any(t in _VOICE for t in term.split(" "))
         return any(t in _STATUS_TAGS or cue_tag(t) in ("_asn_", "_nonasn_")
                    for t in term.split(" "))
 
@@ -111,14 +127,34 @@ def _lr(c: float, balanced: bool = False) -> LogisticRegression:
                               class_weight="balanced" if balanced else None)
 
 
-def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y_asn: np.ndarray,
+def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray, y_asn: np.ndarray,
              y_camp: np.ndarray, rows: np.ndarray, params: dict[str, Any],
              w_camp: np.ndarray) -> None:
     a_rows, c_rows = rows[y_asn[rows] >= 0], rows[y_camp[rows] >= 0]
     model.state["asn_clf"] = _lr(params["c_asn"], True).fit(
         model.asn_matrix(b)[a_rows], y_asn[a_rows])
-    model.state["campaign_clf"] = _lr(params["c_campaign"], True).fit(
-        model.campaign_matrix(b)[c_rows], y_camp[c_rows], sample_weight=w_camp[c_rows])
+    x_camp = model.campaign_matrix(b)
+    campaign = _lr(params["c_campaign"], True).fit(
+        x_camp[c_rows], y_camp[c_rows], sample_weight=w_camp[c_rows])
+    weight = float(params["stance_weight"])
+    if weight > 0:  # stance: the same text, only ASN authors, label = the post's label
+        s_rows = rows[y_asn[rows] == 1]
+        stance = _lr(params["c_campaign"], True).fit(
+            x_camp[s_rows], y[s_rows], sample_weight=w_camp[s_rows])
+        campaign = _blend(campaign, stance, weight)
+    model.state["campaign_clf"] = campaign
+
+
+def _blend(campaign: LogisticRegression, stance: LogisticRegression,
+           weight: float) -> LogisticRegression:
+    """One linear model whose logit is (1 − weight)·campaign's + weight·stance's.
+
+    Both read the same matrix, so the blend is itself a logistic regression: the artifact,
+    the explanations and the speed stay those of one campaign model.
+    """
+    campaign.coef_ = (1 - weight) * campaign.coef_ + weight * stance.coef_
+    campaign.intercept_ = (1 - weight) * campaign.intercept_ + weight * stance.intercept_
+    return campaign
 
 
 def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
@@ -134,7 +170,7 @@ def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
     fold_of = np.zeros(len(y), dtype=int)
     fitted: dict[str, list[LogisticRegression]] = {"asn_clf": [], "campaign_clf": []}
     for k, (train, test) in enumerate(splits):
-        _fit_sub(model, b, y_asn, y_camp, train, params, w_camp)
+        _fit_sub(model, b, y, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
         p_asn[test], p_camp[test] = model.sub_scores(sub)
         fold_of[test] = k
@@ -166,7 +202,8 @@ def train_model(
     if len(labeled) < 20 or y.sum() < 5 or (1 - y).sum() < 5:
         raise ValueError("training needs at least 20 labeled records with 5 of each label")
     settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
-                            negation=bool(params["negation"]))
+                            negation=bool(params["negation"]), kin=bool(params["kin"]),
+                            contest=bool(params["contest"]))
     texts, authors = prepare_records(labeled, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
@@ -180,7 +217,7 @@ def train_model(
             source = texts if key[0] == "t" else authors
             b[key] = vec.fit_transform([p.words if key == "text_char" else p.text for p in source])
     if params["campaign_mask"]:
-        state["campaign_mask"] = status_free_mask(state["text_word"])
+        state["campaign_mask"] = status_free_mask(state["text_word"], params["campaign_mask"])
     model = Model(state, {"version": "training"})
     # hard cases that share campaign words but are not campaigning can weigh more (params)
     w_camp = np.array([float(params["camp_weights"].get(r.hard_case or "", 1.0))
@@ -198,12 +235,15 @@ def train_model(
     state["combiner"] = LogisticRegression(C=100.0).fit(stacked, y)
     state["threshold"] = choose_threshold(y, oof, recall_target)
     if not params["bagged"]:
-        _fit_sub(model, b, y_asn, y_camp, np.arange(len(y)), params, w_camp)
+        _fit_sub(model, b, y, y_asn, y_camp, np.arange(len(y)), params, w_camp)
     positives = np.flatnonzero(y == 1)
     cats = np.array([labeled[i].category or "social_media_campaign" for i in positives])
+    state["category_blocks"] = [k for k in params["category_blocks"] if b.get(k) is not None]
+    if params["category_precedence"]:
+        state["category_precedence"] = [list(CATEGORY_ORDER), float(params["category_precedence"])]
     state["category_clf"] = LogisticRegression(
         C=params["c_category"], max_iter=300, tol=1e-3, class_weight="balanced").fit(
-        b["text_word"][positives], cats)
+        model.category_matrix(b, positives), cats)
     data_sha = training_sha256(labeled)
     fingerprint = json.dumps([FEATURES_VERSION, data_sha, params, recall_target, seed,
                               library_versions()], sort_keys=True)

@@ -1,0 +1,56 @@
+"""Marks of the fifth round: relatives of an ASN and numbers in contests (classifier/marks.py).
+
+Both are off unless a model's preparation settings turn them on, so older models prepare text
+as they were trained.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.features import PrepSettings, TextPreparer
+
+ON = TextPreparer(PrepSettings(marks=True, negation=True, kin=True, contest=True))
+OFF = TextPreparer(PrepSettings(marks=True, negation=True))
+
+
+def _marks(prep: TextPreparer, text: str) -> list[str]:
+    return [t for t in prep.prepare(text).tokens if t in ("_selfasn_", "_notasn_", "_pairnum_",
+                                                          "_contest_")]
+
+
+@pytest.mark.parametrize("text", [
+    "Bapak sy PNS jd dia diam, sy bebas: nomor 2!",
+    "Mertua sy guru PNS, sy petani: ZONA nomor 1",
+    "bokap kadis jd netral, gue mah bebas",
+])
+def test_a_relative_holds_the_status_not_the_author(text: str) -> None:
+    assert "_notasn_" in _marks(ON, text) and "_selfasn_" not in _marks(ON, text)
+    assert "_notasn_" not in _marks(OFF, text)
+
+
+def test_the_author_speaking_of_their_own_status_is_still_self_reference() -> None:
+    assert _marks(ON, "sy PNS, nomor 2!") == ["_selfasn_", "_pairnum_"]
+
+
+@pytest.mark.parametrize("text", [
+    "Tim dayung Muna menang di Porprov, nomor 1 di 3 kelas!",
+    "finish 10K nomor 2 kategori umum 🥈",
+    "Simulasi UTBK: jawab soal nomor 1 sampai 40",
+])
+def test_a_number_in_a_contest_is_not_a_pair_number(text: str) -> None:
+    assert "_contest_" in _marks(ON, text) and "_pairnum_" not in _marks(ON, text)
+    assert "_pairnum_" in _marks(OFF, text)
+
+
+def test_a_pair_number_far_from_contest_words_stays_one() -> None:
+    text = "Lomba 17an seru kemarin, anak2 dpt hadiah. Besok 27 Nov jgn lupa coblos nomor 2 ya"
+    assert "_pairnum_" in _marks(ON, text) and "_contest_" not in _marks(ON, text)
+
+
+def test_settings_round_trip_and_old_states_keep_their_preparation() -> None:
+    settings = PrepSettings(marks=True, negation=True, kin=True, contest=True)
+    assert PrepSettings.from_state({"prep": settings.as_dict()}) == settings
+    old = {"prep": {"stem": False, "marks": True, "negation": True}}
+    assert PrepSettings.from_state(old) == PrepSettings(marks=True, negation=True)
+    assert "kin" not in PrepSettings(marks=True).as_dict()
