@@ -33,6 +33,30 @@ def test_a_current_database_is_accepted_without_importing_alembic(db_url: str) -
     assert done.stdout.strip() == "False"
 
 
+def test_upgrading_a_current_database_does_nothing_and_imports_no_alembic(db_url: str) -> None:
+    db = Database(db_url)
+    upgrade(db)
+    db.dispose()
+    probe = ("import sys\nfrom storage.db import Database\nfrom storage.migrate import upgrade\n"
+             f"db = Database({db_url!r})\nprint(upgrade(db), 'alembic' in sys.modules)\n"
+             "db.dispose()")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    head = head_revision()
+    assert done.stdout.strip() == f"({head!r}, {head!r}) False"
+
+
+def test_an_older_schema_is_upgraded_to_head(db_url: str) -> None:
+    db = Database(db_url)
+    config = _config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    assert upgrade(db) == ("0001", head_revision())
+    require_current(db)
+    db.dispose()
+
+
 def test_an_older_schema_is_refused_with_its_revision(db_url: str) -> None:
     db = Database(db_url)
     config = _config()
