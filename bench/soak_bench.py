@@ -86,6 +86,7 @@ def free_port() -> int:
 def environment(home: Path, db_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU_")}
     env.update({"PANTAU_HOME": str(home), "PANTAU_DATABASE_URL": db_url,
+                "PANTAU_LANG": "en",  # observe() waits for the English start-up line
                 "PANTAU_ALLOW_PRIVATE_NETWORKS": "1", "PANTAU_SCHEDULER__MIN_INTERVAL": "1s",
                 "PANTAU_SCRAPE__MIN_HOST_DELAY": "0", "PANTAU_SCRAPE__RESPECT_ROBOTS": "0",
                 "PANTAU_SCRAPE__MAX_RETRIES": "0", "PANTAU_SCRAPE__CONTACT_URL": "https://example.test/c",
@@ -113,9 +114,9 @@ def observe(env: dict[str, str], cwd: Path, seconds: float) -> dict[str, Any]:
     proc = subprocess.Popen([PANTAU, "run"], env=env, cwd=cwd, stdout=subprocess.PIPE,
                             stderr=log.open("wb"), text=True)
     assert proc.stdout is not None
-    while not proc.stdout.readline().startswith("Pantau is running"):
-        if proc.poll() is not None:
-            raise SystemExit("pantau run exited early")
+    while not (line := proc.stdout.readline()).startswith("Pantau is running"):
+        if not line and proc.poll() is not None:
+            raise SystemExit(f"pantau run exited early; its log:\n{log.read_text(errors='replace')[-3000:]}")
     threading.Thread(target=proc.stdout.read, daemon=True).start()
     port, start = int(env["PANTAU_WEB__PORT"]), time.monotonic()
     rss: list[tuple[float, float]] = []

@@ -139,9 +139,14 @@ class TextPreparer:
     """Text and author preparation with one model's settings and its own bounded caches."""
 
     def __init__(self, settings: PrepSettings | None = None, *, cache_size: int = 100_000,
-                 author_cache_size: int = 20_000) -> None:
+                 author_cache_size: int = 20_000, surface_cache_size: int = 20_000) -> None:
         self.settings = settings or PrepSettings()
         self.cache_size, self.author_cache_size = cache_size, author_cache_size
+        # The surface cache sits in front of the word cache and sees every distinct token of
+        # the stream — hashtags, mentions, numbers, typos — so it is kept smaller: a miss costs
+        # one word-cache lookup, while at 100,000 entries it held ~80 MB of a `pantau run`
+        # under sustained load (bench/soak_bench.py).
+        self.surface_cache_size = min(surface_cache_size, cache_size)
         self._words: dict[str, tuple[str, ...]] = {}
         self._surface: dict[str, tuple[str, ...]] = {}
         self._authors: dict[str, Prepared] = {}
@@ -209,7 +214,7 @@ class TextPreparer:
     def _tokens(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         tokens: list[str] = []
         spans: list[tuple[int, int]] = []
-        cache, limit = self._surface, self.cache_size
+        cache, limit = self._surface, self.surface_cache_size
         for match in _TOKEN_RE.finditer(text):
             kind, value = match.lastgroup or "word", match.group()
             if kind == "url":

@@ -8,6 +8,8 @@ Layout of `models_dir`:
 
 Loading never unpickles: skops reads the file with an explicit trusted-type list, and a file
 whose bytes differ from its metadata hash, or that names any other type, is refused.
+Those two checks (`verify_artifact_bytes`) need neither skops nor scikit-learn, which load only
+when a model is written or read.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import skops.io as sio
-
-from classifier.artifact import pack_state, unpack_state
 from classifier.errors import ModelLoadError, NoActiveModel
-from classifier.model import Model
+
+if TYPE_CHECKING:
+    from classifier.model import Model
 
 __all__ = [
     "TRUSTED_TYPES",
@@ -38,6 +39,7 @@ __all__ = [
     "file_sha256",
     "load_artifact",
     "load_artifact_bytes",
+    "verify_artifact_bytes",
 ]
 
 TRUSTED_TYPES = (
@@ -83,12 +85,20 @@ def _schema_types(node: Any) -> Iterator[str]:
 
 def dump_artifact(model: Model, path: Path) -> str:
     """Write the model's state and metadata to `path`; return the file's SHA-256."""
+    import skops.io as sio
+
+    from classifier.artifact import pack_state
+
     sio.dump({"state": pack_state(model.state), "metadata": model.metadata}, path)
     return _sha256(path)
 
 
 def dump_artifact_bytes(model: Model) -> tuple[bytes, str]:
     """The model's state and metadata as skops bytes, and their SHA-256 (for the database)."""
+    import skops.io as sio
+
+    from classifier.artifact import pack_state
+
     data = sio.dumps({"state": pack_state(model.state), "metadata": model.metadata},
                      compression=zipfile.ZIP_DEFLATED)
     return data, hashlib.sha256(data).hexdigest()
@@ -101,9 +111,10 @@ def load_artifact(path: Path, expected_sha256: str | None = None) -> Model:
     return load_artifact_bytes(path.read_bytes(), expected_sha256, name=str(path))
 
 
-def load_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
-                        name: str = "model") -> Model:
-    """The same checks as load_artifact, on bytes (an artifact stored in the database)."""
+def verify_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
+                          name: str = "model") -> None:
+    """Refuse bytes that differ from their recorded SHA-256, are not a skops file, or name a
+    type outside TRUSTED_TYPES — without loading them (no skops, no scikit-learn)."""
     if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
         raise ModelLoadError(f"{name}: file does not match its recorded SHA-256 (altered?)")
     try:
@@ -114,6 +125,17 @@ def load_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
     unexpected = sorted(set(_schema_types(schema)) - set(TRUSTED_TYPES))
     if unexpected:
         raise ModelLoadError(f"{name}: refusing untrusted types: {', '.join(unexpected)}")
+
+
+def load_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
+                        name: str = "model") -> Model:
+    """The same checks as load_artifact, on bytes (an artifact stored in the database)."""
+    verify_artifact_bytes(data, expected_sha256, name=name)
+    import skops.io as sio
+
+    from classifier.artifact import unpack_state
+    from classifier.model import Model
+
     try:
         blob = sio.loads(data, trusted=list(TRUSTED_TYPES))
         return Model(unpack_state(blob["state"]), blob["metadata"])

@@ -6,6 +6,13 @@ the seed corpus with the default parameters (recall target 0.95, seed 0). It is 
 again, and `tests/classifier/test_shipped.py` checks that a fresh training has the same
 fingerprint (training-data SHA-256, parameters, version) and bit-identical coefficients.
 It is loaded like any registry artifact: SHA-256 checked, trusted types only, no pickle.
+
+Installing it into the database registry (`pantau init`) does not load it: `shipped_artifact`
+checks the bytes (SHA-256 against the JSON beside them, trusted types in the skops schema) and
+reads version and threshold from that JSON, so a fresh init imports no scikit-learn. The model
+is loaded — and checked again — when it first scores. When the installed scikit-learn, numpy,
+scipy or skops differ from the ones it was built with (`libraries_match`), the caller loads it
+once to prove it still loads.
 """
 
 from __future__ import annotations
@@ -14,18 +21,24 @@ import json
 import shutil
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import ModelLoadError
-from classifier.model import Model
+
+if TYPE_CHECKING:
+    from classifier.model import Model
 
 __all__ = [
     "FINGERPRINT_KEYS",
     "SHIPPED_DIR",
+    "ShippedArtifact",
     "build_shipped",
     "fingerprint",
     "install_shipped",
+    "libraries_match",
+    "shipped_artifact",
     "shipped_metadata",
 ]
 
@@ -47,6 +60,57 @@ def fingerprint(metadata: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps({k: metadata.get(k) for k in FINGERPRINT_KEYS})))
 
 
+@dataclass(frozen=True)
+class ShippedArtifact:
+    """The shipped model's checked bytes and the metadata recorded beside them."""
+
+    version: str
+    data: bytes
+    sha256: str
+    metadata: dict[str, Any]  # the model's own metadata (the JSON without artifact_sha256)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.metadata["threshold"])
+
+
+def _fits(meta: dict[str, Any] | None, recall_target: float) -> bool:
+    return meta is not None and abs(float(meta.get("recall_target", -1)) - recall_target) <= 1e-12
+
+
+def shipped_artifact(recall_target: float,
+                     shipped_dir: Path = SHIPPED_DIR) -> ShippedArtifact | None:
+    """The shipped model's bytes, verified (SHA-256, trusted types) but not loaded; None when
+    nothing is shipped, it was trained for another recall target, or its file is refused."""
+    from classifier.registry import verify_artifact_bytes
+
+    meta = shipped_metadata(shipped_dir)
+    if meta is None or not _fits(meta, recall_target) or not meta.get("artifact_sha256"):
+        return None
+    path = shipped_dir / f"{meta['version']}.skops"
+    try:
+        data = path.read_bytes()
+        verify_artifact_bytes(data, str(meta["artifact_sha256"]), name=str(path))
+    except (OSError, ModelLoadError):
+        return None
+    own = {k: v for k, v in meta.items() if k != "artifact_sha256"}
+    return ShippedArtifact(str(meta["version"]), data, str(meta["artifact_sha256"]), own)
+
+
+def libraries_match(metadata: dict[str, Any]) -> bool:
+    """Whether the installed libraries are the ones the model was built with (then it loads as
+    it did when it was built; otherwise loading it once is the only proof)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    built = metadata.get("library_versions")
+    if not isinstance(built, dict) or not built:
+        return False
+    try:
+        return all(version(name) == str(wanted) for name, wanted in built.items())
+    except PackageNotFoundError:
+        return False
+
+
 def install_shipped(models_dir: Path, recall_target: float,
                     shipped_dir: Path = SHIPPED_DIR) -> Model | None:
     """Copy the shipped model into `models_dir` and load it from there (hash + trusted types).
@@ -57,7 +121,7 @@ def install_shipped(models_dir: Path, recall_target: float,
     from classifier.registry import load_artifact
 
     meta = shipped_metadata(shipped_dir)
-    if meta is None or abs(float(meta.get("recall_target", -1)) - recall_target) > 1e-12:
+    if meta is None or not _fits(meta, recall_target):
         return None
     version = str(meta["version"])
     models_dir.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,12 @@ def current_revision(db: Database) -> str | None:
 
 
 def upgrade(db: Database) -> tuple[str | None, str]:
-    """Bring the schema to head; idempotent. Returns (revision before, revision after)."""
+    """Bring the schema to head; idempotent. Returns (revision before, revision after).
+    A database already at the shipped head returns at once, without importing Alembic (the
+    same check as require_current: `pantau init` with nothing to do)."""
+    head = shipped_head()
+    if head is not None and _stored_revisions(db) == [head]:
+        return head, head
     from alembic import command
 
     before = current_revision(db)

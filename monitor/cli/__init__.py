@@ -1,4 +1,5 @@
-"""`pantau` command line. Each module below registers its commands on the shared group."""
+"""`pantau` command line. Each *_commands module registers its commands on the shared group when
+it is imported, which happens when one of its commands runs (monitor/cli/index.py lists them)."""
 
 import sys
 
@@ -6,17 +7,6 @@ import click
 
 from monitor.cli.app import cli
 
-# Registration by import: one module per command family.
-from monitor.cli import data_commands  # noqa: E402,F401
-from monitor.cli import review_commands  # noqa: E402,F401
-from monitor.cli import user_commands  # noqa: E402,F401
-from monitor.cli import source_commands  # noqa: E402,F401
-from monitor.cli import export_commands  # noqa: E402,F401
-from monitor.cli import model_commands  # noqa: E402,F401
-from monitor.cli import run_commands  # noqa: E402,F401
-from monitor.cli import evidence_commands  # noqa: E402,F401
-from monitor.cli import case_commands  # noqa: E402,F401
-from monitor.cli import label_commands  # noqa: E402,F401
 
 __all__ = ["cli", "main"]
 

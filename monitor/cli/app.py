@@ -8,8 +8,6 @@ and the command exits with the error's exit code — never a traceback.
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -22,11 +20,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from monitor.config import ConfigError, Settings, load_settings
+from monitor.cli.index import COMMANDS
+from monitor.cli.lazy_group import LazyGroup
 from monitor.errors import ServiceError
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
+    from monitor.config import Settings
     from monitor.policy import Actor
     from storage.db import Database
 
@@ -70,6 +70,8 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from monitor.config import ConfigError, load_settings  # not needed by --help
+
             try:
                 self._settings = load_settings(self.config_path, database_url=self.db_url)
             except ConfigError as exc:
@@ -89,6 +91,8 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def emit_json(document: Any) -> None:
     """One JSON document on stdout, nothing else (interfaces.md: every --json)."""
+    import json
+
     sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
 
 
@@ -116,18 +120,33 @@ def open_db(app: AppContext) -> Database:
         return open_database(app.settings)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`--version`: the version monitor.config declares (the package's, checked by a test),
+    without importlib.metadata's scan of every installed distribution."""
+    if not value or ctx.resilient_parsing:
+        return
+    from monitor.config import VERSION
+
+    click.echo(f"{ctx.find_root().info_name or 'pantau'}, version {VERSION}")
+    ctx.exit()
+
+
+@click.group(cls=LazyGroup, table=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", metavar="URL", help="Database URL (overrides PANTAU_DATABASE_URL).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="pantau.toml to read (default: ./pantau.toml when present).")
 @click.option("--as", "acting_as", metavar="USER",
               help="Act as this user (default: PANTAU_USER, else the local operator).")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
-@click.version_option(package_name="pantau")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, config_path: Path | None, acting_as: str | None,
         verbose: bool) -> None:
     """Pantau: monitor ASN campaign activity on social media."""
+    import logging  # here, not at start-up: `pantau --help` never needs it
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",

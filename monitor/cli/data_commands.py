@@ -50,9 +50,10 @@ def init_command(app: AppContext) -> None:
              if done.state.startswith("migrated") else label(done.state))
     _status(_("database {db}: schema {revision} ({state})").format(
         db=db.describe(), revision=done.after, state=state))
-    model = runtime.active_scorer(settings)
+    with refusals():
+        version, threshold = runtime.active_summary(settings, db)
     _status(_("active model: {version} (threshold {threshold:.3f})").format(
-        version=model.version, threshold=model.threshold))
+        version=version, threshold=threshold))
     from monitor.cli.evidence_commands import deployment_key
 
     _status(_("signing key: {fingerprint}").format(

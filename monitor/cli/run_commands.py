@@ -20,6 +20,9 @@ _LOG_FORMAT = click.option("--log-format", type=click.Choice(["logfmt", "json"])
 @pass_app
 def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: str) -> None:
     """The monitor: scheduler + pipeline + web app, until SIGINT/SIGTERM."""
+    from monitor.jobs.warmup import start_warmup
+
+    start_warmup()  # the classifier's libraries import beside the service's (first flag sooner)
     from monitor.jobs.processes import ServiceError, run_monitor
 
     configure_logging(app.verbose or verbose_here, json_lines=log_format == "json")

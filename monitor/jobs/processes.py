@@ -158,15 +158,25 @@ async def _anchor_periodically(settings: Settings, db: Database, stop: asyncio.E
 
 async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
                    with_web: bool) -> None:
-    scorer = await asyncio.to_thread(LiveScorer, db, settings)
-    log.info("model version=%s threshold=%.3f", scorer.version, getattr(scorer, "threshold", -1))
+    # The model loads (SHA-256, trusted types, then skops) while the web app starts: the first
+    # source run needs both, and neither needs the other.
+    loading = asyncio.ensure_future(asyncio.to_thread(LiveScorer, db, settings))
     metrics = Metrics()
     web = None
-    if with_web:
-        await asyncio.to_thread(announce_first_admin, db)
-        web = WebServer(create_app(settings, db=db, metrics=metrics, first_admin=False),
-                        settings.get("web.host"), settings.get("web.port"))
-        web.start()
+    try:
+        if with_web:
+            await asyncio.to_thread(announce_first_admin, db)
+            web = WebServer(create_app(settings, db=db, metrics=metrics, first_admin=False),
+                            settings.get("web.host"), settings.get("web.port"))
+            web.start()
+        scorer = await loading
+    except BaseException:
+        if web is not None:
+            web.stop()
+        with suppress(BaseException):
+            await loading
+        raise
+    log.info("model version=%s threshold=%.3f", scorer.version, getattr(scorer, "threshold", -1))
     stop = asyncio.Event()
     _signals(asyncio.get_running_loop(), stop)
     try:

@@ -42,8 +42,10 @@ from storage.reviews import ScoreRow, enqueue
 
 if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a model is needed
     from classifier import Model
+    from classifier.shipped import ShippedArtifact
 
-__all__ = ["Refused", "Trained", "ModelEntry", "active_model", "active_version", "ensure_registry",
+__all__ = ["Refused", "Trained", "ModelEntry", "active_model", "active_summary", "active_version",
+           "ensure_registry",
            "get_model", "list_models", "load_version", "model_page", "promote", "rescore",
            "rollback", "train"]
 
@@ -133,11 +135,11 @@ def _store_model(session: Any, model: Model, *, origin: str, created_by: str,
 
 def _file_versions(settings: Settings) -> tuple[list[Model], str | None]:
     """The old file registry's loadable versions and its active one (nothing when absent)."""
-    from classifier import ClassifierError, ModelRegistry
-
     directory = Path(settings.models_dir)
     if not directory.is_dir():
         return [], None
+    from classifier import ClassifierError, ModelRegistry
+
     registry = ModelRegistry(directory)
     models, active = [], None
     try:
@@ -156,21 +158,56 @@ def _file_versions(settings: Settings) -> tuple[list[Model], str | None]:
     return models, active
 
 
-def _shipped(settings: Settings) -> tuple[Model, list[PostRecord]] | None:
+@dataclass(frozen=True)
+class _Candidate:
+    """A version the first import may store: a loaded model, or the shipped artifact's bytes
+    (verified, not loaded: storing them needs no scikit-learn)."""
+
+    version: str
+    origin: str
+    training: list[PostRecord]
+    model: Model | None = None
+    shipped: ShippedArtifact | None = None
+
+
+def _shipped(settings: Settings) -> _Candidate | None:
+    """The shipped default, its bytes checked (SHA-256, trusted types) without loading them —
+    unless the installed libraries differ from its build's, when it must load once to count."""
     from classifier.corpus import load_seed_corpus
     from classifier.errors import ModelLoadError
-    from classifier.registry import load_artifact
-    from classifier.shipped import SHIPPED_DIR, shipped_metadata
+    from classifier.shipped import libraries_match, shipped_artifact
 
-    meta = shipped_metadata()
-    target = float(settings.get("classifier.recall_target"))
-    if meta is None or abs(float(meta.get("recall_target", -1)) - target) > 1e-12:
+    artifact = shipped_artifact(float(settings.get("classifier.recall_target")))
+    if artifact is None:
         return None
-    try:
-        model = load_artifact(SHIPPED_DIR / f"{meta['version']}.skops", meta.get("artifact_sha256"))
-    except ModelLoadError:
-        return None
-    return model, load_seed_corpus()
+    if not libraries_match(artifact.metadata):
+        from classifier.registry import load_artifact_bytes
+
+        try:
+            load_artifact_bytes(artifact.data, artifact.sha256, name=artifact.version)
+        except ModelLoadError as exc:
+            log.warning("shipped model %s does not load here: %s", artifact.version, exc)
+            return None
+    return _Candidate(artifact.version, "shipped", load_seed_corpus(), shipped=artifact)
+
+
+def _store_candidate(session: Any, candidate: _Candidate) -> None:
+    extra = {"composition": training_data.composition(
+        candidate.training, ["seed"] * len(candidate.training))}
+    if candidate.model is not None:
+        _store_model(session, candidate.model, origin=candidate.origin, created_by=SYSTEM,
+                     training=candidate.training, extra=extra)
+        return
+    shipped = candidate.shipped
+    assert shipped is not None
+    meta = shipped.metadata
+    add_model_version(
+        session, version=shipped.version, artifact=shipped.data, sha256=shipped.sha256,
+        threshold=shipped.threshold, meta={k: v for k, v in meta.items() if k != "metrics"},
+        metrics=dict(meta.get("metrics", {})), fingerprint=meta.get("training_data_sha256"),
+        composition=extra["composition"],
+        text_fingerprints=training_data.text_fingerprints(candidate.training),
+        origin=candidate.origin, created_by=SYSTEM)
 
 
 def ensure_registry(db: Database, settings: Settings) -> str:
@@ -180,34 +217,31 @@ def ensure_registry(db: Database, settings: Settings) -> str:
     current = active_version(db)
     if current:
         return current
-    from classifier.corpus import load_seed_corpus
-    from classifier.train import train_model
-
-    candidates: list[tuple[Model, str, list[PostRecord]]] = []
+    candidates: list[_Candidate] = []
     shipped = _shipped(settings)
     if shipped is not None:
-        candidates.append((shipped[0], "shipped", shipped[1]))
+        candidates.append(shipped)
     files, file_active = _file_versions(settings)
-    candidates += [(m, "file", []) for m in files]
+    candidates += [_Candidate(m.version, "file", [], model=m) for m in files]
     if not candidates:
+        from classifier.corpus import load_seed_corpus
+        from classifier.train import train_model
+
         seed = load_seed_corpus()
-        candidates.append((train_model(seed, recall_target=settings.get(
-            "classifier.recall_target")), "trained", seed))
-    chosen = file_active or candidates[0][0].version
+        trained = train_model(seed, recall_target=settings.get("classifier.recall_target"))
+        candidates.append(_Candidate(trained.version, "trained", seed, model=trained))
+    chosen = file_active or candidates[0].version
     try:
         with db.session() as session:
             if active_activation(session) is None:
-                for model, origin, training in candidates:
-                    if not has_model_version(session, model.version):
-                        _store_model(session, model, origin=origin, created_by=SYSTEM,
-                                     training=training,
-                                     extra={"composition": training_data.composition(
-                                         training, ["seed"] * len(training))})
+                for candidate in candidates:
+                    if not has_model_version(session, candidate.version):
+                        _store_candidate(session, candidate)
                 add_activation(session, version=chosen, previous=None, action="import",
                                actor=SYSTEM, rescore=False)
                 append_audit(session, actor=SYSTEM, action="model.import", entity="model",
                              entity_id=chosen,
-                             details={"imported": [m.version for m, _, _ in candidates]})
+                             details={"imported": [c.version for c in candidates]})
     except Exception:
         current = active_version(db)
         if current:  # another node imported first
@@ -215,6 +249,17 @@ def ensure_registry(db: Database, settings: Settings) -> str:
         raise
     log.info("model registry initialised: active %s", chosen)
     return active_version(db) or chosen
+
+
+def active_summary(db: Database, settings: Settings) -> tuple[str, float]:
+    """The active version and its threshold (importing the shipped default on first use),
+    without loading the model: what `pantau init` reports."""
+    version = active_version(db) or ensure_registry(db, settings)
+    with db.reader() as session:
+        found = get_model_version(session, version)
+    if found is None:
+        raise NotFound(N_("no model version {version}"), version=version)
+    return version, found[0].threshold
 
 
 # --- listing ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from storage.migrate import require_current
 if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a model is needed
     from classifier import ModelRegistry
 
-__all__ = ["open_database", "active_scorer", "model_registry", "active_version"]
+__all__ = ["open_database", "active_scorer", "active_summary", "model_registry", "active_version"]
 
 
 def open_database(settings: Settings, *, migrated: bool = True) -> Database:
@@ -51,6 +51,14 @@ def active_scorer(settings: Settings, db: Database | None = None) -> Any:
         return active_model(own, settings)
     finally:
         own.dispose()
+
+
+def active_summary(settings: Settings, db: Database) -> tuple[str, float]:
+    """The active model's version and threshold, the shipped default imported on first use —
+    without loading the model (that happens, with its checks, when it first scores)."""
+    from monitor.services.models import active_summary as summary
+
+    return summary(db, settings)
 
 
 def active_version(settings: Settings) -> str | None:
