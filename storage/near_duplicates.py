@@ -16,7 +16,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.fingerprints import Fingerprint, fingerprint, near_duplicates, shingles
+from storage.fingerprints import Fingerprint, fingerprints, near_duplicates, shingles
 from storage.models import AuthorRow, Post, PostBand, Review
 from storage.posts import public_handle
 
@@ -39,10 +39,14 @@ def _candidates(session: Session, bands: set[int]) -> dict[int, list[int]]:
     """band key → stored post ids holding it."""
     found: dict[int, list[int]] = {}
     keys = sorted(bands)
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(keys), _CHUNK):
-        for band, post_id in session.execute(
-                select(PostBand.band, PostBand.post_id).where(
-                    PostBand.band.in_(keys[start:start + _CHUNK]))):
+        part = keys[start:start + _CHUNK]
+        # Plain DB-API: thousands of integer keys per batch, no ORM rows to build for them.
+        for band, post_id in conn.exec_driver_sql(
+                f"SELECT band, post_id FROM post_bands WHERE band IN ({', '.join([mark] * len(part))})",
+                tuple(part)):
             found.setdefault(band, []).append(post_id)
     return found
 
@@ -59,7 +63,7 @@ def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
         session.execute(delete(PostBand).where(PostBand.post_id.in_(ids)))
         session.execute(update(Post).where(Post.id.in_(ids)).values(dup_group=None))
     posts = sorted(posts)
-    prints = {post_id: fingerprint(text) for post_id, text in posts}
+    prints = dict(zip((p for p, _ in posts), fingerprints([t for _, t in posts]), strict=True))
     stored = _candidates(session, {b for p in prints.values() for b in p.bands})
     batch_ids = set(prints)
     wanted: dict[int, list[int]] = {}
@@ -137,11 +141,13 @@ def _write(session: Session, prints: dict[int, Fingerprint], final: dict[int, in
         group = final[post_id]
         for band in sorted(set(fp.bands)):
             if group is None or group not in holders.get(band, ()):
-                rows.append({"band": band, "post_id": post_id})
+                rows.append((band, post_id))
                 if group is not None:
                     holders.setdefault(band, []).append(group)
-    if rows:
-        session.execute(BANDS_TABLE.insert(), rows)
+    if rows:  # up to 20 a post: one plain executemany, no per-row parameter dicts
+        conn = session.connection()
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO post_bands (band, post_id) VALUES ({mark}, {mark})", rows)
     # Stored groups folded into a smaller one (a post bridged them), in id order.
     for group in sorted(g for g in parent if g not in prints and _find(parent, g) != g):
         session.execute(update(Post).where(Post.dup_group == group)
