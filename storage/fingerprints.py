@@ -108,7 +108,7 @@ def fingerprint(text: str) -> Fingerprint:
 
 
 _ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
-_CHUNK_SHINGLES = 200_000  # shingles hashed per numpy pass: bounds the (shingles × NUM_PERM) array
+_CHUNK_SHINGLES = 8_000  # shingles per numpy pass: the (shingles × NUM_PERM) array stays in cache
 
 
 def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
@@ -143,7 +143,8 @@ def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
             every = chain.from_iterable(full)  # C-level maps: the same _hash32 of each shingle
             hv = np.fromiter(map(zlib.crc32, map(_ENCODE, every)), dtype=dtype,
                              count=sum(map(len, full)))
-            phv = mix(hv, width).reshape(-1, 1) * a + b
+            phv = np.multiply(mix(hv, width).reshape(-1, 1), a)
+            phv += b  # in place: wraps modulo 2**width exactly as datasketch's `hv * a + b`
             offsets = np.cumsum([0] + [len(s) for s in full[:-1]])
             minima = np.minimum(template.hashvalues, np.minimum.reduceat(phv, offsets, axis=0)).tolist()
         rows = iter(minima)
