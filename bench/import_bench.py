@@ -78,12 +78,22 @@ def write_posts(path: Path, count: int, seed: int = 7) -> None:
             }, ensure_ascii=False) + "\n")
 
 
-def pipeline_import(url: str, path: Path) -> float:
+def pipeline_import(url: str, path: Path, *, grouping: bool = True) -> float:
+    """posts/s of the real import; `grouping=False` (a diagnostic, never a product path) skips
+    the near-duplicate grouping that storage.posts runs in each batch's transaction."""
+    import storage.posts as posts_module
+
     db = Database(url)
     upgrade(db)
+    group = posts_module._group
+    if not grouping:
+        posts_module._group = lambda session, stored: None  # type: ignore[assignment]
     start = time.perf_counter()
-    with path.open("rb") as handle:
-        stats = import_lines(db, read_interchange(handle, name=path.name), scorer=None)
+    try:
+        with path.open("rb") as handle:
+            stats = import_lines(db, read_interchange(handle, name=path.name), scorer=None)
+    finally:
+        posts_module._group = group
     elapsed = time.perf_counter() - start
     db.dispose()
     assert stats.new > 0 and stats.rejected == 0, stats
@@ -120,10 +130,9 @@ def bare_rows(path: Path, pg: bool) -> tuple[list[tuple[Any, ...]], list[tuple[A
 
 def bare_load(url: str, path: Path) -> float:
     """Same rows into the real (migrated, empty) authors and posts tables, bare DB-API: rows/s."""
-    db = Database(url)
+    db = Database(url)  # its engine: the connection settings Pantau writes with (WAL, synchronous)
     upgrade(db)
-    db.dispose()
-    engine = create_engine(url)
+    engine = db.engine
     pg = engine.dialect.name == "postgresql"
     authors, posts = bare_rows(path, pg)
     raw = engine.raw_connection()
@@ -139,17 +148,22 @@ def bare_load(url: str, path: Path) -> float:
                     copy.write_row(row)
             raw.commit()
         else:
+            # Pantau's SQLite connections are in autocommit mode (it issues BEGIN IMMEDIATE
+            # itself): one explicit transaction per 2,000 rows, like an import batch.
+            cur.execute("BEGIN IMMEDIATE")
             cur.executemany(f"INSERT INTO authors ({', '.join(AUTHOR_COLUMNS)}) VALUES "
                             f"({', '.join('?' * len(AUTHOR_COLUMNS))})", authors)
+            cur.execute("COMMIT")
             sql = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES "
                    f"({', '.join('?' * len(POST_COLUMNS))})")
             for i in range(0, len(posts), 2000):
+                cur.execute("BEGIN IMMEDIATE")
                 cur.executemany(sql, posts[i:i + 2000])
-                raw.commit()
+                cur.execute("COMMIT")
         elapsed = time.perf_counter() - start
     finally:
         raw.close()
-        engine.dispose()
+        db.dispose()
     return len(posts) / elapsed
 
 
@@ -224,6 +238,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--memory-lines", type=int, nargs="*", default=[50_000, 200_000],
                         help="file sizes whose peak memory is measured (none: skip)")
+    parser.add_argument("--without-grouping", action="store_true",
+                        help="also time the import with near-duplicate grouping skipped (diagnostic)")
     args = parser.parse_args()
     results: dict[str, object] = {"posts": args.posts}
     with tempfile.TemporaryDirectory() as tmp:
@@ -244,6 +260,16 @@ def main() -> None:
                 ours = pipeline_import(url, data)
                 bare = bare_load(bare_url, data)
                 thin = thin_executemany(bare_url, data)
+                if args.without_grouping:
+                    if name == "sqlite":
+                        loose_url = f"sqlite:///{work / 'loose.db'}"
+                    else:
+                        loose_url, drop_loose = postgres_database(pg or "")
+                    try:
+                        loose = pipeline_import(loose_url, data, grouping=False)
+                    finally:
+                        if name != "sqlite":
+                            drop_loose()
             finally:
                 if drop:
                     drop()
@@ -254,6 +280,10 @@ def main() -> None:
                              "bare_rows_per_s": round(bare), "ratio": round(ours / bare, 3),
                              "thin_rows_per_s": round(thin), "thin_ratio": round(ours / thin, 3),
                              "load": _load()}
+            if args.without_grouping:
+                print(f"{'':<11} {loose:>11,.0f} p/s without near-duplicate grouping "
+                      f"(diagnostic): {loose / bare:.1%} of bare")
+                results[name]["without_grouping_posts_per_s"] = round(loose)  # type: ignore[index]
         peaks = {}
         for lines in args.memory_lines:
             big = work / f"mem{lines}.jsonl"
