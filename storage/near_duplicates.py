@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, distinct, func, select, update
+from sqlalchemy import BigInteger, Table, any_, bindparam, delete, distinct, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from storage.fingerprints import Fingerprint, fingerprints, near_duplicates, shingles
@@ -40,15 +41,29 @@ def _candidates(session: Session, bands: set[int]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     keys = sorted(bands)
     conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    for start in range(0, len(keys), _CHUNK):
-        part = keys[start:start + _CHUNK]
-        # Plain DB-API: thousands of integer keys per batch, no ORM rows to build for them.
-        for band, post_id in conn.exec_driver_sql(
-                f"SELECT band, post_id FROM post_bands WHERE band IN ({', '.join([mark] * len(part))})",
-                tuple(part)):
+    # Plain DB-API: thousands of integer keys per batch, no ORM rows to build for them; on
+    # PostgreSQL one array parameter (a statement psycopg parses once, not per batch).
+    queries: list[tuple[str, tuple[object, ...]]]
+    if conn.dialect.name == "postgresql":
+        queries = [("SELECT band, post_id FROM post_bands WHERE band = ANY(%s::bigint[])", (keys,))]
+    else:
+        queries = [(f"SELECT band, post_id FROM post_bands WHERE band IN ({', '.join('?' * len(part))})",
+                    tuple(part)) for part in (keys[i:i + _CHUNK] for i in range(0, len(keys), _CHUNK))]
+    for sql, params in queries:
+        for band, post_id in conn.exec_driver_sql(sql, params):
             found.setdefault(band, []).append(post_id)
     return found
+
+
+def _texts(session: Session, ids: list[int]) -> list[tuple[int, str, int | None]]:
+    """(id, text, dup_group) of these posts: one array parameter on PostgreSQL, chunks of IN."""
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = Post.id == any_(bindparam("ids", ids, type_=postgresql.ARRAY(BigInteger)))
+        return [tuple(row) for row in session.execute(  # type: ignore[misc]
+            select(Post.id, Post.text, Post.dup_group).where(wanted))]
+    return [tuple(row) for start in range(0, len(ids), _CHUNK)  # type: ignore[misc]
+            for row in session.execute(select(Post.id, Post.text, Post.dup_group).where(
+                Post.id.in_(ids[start:start + _CHUNK])))]
 
 
 def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
@@ -76,11 +91,8 @@ def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
         wanted[post_id] = sorted(shared, key=lambda o: (-shared[o], o))[:CANDIDATES_PER_POST]
     known: dict[int, tuple[frozenset[str], int | None]] = {}
     ids = sorted({o for found in wanted.values() for o in found})
-    for start in range(0, len(ids), _CHUNK):
-        for other, text, group in session.execute(
-                select(Post.id, Post.text, Post.dup_group).where(
-                    Post.id.in_(ids[start:start + _CHUNK]))):
-            known[other] = (shingles(text), group)
+    for other, text, group in _texts(session, ids):
+        known[other] = (shingles(text), group)
     parent: dict[int, int] = {}
     assigned: dict[int, int | None] = {}
     joined: set[int] = set()  # singletons that gain a group
