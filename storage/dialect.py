@@ -8,6 +8,7 @@ the ORM would convert them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,10 +79,13 @@ def bulk_insert_ignore(
 
 
 PG_ROWS = 5_000  # rows per PostgreSQL statement: one array parameter per column
+_LENGTH = re.compile(r"\(\d+\)")
 
 
 def _array_types(conn: Connection, table: Any, columns: Sequence[str]) -> list[str]:
-    return [f"{table.c[c].type.compile(dialect=conn.dialect)}[]" for c in columns]
+    """Each column's array type without its length: an explicit cast to VARCHAR(32) would cut
+    a longer value silently; to VARCHAR, the INSERT's own assignment refuses it as VALUES did."""
+    return [_LENGTH.sub("", f"{table.c[c].type.compile(dialect=conn.dialect)}[]") for c in columns]
 
 
 def _insert_unnest(
@@ -92,7 +96,8 @@ def _insert_unnest(
     same for every batch, so psycopg parses it once (a VALUES list of thousands of placeholders
     is re-parsed on every call, which cost more than the server's work)."""
     width = len(columns)
-    arrays = ", ".join(f"%s::{kind}" for kind in _array_types(conn, table, columns))
+    # %b: the arrays travel in binary (no per-string quoting and escaping on the client).
+    arrays = ", ".join(f"%b::{kind}" for kind in _array_types(conn, table, columns))
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
            f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING{tail}")
     out: list[tuple[Any, ...]] = []
@@ -121,7 +126,7 @@ def select_by_keys(
     if conn.dialect.name == "postgresql":
         # The keys as one array per column: a statement psycopg parses once, whatever the count.
         names = ", ".join(f"column{i}" for i in range(1, len(key_columns) + 1))
-        arrays = ", ".join(f"%s::{kind}" for kind in _array_types(conn, table, key_columns))
+        arrays = ", ".join(f"%b::{kind}" for kind in _array_types(conn, table, key_columns))
         source = f"unnest({arrays}) AS k({names})"
         width = len(key_columns)
         params: tuple[Any, ...] = tuple(flat[i::width] for i in range(width))
