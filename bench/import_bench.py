@@ -78,6 +78,10 @@ def write_posts(path: Path, count: int, seed: int = 7) -> None:
             }, ensure_ascii=False) + "\n")
 
 
+CPU: dict[str, float] = {}  # posts per CPU-second of this process, by run: steadier than the
+# wall clock on a shared machine (SQLite works in-process; PostgreSQL's server time is not in it)
+
+
 def pipeline_import(url: str, path: Path, *, grouping: bool = True) -> float:
     """posts/s of the real import; `grouping=False` (a diagnostic, never a product path) skips
     the near-duplicate grouping that storage.posts runs in each batch's transaction."""
@@ -88,13 +92,14 @@ def pipeline_import(url: str, path: Path, *, grouping: bool = True) -> float:
     group = posts_module._group
     if not grouping:
         posts_module._group = lambda session, stored: None  # type: ignore[assignment]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         with path.open("rb") as handle:
             stats = import_lines(db, read_interchange(handle, name=path.name), scorer=None)
     finally:
         posts_module._group = group
     elapsed = time.perf_counter() - start
+    CPU["import" if grouping else "without_grouping"] = stats.new / (time.process_time() - cpu)
     db.dispose()
     assert stats.new > 0 and stats.rejected == 0, stats
     return stats.new / elapsed
@@ -138,7 +143,7 @@ def bare_load(url: str, path: Path) -> float:
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if pg:
             with cur.copy(f"COPY authors ({', '.join(AUTHOR_COLUMNS)}) FROM STDIN") as copy:
                 for row in authors:
@@ -161,6 +166,7 @@ def bare_load(url: str, path: Path) -> float:
                 cur.executemany(sql, posts[i:i + 2000])
                 cur.execute("COMMIT")
         elapsed = time.perf_counter() - start
+        CPU["bare"] = len(posts) / (time.process_time() - cpu)
     finally:
         raw.close()
         db.dispose()
@@ -280,10 +286,16 @@ def main() -> None:
                              "bare_rows_per_s": round(bare), "ratio": round(ours / bare, 3),
                              "thin_rows_per_s": round(thin), "thin_ratio": round(ours / thin, 3),
                              "load": _load()}
+            cpu = {key: round(value) for key, value in CPU.items()}
+            results[name]["per_cpu_s"] = cpu  # type: ignore[index]
             if args.without_grouping:
                 print(f"{'':<11} {loose:>11,.0f} p/s without near-duplicate grouping "
                       f"(diagnostic): {loose / bare:.1%} of bare")
                 results[name]["without_grouping_posts_per_s"] = round(loose)  # type: ignore[index]
+            if name == "sqlite":
+                print(f"{'':<11} per CPU-second of this process: {cpu}  import/bare "
+                      f"{CPU['import'] / CPU['bare']:.1%}")
+            CPU.clear()
         peaks = {}
         for lines in args.memory_lines:
             big = work / f"mem{lines}.jsonl"
