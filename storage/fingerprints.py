@@ -25,6 +25,8 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 __all__ = ["NUM_PERM", "BANDS", "ROWS", "SHINGLE", "NEAR_JACCARD", "Fingerprint",
@@ -82,7 +84,8 @@ def _template() -> Any:
 
 def _hash32(data: bytes) -> int:
     """The shingle's 32-bit hash: CRC-32 (C speed; MinHash's random affine permutations on top
-    supply the independence between the NUM_PERM minima)."""
+    supply the independence between the NUM_PERM minima). `fingerprints` calls zlib.crc32
+    itself, for speed: change both together."""
     return zlib.crc32(data)
 
 
@@ -104,5 +107,48 @@ def fingerprint(text: str) -> Fingerprint:
     return Fingerprint(found, _band_keys([int(v) for v in minhash.hashvalues]))
 
 
+_ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
+_CHUNK_SHINGLES = 8_000  # shingles per numpy pass: the (shingles × NUM_PERM) array stays in cache
+
+
 def fingerprints(texts: Sequence[str]) -> list[Fingerprint]:
-    return [fingerprint(t) for t in texts]
+    """`fingerprint` of each text, the same band keys, computed for the whole batch in a few
+    numpy passes: a MinHash object per post (and its Python overhead) was most of the cost of
+    storing a post. Falls back to one by one if datasketch's permutation scheme is not the one
+    reproduced here."""
+    template = _template()
+    try:
+        from datasketch import minhash as dm  # the scheme's own mixing function and widths
+
+        width = dm._SCHEME_WIDTHS[template.scheme]
+        mix = dm._fmix
+    except (ImportError, AttributeError, KeyError):
+        return [fingerprint(t) for t in texts]
+    import numpy as np
+
+    found = [shingles(t) for t in texts]
+    a, b = template.permutations
+    dtype = template.hashvalues.dtype
+    out: list[Fingerprint] = []
+    start = 0
+    while start < len(found):
+        end, size = start, 0
+        while end < len(found) and (end == start or size + len(found[end]) <= _CHUNK_SHINGLES):
+            size += len(found[end])
+            end += 1
+        part = found[start:end]
+        full = [s for s in part if s]
+        minima: list[list[int]] = []
+        if full:
+            every = chain.from_iterable(full)  # C-level maps: the same _hash32 of each shingle
+            hv = np.fromiter(map(zlib.crc32, map(_ENCODE, every)), dtype=dtype,
+                             count=sum(map(len, full)))
+            phv = np.multiply(mix(hv, width).reshape(-1, 1), a)
+            phv += b  # in place: wraps modulo 2**width exactly as datasketch's `hv * a + b`
+            offsets = np.cumsum([0] + [len(s) for s in full[:-1]])
+            minima = np.minimum(template.hashvalues, np.minimum.reduceat(phv, offsets, axis=0)).tolist()
+        rows = iter(minima)
+        out.extend(Fingerprint(s, _band_keys(next(rows))) if s else Fingerprint(s, ())
+                   for s in part)
+        start = end
+    return out

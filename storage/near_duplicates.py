@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, distinct, func, select, update
+from sqlalchemy import BigInteger, Table, any_, bindparam, delete, distinct, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from storage.fingerprints import Fingerprint, fingerprint, near_duplicates, shingles
+from storage.fingerprints import Fingerprint, fingerprints, near_duplicates, shingles
 from storage.models import AuthorRow, Post, PostBand, Review
 from storage.posts import public_handle
 
@@ -39,12 +40,30 @@ def _candidates(session: Session, bands: set[int]) -> dict[int, list[int]]:
     """band key → stored post ids holding it."""
     found: dict[int, list[int]] = {}
     keys = sorted(bands)
-    for start in range(0, len(keys), _CHUNK):
-        for band, post_id in session.execute(
-                select(PostBand.band, PostBand.post_id).where(
-                    PostBand.band.in_(keys[start:start + _CHUNK]))):
+    conn = session.connection()
+    # Plain DB-API: thousands of integer keys per batch, no ORM rows to build for them; on
+    # PostgreSQL one array parameter (a statement psycopg parses once, not per batch).
+    queries: list[tuple[str, tuple[object, ...]]]
+    if conn.dialect.name == "postgresql":
+        queries = [("SELECT band, post_id FROM post_bands WHERE band = ANY(%s::bigint[])", (keys,))]
+    else:
+        queries = [(f"SELECT band, post_id FROM post_bands WHERE band IN ({', '.join('?' * len(part))})",
+                    tuple(part)) for part in (keys[i:i + _CHUNK] for i in range(0, len(keys), _CHUNK))]
+    for sql, params in queries:
+        for band, post_id in conn.exec_driver_sql(sql, params):
             found.setdefault(band, []).append(post_id)
     return found
+
+
+def _texts(session: Session, ids: list[int]) -> list[tuple[int, str, int | None]]:
+    """(id, text, dup_group) of these posts: one array parameter on PostgreSQL, chunks of IN."""
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = Post.id == any_(bindparam("ids", ids, type_=postgresql.ARRAY(BigInteger)))
+        return [tuple(row) for row in session.execute(  # type: ignore[misc]
+            select(Post.id, Post.text, Post.dup_group).where(wanted))]
+    return [tuple(row) for start in range(0, len(ids), _CHUNK)  # type: ignore[misc]
+            for row in session.execute(select(Post.id, Post.text, Post.dup_group).where(
+                Post.id.in_(ids[start:start + _CHUNK])))]
 
 
 def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
@@ -59,7 +78,7 @@ def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
         session.execute(delete(PostBand).where(PostBand.post_id.in_(ids)))
         session.execute(update(Post).where(Post.id.in_(ids)).values(dup_group=None))
     posts = sorted(posts)
-    prints = {post_id: fingerprint(text) for post_id, text in posts}
+    prints = dict(zip((p for p, _ in posts), fingerprints([t for _, t in posts]), strict=True))
     stored = _candidates(session, {b for p in prints.values() for b in p.bands})
     batch_ids = set(prints)
     wanted: dict[int, list[int]] = {}
@@ -72,11 +91,8 @@ def assign_groups(session: Session, posts: Sequence[tuple[int, str]], *,
         wanted[post_id] = sorted(shared, key=lambda o: (-shared[o], o))[:CANDIDATES_PER_POST]
     known: dict[int, tuple[frozenset[str], int | None]] = {}
     ids = sorted({o for found in wanted.values() for o in found})
-    for start in range(0, len(ids), _CHUNK):
-        for other, text, group in session.execute(
-                select(Post.id, Post.text, Post.dup_group).where(
-                    Post.id.in_(ids[start:start + _CHUNK]))):
-            known[other] = (shingles(text), group)
+    for other, text, group in _texts(session, ids):
+        known[other] = (shingles(text), group)
     parent: dict[int, int] = {}
     assigned: dict[int, int | None] = {}
     joined: set[int] = set()  # singletons that gain a group
@@ -137,11 +153,13 @@ def _write(session: Session, prints: dict[int, Fingerprint], final: dict[int, in
         group = final[post_id]
         for band in sorted(set(fp.bands)):
             if group is None or group not in holders.get(band, ()):
-                rows.append({"band": band, "post_id": post_id})
+                rows.append((band, post_id))
                 if group is not None:
                     holders.setdefault(band, []).append(group)
-    if rows:
-        session.execute(BANDS_TABLE.insert(), rows)
+    if rows:  # up to 20 a post: one plain executemany, no per-row parameter dicts
+        conn = session.connection()
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO post_bands (band, post_id) VALUES ({mark}, {mark})", rows)
     # Stored groups folded into a smaller one (a post bridged them), in id order.
     for group in sorted(g for g in parent if g not in prints and _find(parent, g) != g):
         session.execute(update(Post).where(Post.dup_group == group)

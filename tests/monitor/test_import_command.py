@@ -154,3 +154,58 @@ def test_hostile_lines_are_rejected_and_the_good_ones_kept(ready_db: str, tmp_pa
     code, out, err = run(ready_db, "import", str(source), "--no-classify", "--json")
     assert code == 1 and json.loads(out)["new"] == 1
     assert "hostile.jsonl:2: rejected:" in err and reason in err
+
+
+def _post(external_id: str, text: str) -> str:
+    return json.dumps({"platform": "facebook", "external_id": external_id, "text": text,
+                       "author": {"handle": "rina"}}) + "\n"
+
+
+def test_rejected_lines_at_batch_boundaries_keep_their_numbers(ready_db: str, tmp_path: Path) -> None:
+    """The importer works in batches of 2,000 lines: a bad line on either side of a boundary,
+    and in the middle of the second batch, is named by its own line number."""
+    bad = {1999, 2000, 2001, 3017, 4500}
+    source = tmp_path / "big.jsonl"
+    source.write_text("".join("{broken\n" if n in bad else _post(f"b{n}", f"pos {n}")
+                              for n in range(1, 4501)), encoding="utf-8")
+    code, out, err = run(ready_db, "import", str(source), "--no-classify", "--json")
+    summary = json.loads(out)
+    assert code == 1 and (summary["new"], summary["rejected"]) == (4495, 5)
+    assert sorted(int(line.split(":")[1]) for line in err.splitlines() if ": rejected:" in line) \
+        == sorted(bad)
+
+
+def test_a_post_repeated_in_one_batch_is_stored_once_and_counted_as_a_duplicate(
+        ready_db: str, tmp_path: Path) -> None:
+    source = tmp_path / "dupes.jsonl"
+    source.write_text(_post("d1", "sama") + _post("d2", "lain") + _post("d1", "sama")
+                      + _post("d2", "lain, diubah"), encoding="utf-8")
+    code, out, _ = run(ready_db, "import", str(source), "--no-classify", "--json")
+    summary = json.loads(out)
+    assert code == 0 and (summary["new"], summary["duplicates"], summary["fetched"]) == (2, 2, 4)
+    _, listed, _ = run(ready_db, "posts", "list", "--json")
+    assert sorted((p["external_id"], p["text"]) for p in json.loads(listed)) == [
+        ("d1", "sama"), ("d2", "lain, diubah")]  # within one batch the last copy wins
+
+
+def test_an_edit_later_in_the_same_file_keeps_the_earlier_version(ready_db: str, tmp_path: Path) -> None:
+    """An edit in a later batch of the same file versions the post; an edit within one batch
+    keeps the last copy (counted as a duplicate), as docs/interchange.md says."""
+    lines = [_post("e1", "teks pertama")] + [_post(f"f{n}", f"isi {n}") for n in range(2500)]
+    lines += [_post("e1", "teks kedua, diubah"), _post("f7", "isi 7 diubah dalam batch")]
+    source = tmp_path / "edits.jsonl"
+    source.write_text("".join(lines), encoding="utf-8")
+    code, out, _ = run(ready_db, "import", str(source), "--no-classify", "--json")
+    summary = json.loads(out)
+    assert code == 0 and (summary["new"], summary["updated"]) == (2501, 2)
+    from sqlalchemy import select
+
+    from storage.db import Database
+    from storage.models import Post, PostVersion
+
+    db = Database(ready_db)
+    with db.reader() as session:
+        post = session.scalars(select(Post).where(Post.external_id == "e1")).one()
+        [old] = session.scalars(select(PostVersion).where(PostVersion.post_id == post.id)).all()
+    db.dispose()
+    assert (post.version, post.text, old.version, old.text) == (2, "teks kedua, diubah", 1, "teks pertama")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from storage import fingerprints as fingerprints_module
 from storage.db import Database
-from storage.fingerprints import fingerprint, jaccard, normalise
+from storage.fingerprints import fingerprint, fingerprints, jaccard, normalise
 from storage.models import Post, PostBand
 from storage.near_duplicates import largest_flagged_groups, same_text, ungrouped_posts
 from storage.posts import store_posts
@@ -76,6 +78,20 @@ def test_different_texts_are_not_near_duplicates(one: list[str], two: list[str])
         return  # not "different texts"
     a, b = fingerprint(" ".join(one)), fingerprint(" ".join(two))
     assert jaccard(a.shingles, b.shingles) < 0.6
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=300), max_size=40))
+def test_a_batch_gets_the_band_keys_of_each_text_alone(texts: list[str]) -> None:
+    """The batched MinHash (numpy over the whole batch) must give every text the band keys the
+    one-by-one datasketch MinHash gives it: stored keys from either path must meet."""
+    assert fingerprints(texts) == [fingerprint(t) for t in texts]
+
+
+def test_a_batch_larger_than_one_numpy_pass_keeps_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fingerprints_module, "_CHUNK_SHINGLES", 50)
+    texts = [CAMPAIGN, "", "pendek", CAMPAIGN.upper() + " https://t.co/x", "x" * 400, "\ud800 lone"]
+    assert fingerprints(texts) == [fingerprint(t) for t in texts]
 
 
 def test_normalising_drops_links_mentions_case_and_punctuation() -> None:
