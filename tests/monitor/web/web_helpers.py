@@ -26,8 +26,10 @@ PASSWORD = "rahasia-panjang-1"
 ROLES = ("monitor", "lead", "data", "admin")
 
 
-def make_app(db: Database, tmp_path: Path, **env: str) -> FastAPI:
-    environ = {f"PANTAU_WEB__{k.upper()}": v for k, v in env.items()}
+def make_app(db: Database, tmp_path: Path, environ: dict[str, str] | None = None,
+             **env: str) -> FastAPI:
+    """The app on `db`; `env` sets web.* settings, `environ` any other PANTAU_* variables."""
+    environ = {**(environ or {}), **{f"PANTAU_WEB__{k.upper()}": v for k, v in env.items()}}
     return create_app(load_settings(cwd=tmp_path, environ=environ), db=db, first_admin=False,
                       warm=False)
 
