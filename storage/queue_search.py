@@ -95,15 +95,15 @@ def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _text_condition(session: Session, q: str, *, paging: bool) -> tuple[Any, bool]:
-    """(condition, whether it reads posts.text so the query must join posts).
+def _text_condition(session: Session, q: str, *, paging: bool) -> Any:
+    """The condition on review rows that their post matches `q` (None for a query of no words).
 
     A search matching many posts walks the queue's own index and tests each item (50 matches
     are met within a few hundred rows); a rarer one finds its posts through the full-text index
     and probes their items. Counting always takes the second way (it visits every match)."""
     words = _WORD.findall(q)[:12]
     if not words:
-        return None, False
+        return None
     if session.get_bind().dialect.name == "sqlite":
         fts = _fts_query(words)
         common = paging and session.scalar(text(
@@ -112,10 +112,10 @@ def _text_condition(session: Session, q: str, *, paging: bool) -> tuple[Any, boo
         if common:
             # '+' keeps SQLite from probing reviews by post_id for every match instead
             return text("+reviews.post_id IN (SELECT rowid FROM posts_fts "
-                        "WHERE posts_fts MATCH :fts)").bindparams(fts=fts), False
+                        "WHERE posts_fts MATCH :fts)").bindparams(fts=fts)
         matching = text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
             fts=fts).columns(column("rowid", Integer))
-        return Review.post_id.in_(matching), False
+        return Review.post_id.in_(matching)
     tsq = " ".join(words)
     matching_sql = ("SELECT id FROM posts WHERE to_tsvector('simple', text) "
                     "@@ plainto_tsquery('simple', :tsq)")
@@ -125,15 +125,15 @@ def _text_condition(session: Session, q: str, *, paging: bool) -> tuple[Any, boo
         # the posts are known: their items are probed by post_id (the planner's guess of a
         # term's frequency cannot send it along the whole queue index instead)
         return text("reviews.post_id = ANY(:ids)").bindparams(
-            bindparam("ids", value=found, type_=ARRAY(BigInteger))), False
+            bindparam("ids", value=found, type_=ARRAY(BigInteger)))
     if paging:
         # many matches: walk the queue index and test each item's own post. A scalar subquery,
         # so the planner cannot turn it into a join that computes every post's tsvector
         # (a semi join here read ~40,000 posts for one page of 50)
         return text("(SELECT to_tsvector('simple', p.text) @@ plainto_tsquery('simple', :tsq) "
-                    "FROM posts p WHERE p.id = reviews.post_id)").bindparams(tsq=tsq), False
+                    "FROM posts p WHERE p.id = reviews.post_id)").bindparams(tsq=tsq)
     return Review.post_id.in_(text(matching_sql).bindparams(tsq=tsq)
-                              .columns(column("id", Integer))), False
+                              .columns(column("id", Integer)))
 
 
 def _filtered(session: Session, f: QueueFilter, query: Any, *, paging: bool = True) -> Any:
@@ -161,11 +161,9 @@ def _filtered(session: Session, f: QueueFilter, query: Any, *, paging: bool = Tr
     if f.until is not None:
         conditions.append(Review.posted_at < f.until)
     if f.q:
-        condition, joins = _text_condition(session, f.q, paging=paging)
+        condition = _text_condition(session, f.q, paging=paging)
         if condition is not None:
             conditions.append(condition)
-        if joins:
-            query = query.join(Post, Post.id == Review.post_id)
     return query.where(*conditions) if conditions else query
 
 
