@@ -22,20 +22,27 @@ __all__ = ["Database", "StorageError", "SchemaNotReady"]
 
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Page cache per SQLite connection. 32 MiB keeps a bulk import's index inserts in memory at
+# millions of rows; a long-running service holds several pooled connections, each filling its
+# own cache as the database grows, so it asks for less (monitor.services.runtime).
+SQLITE_CACHE_MIB = 32
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: index inserts stay in memory at millions of rows
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    # Checkpoint the WAL every ~40 MB rather than 4 MB: bulk imports rewrite index pages, and a
-    # rarer checkpoint writes each page once instead of once per batch.
-    cursor.execute("PRAGMA wal_autocheckpoint=10000")
-    cursor.close()
+def _sqlite_pragmas(cache_mib: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{cache_mib * 1024}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        # Checkpoint the WAL every ~40 MB rather than 4 MB: bulk imports rewrite index pages, and a
+        # rarer checkpoint writes each page once instead of once per batch.
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
+        cursor.close()
+
+    return on_connect
 
 
 def _sqlite_begin_immediate(conn: Any) -> None:
@@ -52,7 +59,8 @@ def _sqlite_begin_deferred(conn: Any) -> None:
 class Database:
     """One engine per process; `session()` is the unit of work for everything that writes."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False,
+                 sqlite_cache_mib: int = SQLITE_CACHE_MIB) -> None:
         self.url = url
         try:
             parsed = make_url(url)
@@ -75,10 +83,11 @@ class Database:
             raise StorageError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
         self._read_engine = self.engine
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            pragmas = _sqlite_pragmas(sqlite_cache_mib)
+            event.listen(self.engine, "connect", pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
             self._read_engine = create_engine(url, **kwargs)
-            event.listen(self._read_engine, "connect", _sqlite_pragmas)
+            event.listen(self._read_engine, "connect", pragmas)
             event.listen(self._read_engine, "begin", _sqlite_begin_deferred)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self._read_engine, expire_on_commit=False)

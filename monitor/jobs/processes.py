@@ -104,7 +104,7 @@ def _signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
 
 
 def _prepare(settings: Settings) -> Database:
-    db = open_database(settings)
+    db = open_database(settings, service=True)
     for change in sync_config_sources(db, settings):
         log.info("config_sync %s", change)
     return db
@@ -238,7 +238,7 @@ def run_monitor(settings: Settings, *, with_web: bool = True, exit_process: bool
 
 def serve_web(settings: Settings, host: str, port: int, *, exit_process: bool = True) -> int:
     """`pantau serve`: the web app alone, until SIGINT/SIGTERM (then exit 0, as run_monitor)."""
-    db = open_database(settings)
+    db = open_database(settings, service=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())

@@ -11,12 +11,20 @@ from storage.migrate import require_current
 if TYPE_CHECKING:  # the classifier (scikit-learn) loads only when a model is needed
     from classifier import ModelRegistry
 
-__all__ = ["open_database", "active_scorer", "active_summary", "model_registry", "active_version"]
+__all__ = ["open_database", "active_scorer", "active_summary", "model_registry", "active_version",
+           "SERVICE_SQLITE_CACHE_MIB"]
+
+# `pantau run` / `serve` keep their pooled connections for days; with the bulk commands' 32 MiB
+# page cache each, their memory grew with the database (issue 14's soak). The operating system
+# caches the file's pages anyway, so a small per-connection cache costs a system call per page.
+SERVICE_SQLITE_CACHE_MIB = 4
 
 
-def open_database(settings: Settings, *, migrated: bool = True) -> Database:
-    """The database of these settings; by default it must already be at the current schema."""
-    db = Database(settings.database_url)
+def open_database(settings: Settings, *, migrated: bool = True, service: bool = False) -> Database:
+    """The database of these settings; by default it must already be at the current schema.
+    `service`: for a long-running process (smaller SQLite page cache per connection)."""
+    db = (Database(settings.database_url, sqlite_cache_mib=SERVICE_SQLITE_CACHE_MIB) if service
+          else Database(settings.database_url))
     if migrated:
         try:
             require_current(db)
