@@ -136,4 +136,9 @@ def html_to_text(markup: str) -> str:
     from scrapers.treetext import fragment_text  # treetext imports squash from here
 
     text = fragment_text(markup)
-    return element_text(BeautifulSoup(markup, "html.parser")) if text is None else text
+    if text is not None:  # lxml's fast path takes no applet (nor any tag it does not know)
+        return text
+    soup = BeautifulSoup(markup, "html.parser")
+    for applet in soup.find_all("applet"):  # what feedparser's sanitiser dropped beside script
+        applet.decompose()                   # and style (which get_text skips itself)
+    return element_text(soup)
