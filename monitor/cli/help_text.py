@@ -79,6 +79,15 @@ class _HelpTexts:
             if type(param) is click.Option:  # same fields, only `help` read translated
                 param.__class__ = HelpOption
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """click's --help, made once with its text already translated: kept as the id instead,
+        read in the language of the moment like every other help text."""
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and type(option) is click.Option:
+            option.__class__ = HelpOption
+            option.help = N_("Show this message and exit.")
+        return option  # type: ignore[no-any-return]
+
 
 class HelpCommand(_HelpTexts, click.Command):
     """A command whose help texts are read in the command line's language."""
