@@ -27,7 +27,7 @@ from pathlib import Path
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "LOCALE_DIR", "translations", "resolve_language",
            "cli_language", "gettext_for", "ngettext_for", "cli_gettext", "cli_ngettext",
-           "compile_po"]
+           "compile_po", "po_messages"]
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -48,7 +48,7 @@ def translations(language: str, domain: str) -> gettext.NullTranslations:
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         return gettext.NullTranslations()
-    return gettext.GNUTranslations(io.BytesIO(compile_po(path.read_text(encoding="utf-8"))))
+    return compile_po(path.read_text(encoding="utf-8"))
 
 
 def cli_language() -> str:
@@ -84,123 +84,113 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 def _unquote(text: str) -> str:
     """A quoted .po string's value, unescaped as Babel's `pofile.unescape` does."""
-    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), text[1:-1])
+    inner = text[1:-1]
+    if "\\" not in inner:
+        return inner
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), inner)
 
 
-class _Entry:
-    __slots__ = ("context", "ids", "strings", "fuzzy")
-
-    def __init__(self) -> None:
-        self.context: str | None = None
-        self.ids: list[str] = []  # msgid, then msgid_plural if any
-        self.strings: dict[int, str] = {}  # msgstr (index 0) or msgstr[N]
-        self.fuzzy = False
+# An entry: (msgctxt or None, [msgid, msgid_plural?], [(index, msgstr)], fuzzy, obsolete).
+_Entry = tuple[str | None, list[str], list[tuple[int, str]], bool, bool]
 
 
 def _entries(text: str) -> list[_Entry]:
-    """The active (not obsolete) entries of a .po file, the header (msgid "") first if any."""
+    """Every entry of a .po file, in order, read with the rules of Babel's PoFileParser: blank
+    lines separate nothing, an entry ends at the next msgid/msgctxt or comment, `#~` lines are
+    an obsolete entry's, `#,` lines hold the flags of the entry that follows."""
     entries: list[_Entry] = []
-    entry = _Entry()
-    field: tuple[str, int] | None = None  # what a continuation line extends
-    fields: dict[tuple[str, int], list[str]] = {}
+    context: list[str] | None = None
+    ids: list[list[str]] = []
+    strings: list[tuple[int, list[str]]] = []
+    fuzzy = obsolete = False
+    target: list[str] | None = None  # what a continuation line ("...") extends
 
-    def flush() -> None:
-        nonlocal entry, field, fields
-        if entry.ids or fields:
-            for (kind, index), parts in fields.items():
-                value = "".join(parts)
-                if kind == "ctxt":
-                    entry.context = value
-                elif kind == "id":
-                    while len(entry.ids) <= index:
-                        entry.ids.append("")
-                    entry.ids[index] = value
-                else:
-                    entry.strings[index] = value
-            if entry.ids:
-                entries.append(entry)
-        entry, field, fields = _Entry(), None, {}
+    def finish() -> None:
+        nonlocal context, ids, strings, fuzzy, obsolete, target
+        if not ids:  # flags and a msgctxt wait for their msgid
+            return
+        entries.append(("".join(context) if context is not None else None,
+                        ["".join(parts) for parts in ids],
+                        [(i, "".join(parts)) for i, parts in strings] or [(0, "")],
+                        fuzzy, obsolete))
+        context, ids, strings, fuzzy, obsolete, target = None, [], [], False, False, None
 
-    for raw in text.splitlines():
-        line = raw.strip()
+    for line in text.splitlines():
+        line = line.strip()
         if not line:
-            flush()
             continue
-        if line.startswith("#"):
-            if any(kind == "str" for kind, _ in fields):
-                flush()  # a comment after a msgstr starts the next entry
-            if line.startswith("#,"):
-                entry.fuzzy = entry.fuzzy or "fuzzy" in (f.strip() for f in line[2:].split(","))
-            continue  # comments, references, previous ids (#|), obsolete entries (#~)
-        if line.startswith('"'):
-            if field is not None:
-                fields[field].append(_unquote(line))
+        is_obsolete = False
+        if line[0] == "#":
+            if line[1:2] != "~":
+                finish()
+                if line[1:2] == ",":
+                    fuzzy = fuzzy or "fuzzy" in (f.strip() for f in line[2:].lstrip().split(","))
+                continue
+            line, is_obsolete = line[2:].lstrip(), True
+            if not line:
+                continue
+        if line[0] == '"':
+            if target is not None:
+                target.append(_unquote(line))
             continue
         keyword, _space, value = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and any(kind == "str" for kind, _ in fields):
-            flush()
-        if keyword == "msgctxt":
-            field = ("ctxt", 0)
-        elif keyword == "msgid":
-            field = ("id", 0)
-        elif keyword == "msgid_plural":
-            field = ("id", 1)
-        elif keyword == "msgstr":
-            field = ("str", 0)
-        elif keyword.startswith("msgstr[") and keyword.endswith("]"):
-            field = ("str", int(keyword[7:-1]))
+        if keyword in ("msgid", "msgctxt"):
+            finish()
+        obsolete = is_obsolete
+        target = [_unquote(value.strip())]
+        if keyword in ("msgid", "msgid_plural"):
+            ids.append(target)
+        elif keyword == "msgctxt":
+            context = target
+        elif keyword == "msgstr" or keyword.startswith("msgstr["):
+            _kw, bracket, index = keyword.partition("[")
+            if value.strip() == '""':
+                target = []
+            strings.append((int(index[:-1]) if bracket else 0, target))
         else:
-            raise ValueError(f"unexpected .po line: {raw!r}")
-        fields[field] = [_unquote(value.strip())]
-    flush()
+            raise ValueError(f"unexpected .po line: {line!r}")
+    finish()
     return entries
 
 
-def compile_po(text: str) -> bytes:
-    """A .po file's text as the .mo bytes Babel's `write_mo(read_po(...), use_fuzzy=False)`
-    holds for its messages: untranslated and fuzzy entries out, empty plural forms as the id."""
-    entries = _entries(text)
-    header = next((e for e in entries if e.ids == [""] and e.context is None), None)
-    header_text = header.strings.get(0, "") if header else ""
-    counted = _NPLURALS.search(header_text)
+def po_messages(text: str) -> tuple[str, dict[str | tuple[str, int], str]]:
+    """A .po file's header and its messages as `gettext.GNUTranslations` holds those of the .mo
+    Babel's `write_mo(read_po(...), use_fuzzy=False)` writes: untranslated, fuzzy and obsolete
+    entries out, a context as `context\x04id`, plural forms under (id, n), an empty plural form
+    as the id. (The header is the file's own; Babel writes one regenerated from it.)"""
+    entries = [e for e in _entries(text) if not e[4]]
+    header = next((e[2][0][1] for e in entries if e[1] == [""]), "")
+    counted = _NPLURALS.search(header)
     nplurals = int(counted.group(1)) if counted else 2
-    compiled: dict[bytes, bytes] = {b"": header_text.encode()}
-    for entry in entries:
-        if entry is header:
+    messages: dict[str | tuple[str, int], str] = {}
+    for context, ids, strings, fuzzy, _obsolete in entries:
+        if fuzzy or not ids[0] and len(ids) == 1:
             continue
-        if len(entry.ids) > 1:
-            forms = [entry.strings.get(i, "") for i in range(nplurals)]
-            if not forms:  # Babel keeps an entry with a tuple of forms, even all empty ones
-                continue
-            key = "\x00".join(entry.ids[:2])
-            value = "\x00".join(form or entry.ids[min(i, 1)] for i, form in enumerate(forms))
-        else:
-            key, value = entry.ids[0], entry.strings.get(0, "")
-            if not value:
-                continue
-        if entry.fuzzy:
-            continue
-        if entry.context is not None:
-            key = f"{entry.context}\x04{key}"
-        compiled[key.encode()] = value.encode()
-    return _mo_bytes(compiled)
+        prefix = f"{context}\x04" if context else ""
+        if len(ids) > 1:
+            forms = [""] * nplurals
+            for index, form in sorted(strings):
+                if index < nplurals:
+                    forms[index] = form
+            for n, form in enumerate(forms):
+                messages[(prefix + ids[0], n)] = form or ids[min(n, 1)]
+        elif strings[0][1]:
+            messages[prefix + ids[0]] = strings[0][1]
+    return header, messages
 
 
-def _mo_bytes(messages: dict[bytes, bytes]) -> bytes:
-    """A GNU .mo file (little-endian, no hash table) of `messages`, keys sorted."""
-    keys = sorted(messages)
-    ids, strs, offsets = bytearray(), bytearray(), []
-    for key in keys:
-        value = messages[key]
-        offsets.append((len(ids), len(key), len(strs), len(value)))
-        ids += key + b"\x00"
-        strs += value + b"\x00"
-    keystart = 7 * 4 + 16 * len(keys)
-    valuestart = keystart + len(ids)
-    table: list[int] = []
-    for key_offset, key_length, _o, _l in offsets:
-        table += [key_length, key_offset + keystart]
-    for _o, _l, value_offset, value_length in offsets:
-        table += [value_length, value_offset + valuestart]
-    head = struct.pack("<Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + len(keys) * 8, 0, 0)
-    return head + struct.pack(f"<{len(table)}i", *table) + bytes(ids) + bytes(strs)
+def compile_po(text: str) -> gettext.GNUTranslations:
+    """A .po file's text as a `gettext.GNUTranslations`: its header (charset, plural rule) read
+    by gettext itself from a one-entry .mo, then its messages."""
+    header, messages = po_messages(text)
+    catalog = gettext.GNUTranslations(io.BytesIO(_header_mo(header.encode())))
+    catalog._catalog.update(messages)  # type: ignore[attr-defined]
+    return catalog
+
+
+def _header_mo(header: bytes) -> bytes:
+    """A GNU .mo file (little-endian, no hash table) holding only the header, id ""."""
+    keystart = 7 * 4 + 16
+    return (struct.pack("<Iiiiiii", 0x950412DE, 0, 1, 7 * 4, 7 * 4 + 8, 0, 0)
+            + struct.pack("<4i", 0, keystart, len(header), keystart + 1) + b"\x00" + header
+            + b"\x00")
