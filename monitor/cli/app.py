@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from monitor.cli import help_text
+from monitor.cli.help_text import N_
 from monitor.cli.index import COMMANDS
 from monitor.cli.lazy_group import LazyGroup
 from monitor.errors import ServiceError
@@ -51,10 +53,13 @@ def lazy(name: str) -> Any:
 
 def _(message: str) -> str:
     """The message in the command line's language (PANTAU_LANG, default Indonesian). The
-    catalogs (and Babel) load on the first message, not at start-up."""
-    from monitor.i18n import cli_language, gettext_for
+    catalog loads on the first message (or help text), not at start-up."""
+    from monitor.i18n import cli_gettext
 
-    return gettext_for(cli_language(), "cli")(message)
+    return cli_gettext(message)
+
+
+help_text.install()  # click's own words ("Usage:", usage errors) in that language too
 
 
 @dataclass
@@ -127,20 +132,22 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
         return
     from monitor.config import VERSION
 
-    click.echo(f"{ctx.find_root().info_name or 'pantau'}, version {VERSION}")
+    click.echo(_("{prog}, version {version}").format(prog=ctx.find_root().info_name or "pantau",
+                                                      version=VERSION))
     ctx.exit()
 
 
 @click.group(cls=LazyGroup, table=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_url", metavar="URL", help="Database URL (overrides PANTAU_DATABASE_URL).")
+@click.option("--db", "db_url", metavar="URL",
+              help=N_("Database URL (overrides PANTAU_DATABASE_URL)."))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="pantau.toml to read (default: ./pantau.toml when present).")
+              help=N_("pantau.toml to read (default: ./pantau.toml when present)."))
 @click.option("--as", "acting_as", metavar="USER",
-              help="Act as this user (default: PANTAU_USER, else the local operator).")
-@click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+              help=N_("Act as this user (default: PANTAU_USER, else the local operator)."))
+@click.option("-v", "--verbose", is_flag=True, help=N_("Debug logging on stderr."))
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
-              help="Show the version and exit.")
+              help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, config_path: Path | None, acting_as: str | None,
         verbose: bool) -> None:

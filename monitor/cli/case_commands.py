@@ -60,8 +60,8 @@ def _summary_document(summary: CaseSummary) -> dict[str, Any]:
 
 
 @cases_group.command("list")
-@click.option("--status", type=click.Choice(CASE_STATUSES), help="Only cases in this state.")
-@click.option("--overdue", is_flag=True, help="Only cases with a step past its deadline.")
+@click.option("--status", type=click.Choice(CASE_STATUSES), help=N_("Only cases in this state."))
+@click.option("--overdue", is_flag=True, help=N_("Only cases with a step past its deadline."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def cases_list(app: AppContext, status: str | None, overdue: bool, as_json: bool) -> None:
@@ -157,15 +157,15 @@ def cases_show(app: AppContext, case_id: int, as_json: bool) -> None:
 @cases_group.command("update")
 @click.argument("case_id", type=int)
 @click.option("--step", type=click.Choice(CASE_STEPS), required=True,
-              help="The step that happened; steps go reported, recommendation, sanction, "
-                   "closed (closing earlier needs --note).")
+              help=N_("The step that happened; steps go reported, recommendation, sanction, "
+                      "closed (closing earlier needs --note)."))
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="The day it happened (default: today in web.timezone).")
+              help=N_("The day it happened (default: today in web.timezone)."))
 @click.option("--reference", metavar="R",
-              help="Reference number (needed for reported: the Bawaslu/KASN registration).")
+              help=N_("Reference number (needed for reported: the Bawaslu/KASN registration)."))
 @click.option("--note", metavar="T",
-              help="For recommendation: its content; for sanction: the kind of sanction the PPK "
-                   "imposed; for closed: why (needed when closing early).")
+              help=N_("For recommendation: its content; for sanction: the kind of sanction the PPK "
+                      "imposed; for closed: why (needed when closing early)."))
 @pass_app
 def cases_update(app: AppContext, case_id: int, step: str, on: datetime | None,
                  reference: str | None, note: str | None) -> None:

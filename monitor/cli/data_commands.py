@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from monitor.cli.labels import label
 from monitor.policy import operator_actor
 
@@ -76,10 +77,12 @@ def _summary(stats: dict[str, int]) -> str:
 
 @cli.command("import")
 @click.argument("file")
-@click.option("--source", "source_name", help="Attribute the posts to this configured source.")
-@click.option("--no-classify", is_flag=True, help="Store only; score later with `pantau score`.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Default: from the name.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--source", "source_name", help=N_("Attribute the posts to this configured source."))
+@click.option("--no-classify", is_flag=True,
+              help=N_("Store only; score later with `pantau score`."))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
+              help=N_("Default: from the name."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def import_command(app: AppContext, file: str, source_name: str | None, no_classify: bool,
                    fmt: str | None, as_json: bool) -> None:
@@ -160,8 +163,8 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A signed anchor from `pantau audit anchor`: also detect re-chaining and "
-                   "truncation since it was taken.")
+              help=N_("A signed anchor from `pantau audit anchor`: also detect re-chaining and "
+                      "truncation since it was taken."))
 @pass_app
 def audit_verify(app: AppContext, as_json: bool, anchor: Path | None) -> None:
     """Check the audit log's hash chain and the decision, user, source and case rows it binds (and,

@@ -10,6 +10,7 @@ import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app
 from monitor.cli.data_commands import audit_group
+from monitor.cli.help_text import N_
 
 if TYPE_CHECKING:  # loaded when a command runs, so `pantau --help` stays light
     from monitor.evidence import anchor as anchors
@@ -117,7 +118,7 @@ def keys_show(app: AppContext, as_json: bool) -> None:
 
 @audit_group.command("anchor")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the signed anchor (keep it outside this machine).")
+              help=N_("Where to write the signed anchor (keep it outside this machine)."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from storage.records import InvalidRecord, parse_datetime
 from storage.vocabulary import REVIEW_STATUSES
 
@@ -26,13 +27,14 @@ else:
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "bundle"]), required=True)
 @click.option("--status", type=click.Choice(REVIEW_STATUSES),
-              help="Only items with this status (default: every reviewed item, not pending).")
-@click.option("--since", help="Only items decided (or queued) since this date, e.g. 2024-11-01.")
-@click.option("--region", help="Only posts about this region (any letter case).")
+              help=N_("Only items with this status (default: every reviewed item, not pending)."))
+@click.option("--since",
+              help=N_("Only items decided (or queued) since this date, e.g. 2024-11-01."))
+@click.option("--region", help=N_("Only posts about this region (any letter case)."))
 @click.option("--excel", is_flag=True,
-              help="CSV for spreadsheets: UTF-8 with BOM, local times, column headers in words.")
+              help=N_("CSV for spreadsheets: UTF-8 with BOM, local times, column headers in words."))
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              required=True, help="The file to write, or - for standard output.")
+              required=True, help=N_("The file to write, or - for standard output."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def export_command(app: AppContext, fmt: str, status: str | None, since: str | None,
@@ -101,11 +103,11 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 @cli.command("verify")
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--public-key", "public_key", metavar="FILE|FINGERPRINT",
-              help="The exporting deployment's public key (PEM file) or its SHA-256 fingerprint "
-                   "(`pantau keys show`): proves who exported, not only that nothing changed.")
+              help=N_("The exporting deployment's public key (PEM file) or its SHA-256 fingerprint "
+                      "(`pantau keys show`): proves who exported, not only that nothing changed."))
 @click.option("--tsa-cert", "tsa_cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The time-stamping authority's certificate (PEM): the bundle's trusted "
-                   "timestamp must be signed under it.")
+              help=N_("The time-stamping authority's certificate (PEM): the bundle's trusted "
+                      "timestamp must be signed under it."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_json: bool,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from monitor.cli.tables import Column, render
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def label_group() -> None:
 
 @label_group.command("next")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--seed", type=int, default=None, help="Seed of the random share (reproducible).")
+@click.option("--seed", type=int, default=None, help=N_("Seed of the random share (reproducible)."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def label_next(app: AppContext, limit: int, seed: int | None, as_json: bool) -> None:
@@ -52,10 +53,11 @@ def label_next(app: AppContext, limit: int, seed: int | None, as_json: bool) -> 
 @label_group.command("set")
 @click.argument("post_id", type=int)
 @click.option("--label", "value", type=click.Choice(["0", "1"]), required=True)
-@click.option("--category", default=None, help="KASN category of a positive.")
-@click.option("--hard-case", default=None, help="Hard case of a negative (labeling guide).")
+@click.option("--category", default=None, help=N_("KASN category of a positive."))
+@click.option("--hard-case", default=None, help=N_("Hard case of a negative (labeling guide)."))
 @click.option("--sampled-as", type=click.Choice(["uncertain", "random", "chosen"]),
-              default="chosen", show_default=True, help="How the post was drawn (from `label next`).")
+              default="chosen", show_default=True,
+              help=N_("How the post was drawn (from `label next`)."))
 @pass_app
 def label_set(app: AppContext, post_id: int, value: str, category: str | None,
               hard_case: str | None, sampled_as: str) -> None:

@@ -10,11 +10,13 @@ that walks every command (`cli.commands.items()`, shell completion of all names)
 from __future__ import annotations
 
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
-from gettext import gettext
 from importlib import import_module
 from typing import Any
 
 import click
+
+from monitor.cli.help_text import HelpGroup, translated
+from monitor.i18n import cli_gettext
 
 __all__ = ["LazyCommands", "LazyGroup"]
 
@@ -69,8 +71,11 @@ class LazyCommands(dict[str, click.Command]):
         return dict.items(self)
 
 
-class LazyGroup(click.Group):
-    """`click.Group` over LazyCommands: `--help` formats the table's help without importing."""
+class LazyGroup(HelpGroup):
+    """`click.Group` over LazyCommands: `--help` formats the table's help without importing.
+    Its help texts, and the table's, are shown in the command line's language."""
+
+    group_class = HelpGroup  # subgroups are plain (translated) groups, with no table
 
     def __init__(self, name: str | None = None, *, table: Mapping[str, tuple[str, str]],
                  **kwargs: Any) -> None:
@@ -93,11 +98,12 @@ class LazyGroup(click.Group):
         rows = []
         for name in names:
             if name in self.table and not self._loaded(name):
-                stand_in = click.Command(name, help=self.table[name][1])  # shortened as click does
+                # shortened as click does, in the command line's language
+                stand_in = click.Command(name, help=translated(self.table[name][1]))
                 rows.append((name, stand_in.get_short_help_str(limit)))
                 continue
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
-        with formatter.section(gettext("Commands")):
+        with formatter.section(cli_gettext("Commands")):
             formatter.write_dl(rows)

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from storage.records import PostRecord
 
 if TYPE_CHECKING:
@@ -98,10 +99,11 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
 
 
 @cli.command("classify")
-@click.option("--input", "input_path", required=True, help="Interchange JSONL (or CSV); - = stdin.")
-@click.option("--output", "output_path", required=True, help="Scored JSONL; - = stdout.")
-@click.option("--model", "version", help="Model version (default: the active one).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@click.option("--input", "input_path", required=True,
+              help=N_("Interchange JSONL (or CSV); - = stdin."))
+@click.option("--output", "output_path", required=True, help=N_("Scored JSONL; - = stdout."))
+@click.option("--model", "version", help=N_("Model version (default: the active one)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a JSON summary on stdout."))
 @pass_app
 def classify_command(app: AppContext, input_path: str, output_path: str, version: str | None,
                      as_json: bool) -> None:
@@ -168,8 +170,8 @@ def _print_evaluation(doc: dict[str, Any]) -> None:
 
 @cli.command("evaluate")
 @click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Labeled interchange JSONL.")
-@click.option("--model", "version", help="Model version (default: the active one).")
+              path_type=Path), help=N_("Labeled interchange JSONL."))
+@click.option("--model", "version", help=N_("Model version (default: the active one)."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: bool) -> None:
@@ -206,12 +208,12 @@ def _print_comparison(name: str, cand: dict[str, Any], active: dict[str, Any] | 
 
 @cli.command("train")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Extra labeled interchange JSONL (repeatable).")
+              path_type=Path), help=N_("Extra labeled interchange JSONL (repeatable)."))
 @click.option("--eval", "evals", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Labeled JSONL to compare the candidate and the active "
-              "model on (repeatable).")
-@click.option("--no-reviews", is_flag=True, help="Leave reviewers' decisions out.")
-@click.option("--seed", default=0, show_default=True, help="Cross-validation seed.")
+              path_type=Path), help=N_("Labeled JSONL to compare the candidate and the active "
+                                       "model on (repeatable)."))
+@click.option("--no-reviews", is_flag=True, help=N_("Leave reviewers' decisions out."))
+@click.option("--seed", default=0, show_default=True, help=N_("Cross-validation seed."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def train_command(app: AppContext, data: tuple[Path, ...], evals: tuple[Path, ...],
@@ -293,8 +295,8 @@ def models_list(app: AppContext, as_json: bool) -> None:
 
 @models_group.command("promote")
 @click.argument("version")
-@click.option("--force", is_flag=True, help="Promote even when worse (needs --reason).")
-@click.option("--reason", help="Why a worse model is promoted (audited).")
+@click.option("--force", is_flag=True, help=N_("Promote even when worse (needs --reason)."))
+@click.option("--reason", help=N_("Why a worse model is promoted (audited)."))
 @pass_app
 def models_promote(app: AppContext, version: str, force: bool, reason: str | None) -> None:
     """Make VERSION the active model on every node (as a named user once users exist); refused

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from monitor.cli.labels import status_label
 from monitor.cli.tables import Column, render
 from storage.vocabulary import DECISIONS, REVIEW_STATUSES
@@ -33,7 +34,7 @@ def _who(item: Any) -> str:
 @click.option("--status", type=click.Choice(REVIEW_STATUSES), default="pending", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--after", type=click.IntRange(min=1), metavar="ID",
-              help="The page after this item id (the last one listed).")
+              help=N_("The page after this item id (the last one listed)."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def review_list(app: AppContext, status: str, limit: int, after: int | None,
@@ -137,10 +138,10 @@ def _decided_message(result: Decided) -> str:
 @review_group.command("decide")
 @click.argument("review_id", type=int)
 @click.option("--decision", type=click.Choice(DECISIONS), required=True)
-@click.option("--category", help="KASN category, for confirmed items.")
-@click.option("--note", help="Free text kept with the decision.")
+@click.option("--category", help=N_("KASN category, for confirmed items."))
+@click.option("--note", help=N_("Free text kept with the decision."))
 @click.option("--version", "expected_version", type=int,
-              help="The item version you read; needed to change an already decided item.")
+              help=N_("The item version you read; needed to change an already decided item."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def review_decide(app: AppContext, review_id: int, decision: str, category: str | None,

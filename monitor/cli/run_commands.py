@@ -5,17 +5,18 @@ from __future__ import annotations
 import click
 
 from monitor.cli.app import AppContext, cli, fail, pass_app
+from monitor.cli.help_text import N_
 from monitor.config import ConfigError
 from monitor.logfmt import configure_logging
 from storage.errors import StorageError
 
 _LOG_FORMAT = click.option("--log-format", type=click.Choice(["logfmt", "json"]), default="logfmt",
-                           show_default=True, help="Log lines on stderr: key=value or JSON.")
+                           show_default=True, help=N_("Log lines on stderr: key=value or JSON."))
 
 
 @cli.command("run")
-@click.option("--no-web", is_flag=True, help="Scheduler only (no /healthz, /metrics).")
-@click.option("-v", "--verbose", "verbose_here", is_flag=True, help="Debug logging.")
+@click.option("--no-web", is_flag=True, help=N_("Scheduler only (no /healthz, /metrics)."))
+@click.option("-v", "--verbose", "verbose_here", is_flag=True, help=N_("Debug logging."))
 @_LOG_FORMAT
 @pass_app
 def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: str) -> None:
@@ -35,9 +36,9 @@ def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: s
 
 
 @cli.command("serve")
-@click.option("--host", help="Default: web.host.")
-@click.option("--port", type=click.IntRange(0, 65535), help="Default: web.port.")
-@click.option("-v", "--verbose", "verbose_here", is_flag=True, help="Debug logging.")
+@click.option("--host", help=N_("Default: web.host."))
+@click.option("--port", type=click.IntRange(0, 65535), help=N_("Default: web.port."))
+@click.option("-v", "--verbose", "verbose_here", is_flag=True, help=N_("Debug logging."))
 @_LOG_FORMAT
 @pass_app
 def serve_command(app: AppContext, host: str | None, port: int | None, verbose_here: bool,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from monitor.cli.tables import Column, render
 from monitor.config import ConfigError, SourceSpec, parse_duration
 
@@ -27,11 +28,14 @@ def sources_group() -> None:
 
 @sources_group.command("add")
 @click.argument("name")
-@click.option("--type", "source_type", required=True, help="rss, telegram, mastodon, bluesky, html, jsonl, csv, url")
-@click.option("--url", required=True, help="First page or endpoint (file paths allowed for jsonl/csv).")
-@click.option("--interval", help="e.g. 15m (default scheduler.default_interval).")
-@click.option("--region", help="Kabupaten/kota or province the source concerns.")
-@click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Type-specific option.")
+@click.option("--type", "source_type", required=True,
+              help=N_("rss, telegram, mastodon, bluesky, html, jsonl, csv, url"))
+@click.option("--url", required=True,
+              help=N_("First page or endpoint (file paths allowed for jsonl/csv)."))
+@click.option("--interval", help=N_("e.g. 15m (default scheduler.default_interval)."))
+@click.option("--region", help=N_("Kabupaten/kota or province the source concerns."))
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help=N_("Type-specific option."))
 @pass_app
 def sources_add(app: AppContext, name: str, source_type: str, url: str, interval: str | None,
                 region: str | None, options: tuple[str, ...]) -> None:
@@ -57,7 +61,7 @@ def _short(value: datetime | None) -> str:
 
 
 @sources_group.command("list")
-@click.option("--all", "include_removed", is_flag=True, help="Also removed sources.")
+@click.option("--all", "include_removed", is_flag=True, help=N_("Also removed sources."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
@@ -122,7 +126,7 @@ def sources_enable(app: AppContext, name: str) -> None:
 
 @cli.command("scrape")
 @click.argument("names", nargs=-1)
-@click.option("--all", "run_all", is_flag=True, help="Every enabled source.")
+@click.option("--all", "run_all", is_flag=True, help=N_("Every enabled source."))
 @click.option("--no-classify", is_flag=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
@@ -167,10 +171,10 @@ def posts_group() -> None:
 
 @posts_group.command("list")
 @click.option("--source", "source_name")
-@click.option("--flagged", is_flag=True, help="Only posts the active model flagged.")
+@click.option("--flagged", is_flag=True, help=N_("Only posts the active model flagged."))
 @click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
 @click.option("--after", type=click.IntRange(min=1), metavar="ID",
-              help="The page after this post id (the last one listed).")
+              help=N_("The page after this post id (the last one listed)."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def posts_list(app: AppContext, source_name: str | None, flagged: bool, limit: int,

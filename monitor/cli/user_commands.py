@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli.app import AppContext, _, cli, emit_json, lazy, open_db, pass_app, refusals
+from monitor.cli.help_text import N_
 from monitor.cli.tables import Column, render
 from monitor.policy import ROLES
 
@@ -32,7 +33,7 @@ def _read_password(from_stdin: bool) -> str:
 @users_group.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input."))
 @pass_app
 def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
     """Create a user (asks for the password unless --password-stdin)."""
@@ -96,7 +97,7 @@ def users_deactivate(app: AppContext, name: str) -> None:
 
 @users_group.command("set-password")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input."))
 @pass_app
 def users_set_password(app: AppContext, name: str, password_stdin: bool) -> None:
     """Set a user's password (forgotten, or known to others); their sessions end."""

@@ -92,6 +92,10 @@ def test_bad_order_monitors_and_the_local_operator_are_refused(env: Path) -> Non
     assert json.loads(out)["steps"] == []
 
 
-def test_update_help_says_where_content_and_kind_go(env: Path) -> None:
+def test_update_help_says_where_content_and_kind_go(env: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = pantau("cases", "update", "--help")  # Indonesian, as the fixture leaves it
+    assert code == 0 and "isinya" in out and "jenis sanksi" in out
+    monkeypatch.setenv("PANTAU_LANG", "en")
     code, out, _ = pantau("cases", "update", "--help")
     assert code == 0 and "content" in out and "kind of sanction" in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -17,6 +18,7 @@ import click
 import pytest
 
 from monitor.cli import cli
+from monitor.cli.help_text import message_id, translated
 from monitor.cli.index import COMMANDS
 
 HEAVY = ("sqlalchemy", "alembic", "sklearn", "numpy", "scipy", "skops", "scrapers", "httpx", "babel",
@@ -58,15 +60,21 @@ def test_help_and_version_load_neither_sqlalchemy_nor_the_classifier(args: tuple
 
 def test_help_imports_no_command_module_and_no_settings() -> None:
     assert loaded_after("--help", prefixes=("monitor.cli.", "monitor.config")) == [
-        "monitor.cli.app", "monitor.cli.index", "monitor.cli.lazy_group"]
+        "monitor.cli.app", "monitor.cli.help_text", "monitor.cli.index", "monitor.cli.lazy_group"]
 
 
-def test_the_command_table_names_every_command_with_its_own_help() -> None:
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_command_table_names_every_command_with_its_own_help(
+        language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table repeats each command's help: the same English id, and so the same text in
+    each language (the docstring's first paragraph, translated, is the table's entry)."""
+    monkeypatch.setenv("PANTAU_LANG", language)
     commands = dict(cli.commands.items())  # iterating loads every command module
     assert set(COMMANDS) == set(commands)
     for name, (_module, first_paragraph) in COMMANDS.items():
-        help_text = inspect.cleandoc(commands[name].help or "")
-        assert help_text.split("\n\n")[0] == first_paragraph, name
+        assert (message_id(commands[name]) or "").split("\n\n")[0] == first_paragraph, name
+        shown = inspect.cleandoc(commands[name].help or "")
+        assert shown.split("\n\n")[0] == translated(first_paragraph), name
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -101,9 +109,11 @@ def test_version_is_the_installed_distributions() -> None:
 
 
 def test_an_unknown_command_is_refused_with_the_usual_message() -> None:
-    refused = run_pantau("nosuch")
+    refused = run_pantau("nosuch", env={**os.environ, "PANTAU_LANG": "en"})
     assert refused.returncode == 2
     assert "No such command 'nosuch'" in refused.stderr
+    default = {k: v for k, v in os.environ.items() if k != "PANTAU_LANG"}
+    assert "Tidak ada perintah 'nosuch'" in run_pantau("nosuch", env=default).stderr
 
 
 def test_init_installs_the_shipped_model_without_loading_scikit_learn(tmp_path: Path) -> None:
