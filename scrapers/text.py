@@ -139,6 +139,6 @@ def html_to_text(markup: str) -> str:
     if text is not None:  # lxml's fast path takes no applet (nor any tag it does not know)
         return text
     soup = BeautifulSoup(markup, "html.parser")
-    for applet in soup.find_all("applet"):  # what feedparser's sanitiser dropped beside script
-        applet.decompose()                   # and style (which get_text skips itself)
+    for applet in soup.find_all("applet"):  # active content, as script and style (which
+        applet.decompose()                   # get_text skips itself); feedparser drops it too
     return element_text(soup)

@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scrape": (_SOURCES, N_(
         "Run sources once now; prints per source: fetched = new + updated + unchanged "
         "+\nduplicates + rejected, flagged, errors.")),
-    "serve": (_RUN, N_("The web app alone (health, metrics; the review UI when it lands).")),
+    "serve": (_RUN, N_("The web app alone: review pages, health and metrics, without the scheduler.")),
     "sources": (_SOURCES, N_("Configured sources and their health.")),
     "stats": (_DATA, N_("Counts of posts, flagged posts, review states and sources.")),
     "train": (_MODELS, N_(

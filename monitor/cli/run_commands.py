@@ -43,7 +43,7 @@ def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: s
 @pass_app
 def serve_command(app: AppContext, host: str | None, port: int | None, verbose_here: bool,
                   log_format: str) -> None:
-    """The web app alone (health, metrics; the review UI when it lands)."""
+    """The web app alone: review pages, health and metrics, without the scheduler."""
     from monitor.jobs.processes import serve_web
 
     configure_logging(app.verbose or verbose_here, json_lines=log_format == "json")
