@@ -21,8 +21,10 @@ _LOG_FORMAT = click.option("--log-format", type=click.Choice(["logfmt", "json"])
 @pass_app
 def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: str) -> None:
     """The monitor: scheduler + pipeline + web app, until SIGINT/SIGTERM."""
+    from monitor.jobs.memory import limit_arenas
     from monitor.jobs.warmup import start_warmup
 
+    limit_arenas()  # before any thread of the service exists (monitor.jobs.memory)
     start_warmup()  # the classifier's libraries import beside the service's (first flag sooner)
     from monitor.jobs.processes import ServiceError, run_monitor
 
@@ -44,6 +46,9 @@ def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: s
 def serve_command(app: AppContext, host: str | None, port: int | None, verbose_here: bool,
                   log_format: str) -> None:
     """The web app alone: review pages, health and metrics, without the scheduler."""
+    from monitor.jobs.memory import limit_arenas
+
+    limit_arenas()
     from monitor.jobs.processes import serve_web
 
     configure_logging(app.verbose or verbose_here, json_lines=log_format == "json")

@@ -27,6 +27,7 @@ import uvicorn
 from monitor.config import Settings
 from monitor.first_admin import announce_first_admin
 from monitor.i18n import cli_language, gettext_for
+from monitor.jobs import memory
 from monitor.jobs.captures import capture_periodically
 from monitor.jobs.model_watch import LiveScorer, watch
 from monitor.jobs.scheduler import Scheduler, SchedulerConfig
@@ -156,6 +157,13 @@ async def _anchor_periodically(settings: Settings, db: Database, stop: asyncio.E
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
+async def _trim_periodically(stop: asyncio.Event) -> None:
+    """Hand the allocator's free pages back to the system every half minute (monitor.jobs.memory)."""
+    while not stop.is_set() and await asyncio.to_thread(memory.trim):
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=memory.TRIM_SECONDS)
+
+
 async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
                    with_web: bool) -> None:
     # The model loads (SHA-256, trusted types, then skops) while the web app starts: the first
@@ -194,6 +202,7 @@ async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
             anchors = asyncio.create_task(_anchor_periodically(settings, db, stop))
             captures = asyncio.create_task(capture_periodically(settings, db, stop))
             watcher = asyncio.create_task(watch(scorer, scheduler.owner, config.resync, stop))
+            trimmer = asyncio.create_task(_trim_periodically(stop))
             _announce(settings, db, web)
             await stop.wait()
             log.info("signal received, stopping (deadline %.1fs)", STOP_DEADLINE)
@@ -201,6 +210,7 @@ async def _monitor(settings: Settings, db: Database, config: SchedulerConfig, *,
             anchors.cancel()
             captures.cancel()
             watcher.cancel()
+            trimmer.cancel()
     finally:
         if web is not None:
             web.stop()
