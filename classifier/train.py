@@ -48,6 +48,7 @@ PARAMS: dict[str, Any] = {
     "kin": False,  # `_notasn_` after a relative (marks.py): measured in round 5, not kept
     "contest": False,  # `_contest_` for numbers in contests (marks.py): measured, not kept
     "stance_weight": 0.5,  # blend in a stance model fitted on ASN authors only (round 5)
+    "asn_mask": None,  # "campaign": campaign words and marks weigh nothing in P(ASN)
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -70,6 +71,31 @@ def status_free_mask(vec: TfidfVectorizer, kind: str | bool = True) -> np.ndarra
 
     names = vec.get_feature_names_out()
     return np.array([0.0 if status(t) else 1.0 for t in names], dtype=np.float32)
+
+
+_CAMPAIGN_MARKS = frozenset({"_camp_", "_pairnum_", "_handsign_", "_elecday_", "_negcamp_",
+                             "_contest_", "☝", "✌", "🤟", "👆"})
+
+
+def campaign_free_mask(vec: TfidfVectorizer) -> np.ndarray:
+    """1.0 for text terms without a campaign word, mark or hand sign, 0.0 for the others.
+
+    In P(author is ASN) campaign words are evidence of a non-ASN author only because the
+    corpus holds many citizens' campaign posts (`public_campaign`); who writes must not be
+    read from what is campaigned for. Applied when fitting: the masked columns are zero in
+    every training row, so the dual solver gives them a coefficient of exactly zero and
+    scoring needs no mask."""
+    names = vec.get_feature_names_out()
+    return np.array([0.0 if any(t in _CAMPAIGN_MARKS or cue_tag(t) == "_camp_"
+                                for t in term.split(" ")) else 1.0 for term in names],
+                    dtype=np.float32)
+
+
+def _masked_columns(x: sp.csr_matrix, mask: np.ndarray, start: int) -> sp.csr_matrix:
+    """`x` with columns start … start+len(mask) multiplied by `mask`."""
+    full = np.ones(x.shape[1], dtype=np.float32)
+    full[start:start + len(mask)] = mask
+    return sp.csr_matrix((x.data * full[x.indices], x.indices, x.indptr), shape=x.shape)
 
 
 def library_versions() -> dict[str, str]:
@@ -131,8 +157,11 @@ def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray, y_asn: np
              y_camp: np.ndarray, rows: np.ndarray, params: dict[str, Any],
              w_camp: np.ndarray) -> None:
     a_rows, c_rows = rows[y_asn[rows] >= 0], rows[y_camp[rows] >= 0]
-    model.state["asn_clf"] = _lr(params["c_asn"], True).fit(
-        model.asn_matrix(b)[a_rows], y_asn[a_rows])
+    x_asn = model.asn_matrix(b)[a_rows]
+    if params["asn_mask"]:
+        x_asn = _masked_columns(x_asn, campaign_free_mask(model.state["text_word"]),
+                                model.layout.columns("asn", "text_word").start)
+    model.state["asn_clf"] = _lr(params["c_asn"], True).fit(x_asn, y_asn[a_rows])
     x_camp = model.campaign_matrix(b)
     campaign = _lr(params["c_campaign"], True).fit(
         x_camp[c_rows], y_camp[c_rows], sample_weight=w_camp[c_rows])
