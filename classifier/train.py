@@ -48,6 +48,7 @@ PARAMS: dict[str, Any] = {
     "kin": False,  # `_notasn_` after a relative (marks.py): measured in round 5, not kept
     "contest": False,  # `_contest_` for numbers in contests (marks.py): measured, not kept
     "stance_weight": 0.5,  # blend in a stance model fitted on ASN authors only (round 5)
+    "caps": False,  # `_caps_` after all-capitals words of the text (features.py; round 6)
     "asn_mask": None,  # "campaign": campaign words and marks weigh nothing in P(ASN)
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
@@ -74,7 +75,7 @@ def status_free_mask(vec: TfidfVectorizer, kind: str | bool = True) -> np.ndarra
 
 
 _CAMPAIGN_MARKS = frozenset({"_camp_", "_pairnum_", "_handsign_", "_elecday_", "_negcamp_",
-                             "_contest_", "☝", "✌", "🤟", "👆"})
+                             "_contest_", "_caps_", "☝", "✌", "🤟", "👆"})
 
 
 def campaign_free_mask(vec: TfidfVectorizer) -> np.ndarray:
@@ -232,7 +233,7 @@ def train_model(
         raise ValueError("training needs at least 20 labeled records with 5 of each label")
     settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
                             negation=bool(params["negation"]), kin=bool(params["kin"]),
-                            contest=bool(params["contest"]))
+                            contest=bool(params["contest"]), caps=bool(params["caps"]))
     texts, authors = prepare_records(labeled, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
