@@ -229,7 +229,7 @@ class TextPreparer:
                 produced = hit
                 # candidates' jargon is written in capitals ("SEJATI 3", "Buton SEGAR"): one
                 # shared token for the unseen ones; acronyms in the cue lists are tagged already
-                if (caps and kind == "word" and len(value) > 2 and value.isupper()
+                if (caps and kind == "word" and len(value) > 3 and value.isupper()
                         and value.isalpha() and produced[0][0] != "_"):
                     produced = (*produced, "_caps_")
             tokens.extend(produced)
