@@ -22,7 +22,7 @@ from classifier.cues import cue_tag
 from classifier.evaluate import choose_threshold, metrics_at
 from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
-from classifier.model import Model, prepare_records, stack_features
+from classifier.model import Model, no_evidence, prepare_records, stack_features
 from classifier.vectorizer import FastTfidfVectorizer
 from storage.records import PostRecord, record_to_dict
 
@@ -51,6 +51,7 @@ PARAMS: dict[str, Any] = {
     "stance_weight": 0.5,  # blend in a stance model fitted on ASN authors only (round 5)
     "caps": True,  # `_caps_` after all-capitals words of the text (features.py; round 6)
     "asn_mask": "campaign",  # campaign words and marks weigh nothing in P(ASN) (round 6)
+    "combiner_evidence": True,  # a no-campaign-evidence column in the combiner (round 6)
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -257,7 +258,11 @@ def train_model(
     p_asn, p_camp, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params, seed, w_camp,
                                              groups)
     state["combiner_features"] = params["combiner_features"]
-    stacked = stack_features(p_asn, p_camp, params["combiner_features"])
+    extra = None
+    if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
+        state["combiner_features"] += "+evidence"
+        extra = no_evidence(texts)
+    stacked = stack_features(p_asn, p_camp, state["combiner_features"], extra)
     oof = np.zeros(len(y))
     for k in range(params["folds"]):  # combiner scores out of fold too, for the threshold
         train, test = fold_of != k, fold_of == k

@@ -1,4 +1,4 @@
-"""Sixth round (docs/classifier.md): the `_caps_` mark and the campaign-free P(ASN).
+"""Sixth round (docs/classifier.md): `_caps_`, the campaign-free P(ASN), the evidence column.
 
 `_caps_` follows an all-capitals word of four letters or more that is in no cue list
 (candidates' jargon: "SEJATI 3", "Buton SEGAR"); the ASN model is fitted without campaign
@@ -67,3 +67,23 @@ def test_the_asn_model_has_no_weight_on_campaign_terms(model: Model) -> None:
     weights = model.state["asn_clf"].coef_[0][model.layout.columns("asn", "text_word")]
     assert np.all(weights[mask == 0] == 0.0)
     assert np.any(weights[mask == 1] != 0.0)
+
+
+def test_no_evidence_column_marks_texts_without_any_campaign_sign() -> None:
+    from classifier.model import no_evidence
+
+    texts = [CAPS.prepare(t) for t in (
+        "gowes pagi rute Kendari Beach - Nambo 40 km 🚴 kaki gemetar tp hati senang",
+        "Sy kena rotasi ke bagian penagihan PBB",
+        "coblos nomor 2 ya",  # campaign-list words and a pair number
+        "bendera partai sdh berkibar depan rumah",  # an election word
+        "#KendariBerkah 💚",  # a hashtag
+    )]
+    assert no_evidence(texts).tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+def test_the_combiner_reads_the_evidence_column(model: Model) -> None:
+    assert PARAMS["combiner_evidence"] is True
+    assert model.state["combiner_features"] == "logit+evidence"
+    assert model.state["combiner"].coef_.shape == (1, 4)
+    assert model.state["combiner"].coef_[0][3] < 0  # no evidence lowers the score
