@@ -101,7 +101,7 @@ def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str,
 # Words that make a text possibly about an election; a text with none of them, no campaign-list
 # word, no pair number, hand sign or election day and no hashtag has no campaign evidence.
 EVIDENCE = frozenset([
-    "_camp_", "_pairnum_", "_handsign_", "_elecday_", "partai", "calon", "bacaleg", "pilkada",
+    "_camp_", "_pairnum_", "_handsign_", "_elecday_", "_caps_", "partai", "calon", "bacaleg", "pilkada",
     "pilgub", "pilbup", "pilwali", "pilwalkot", "pileg", "pemilu", "pilpres", "posko", "relawan",
     "koalisi", "dapil", "kpu", "tps", "bawaslu", "politik", "atribut", "pendukung", "capres",
     "periode", "petahana", "debat"])

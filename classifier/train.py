@@ -29,7 +29,7 @@ from storage.records import PostRecord, record_to_dict
 __all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256"]
 
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3  # 3: round 6 (`_caps_` counts as campaign evidence in the combiner column)
 
 PARAMS: dict[str, Any] = {
     "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),

@@ -78,8 +78,9 @@ def test_no_evidence_column_marks_texts_without_any_campaign_sign() -> None:
         "coblos nomor 2 ya",  # campaign-list words and a pair number
         "bendera partai sdh berkibar depan rumah",  # an election word
         "#KendariBerkah 💚",  # a hashtag
+        "di rumah kami semua SAHABAT 😂",  # jargon in capitals (`_caps_`)
     )]
-    assert no_evidence(texts).tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]
+    assert no_evidence(texts).tolist() == [1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
 
 
 def test_the_combiner_reads_the_evidence_column(model: Model) -> None:
