@@ -91,9 +91,10 @@ def explain_rows(
     p_camp: np.ndarray,
     texts: list[Prepared],
     authors: list[Prepared],
+    extra: np.ndarray | None = None,
 ) -> list[tuple[tuple[str, float], ...]]:
     """Top positive terms per row, strongest first, merged by surface form."""
-    g_asn, g_camp = model.gradients(p_asn, p_camp)
+    g_asn, g_camp = model.gradients(p_asn, p_camp, extra)
     contrib, names, from_text = _contributions(model, blocks, g_asn, g_camp)
     n_rows = contrib.shape[0]
     rows = np.repeat(np.arange(n_rows), np.diff(contrib.indptr))

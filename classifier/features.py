@@ -92,6 +92,7 @@ class PrepSettings:
     negation: bool = False  # `_negcamp_`: a campaign word after a negator ("tdk ikut kampanye")
     kin: bool = False  # `_notasn_` also after a relative ("bapak sy PNS", "mertua sy guru PNS")
     contest: bool = False  # `_contest_`, not `_pairnum_`, for "nomor 1" in a match or an exam
+    caps: bool = False  # `_caps_` after an all-capitals word of the text that is in no cue list
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
@@ -100,11 +101,12 @@ class PrepSettings:
                    marks=bool(prep.get("marks", False)),
                    negation=bool(prep.get("negation", False)),
                    kin=bool(prep.get("kin", False)),
-                   contest=bool(prep.get("contest", False)))
+                   contest=bool(prep.get("contest", False)),
+                   caps=bool(prep.get("caps", False)))
 
     def as_dict(self) -> dict[str, bool]:
         out = {"stem": self.stem, "marks": self.marks, "negation": self.negation}
-        for key in ("kin", "contest"):  # only when on: older states prepare as they were trained
+        for key in ("kin", "contest", "caps"):  # only when on: older states prepare as they were trained
             if getattr(self, key):
                 out[key] = True
         return out
@@ -211,7 +213,7 @@ class TextPreparer:
         return tuple(out)
 
     # ---- texts ----------------------------------------------------------------------------
-    def _tokens(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    def _tokens(self, text: str, caps: bool = False) -> tuple[list[str], list[tuple[int, int]]]:
         tokens: list[str] = []
         spans: list[tuple[int, int]] = []
         cache, limit = self._surface, self.surface_cache_size
@@ -225,13 +227,18 @@ class TextPreparer:
                     hit = self._surface_tokens(kind, value)
                     _bounded_put(cache, value, hit, limit)
                 produced = hit
+                # candidates' jargon is written in capitals ("SEJATI 3", "Buton SEGAR"): one
+                # shared token for the unseen ones; acronyms in the cue lists are tagged already
+                if (caps and kind == "word" and len(value) > 3 and value.isupper()
+                        and value.isalpha() and produced[0][0] != "_"):
+                    produced = (*produced, "_caps_")
             tokens.extend(produced)
             spans.extend([match.span()] * len(produced))
         return tokens, spans
 
     def prepare(self, text: str) -> Prepared:
         """Tokenise and normalise one post text; spans index into `text`."""
-        tokens, spans = self._tokens(text)
+        tokens, spans = self._tokens(text, self.settings.caps)
         mark_text(tokens, spans, self.settings.marks, self.settings.negation,
                       self.settings.kin, self.settings.contest)
         return Prepared(text, tuple(tokens), tuple(spans))

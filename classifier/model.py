@@ -28,6 +28,7 @@ __all__ = [
     "Prediction",
     "first_in_order",
     "prepare_records",
+    "no_evidence",
     "stack_features",
 ]
 
@@ -78,12 +79,38 @@ def first_in_order(proba: np.ndarray, classes: Sequence[str], order: Sequence[st
     return [classes[ranked[int(np.argmax(row))]] for row in passes]
 
 
-def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str) -> np.ndarray:
-    """Combiner inputs: "prob" = [pa, pc, pa·pc]; "logit" = [logit pa, logit pc, min of the two]."""
-    if kind == "logit":
+def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str,
+                   extra: np.ndarray | None = None) -> np.ndarray:
+    """Combiner inputs: "prob" = [pa, pc, pa·pc]; "logit" = [logit pa, logit pc, min of the two];
+    a kind ending in "+evidence" (sixth round) adds the no-evidence column `extra` last.
+
+    Without `extra` that column is 0 ("evidence present"): only for callers that have no
+    prepared text, such as the bare scikit-learn baseline of bench/classify_bench.py;
+    `Model.combine` always passes it."""
+    base, _, suffix = kind.partition("+")
+    if base == "logit":
         la, lc = _logit(p_asn), _logit(p_camp)
-        return np.column_stack([la, lc, np.minimum(la, lc)])
-    return np.column_stack([p_asn, p_camp, p_asn * p_camp])
+        cols = [la, lc, np.minimum(la, lc)]
+    else:
+        cols = [p_asn, p_camp, p_asn * p_camp]
+    if suffix == "evidence":
+        cols.append(np.zeros(len(p_asn)) if extra is None else extra)
+    return np.column_stack(cols)
+
+
+# Words that make a text possibly about an election; a text with none of them, no campaign-list
+# word, no pair number, hand sign or election day and no hashtag has no campaign evidence.
+EVIDENCE = frozenset([
+    "_camp_", "_pairnum_", "_handsign_", "_elecday_", "_caps_", "partai", "calon", "bacaleg", "pilkada",
+    "pilgub", "pilbup", "pilwali", "pilwalkot", "pileg", "pemilu", "pilpres", "posko", "relawan",
+    "koalisi", "dapil", "kpu", "tps", "bawaslu", "politik", "atribut", "pendukung", "capres",
+    "periode", "petahana", "debat"])
+
+
+def no_evidence(texts: Sequence[Prepared]) -> np.ndarray:
+    """1.0 for a text without any campaign evidence (`EVIDENCE`, hashtags), else 0.0."""
+    return np.array([0.0 if not EVIDENCE.isdisjoint(p.tokens)
+                     or any(t[:1] == "#" for t in p.tokens) else 1.0 for p in texts])
 
 
 class Model:
@@ -148,8 +175,15 @@ class Model:
             p_asn = np.maximum(p_asn, floors)
         return p_asn, p_camp
 
-    def combine(self, p_asn: np.ndarray, p_camp: np.ndarray) -> np.ndarray:
-        stacked = stack_features(p_asn, p_camp, self.state.get("combiner_features", "prob"))
+    def evidence(self, texts: Sequence[Prepared]) -> np.ndarray | None:
+        """The combiner's no-evidence column, for a model trained with it (else None)."""
+        kind = str(self.state.get("combiner_features", "prob"))
+        return no_evidence(texts) if kind.endswith("+evidence") else None
+
+    def combine(self, p_asn: np.ndarray, p_camp: np.ndarray,
+                extra: np.ndarray | None = None) -> np.ndarray:
+        stacked = stack_features(p_asn, p_camp, self.state.get("combiner_features", "prob"),
+                                 extra)
         return np.asarray(self.state["combiner"].predict_proba(stacked)[:, 1])
 
     def predict(
@@ -171,14 +205,15 @@ class Model:
         texts, authors = self.prepare(records)
         b = self.blocks(texts, authors)
         p_asn, p_camp = self.sub_scores(b, asn_status)
-        scores = self.combine(p_asn, p_camp)
+        extra = self.evidence(texts)
+        scores = self.combine(p_asn, p_camp, extra)
         flagged = scores >= self.threshold
         categories: list[str | None] = [None] * len(records)
         rows = np.flatnonzero(flagged)
         if rows.size:
             for row, cat in zip(rows, self.categories(b, rows), strict=False):
                 categories[row] = cat
-        explanations = explain_rows(self, b, p_asn, p_camp, texts, authors)
+        explanations = explain_rows(self, b, p_asn, p_camp, texts, authors, extra)
         return [
             Prediction(float(s), bool(f), self.version, self.threshold, c, e)
             for s, f, c, e in zip(scores, flagged, categories, explanations, strict=False)
@@ -206,7 +241,8 @@ class Model:
         return first_in_order(clf.predict_proba(x), [str(c) for c in clf.classes_],
                               [str(c) for c in precedence[0]], float(precedence[1]))
 
-    def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray,
+                  extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """d logit(score) / d logit(sub-model) per row: how much each sub-model's terms count.
 
         A central difference keeps this right for any combiner feature set.
@@ -214,7 +250,7 @@ class Model:
         kind, combiner, eps = self.state.get("combiner_features", "prob"), self.state["combiner"], 1e-3
 
         def z(pa: np.ndarray, pc: np.ndarray) -> np.ndarray:
-            return np.asarray(combiner.decision_function(stack_features(pa, pc, kind)))
+            return np.asarray(combiner.decision_function(stack_features(pa, pc, kind, extra)))
 
         la, lc = _logit(p_asn), _logit(p_camp)
         g_asn = (z(_sigmoid(la + eps), p_camp) - z(_sigmoid(la - eps), p_camp)) / (2 * eps)

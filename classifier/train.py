@@ -22,14 +22,14 @@ from classifier.cues import cue_tag
 from classifier.evaluate import choose_threshold, metrics_at
 from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
-from classifier.model import Model, prepare_records, stack_features
+from classifier.model import Model, no_evidence, prepare_records, stack_features
 from classifier.vectorizer import FastTfidfVectorizer
 from storage.records import PostRecord, record_to_dict
 
 __all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256"]
 
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3  # 3: round 6 (`_caps_` counts as campaign evidence in the combiner column)
 
 PARAMS: dict[str, Any] = {
     "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),
@@ -38,7 +38,8 @@ PARAMS: dict[str, Any] = {
     "text_cues": ("_selfasn_",), "author_cues": (), "combiner_features": "logit",
     # issue 13, each measured on the honest evaluation (docs/classifier.md):
     "marks": True, "negation": True, "campaign_cues": False,
-    "camp_weights": {"asn_neutral": 3.0, "neutrality_reminder": 3.0},  # reminder 1.5 → 3: round 5
+    # reminder 1.5 → 3 in round 5, → 4 in round 6; government_program 2 in round 6
+    "camp_weights": {"asn_neutral": 3.0, "neutrality_reminder": 4.0, "government_program": 2.0},
     "group_folds": True,  # the threshold from out-of-group scores
     # round 5: first-person words ("sy", "saya") weigh nothing in the campaign model; the
     # author-status mask (True) was measured in round 3 and not kept
@@ -46,8 +47,11 @@ PARAMS: dict[str, Any] = {
     # fifth round: categories from words + character n-grams, in the guide's order
     "category_blocks": ("text_word", "text_char"), "category_precedence": 0.8,
     "kin": False,  # `_notasn_` after a relative (marks.py): measured in round 5, not kept
-    "contest": False,  # `_contest_` for numbers in contests (marks.py): measured, not kept
+    "contest": True,  # `_contest_` for numbers in contests (marks.py): kept in round 6
     "stance_weight": 0.5,  # blend in a stance model fitted on ASN authors only (round 5)
+    "caps": True,  # `_caps_` after all-capitals words of the text (features.py; round 6)
+    "asn_mask": "campaign",  # campaign words and marks weigh nothing in P(ASN) (round 6)
+    "combiner_evidence": True,  # a no-campaign-evidence column in the combiner (round 6)
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -70,6 +74,31 @@ def status_free_mask(vec: TfidfVectorizer, kind: str | bool = True) -> np.ndarra
 
     names = vec.get_feature_names_out()
     return np.array([0.0 if status(t) else 1.0 for t in names], dtype=np.float32)
+
+
+_CAMPAIGN_MARKS = frozenset({"_camp_", "_pairnum_", "_handsign_", "_elecday_", "_negcamp_",
+                             "_contest_", "_caps_", "☝", "✌", "🤟", "👆"})
+
+
+def campaign_free_mask(vec: TfidfVectorizer) -> np.ndarray:
+    """1.0 for text terms without a campaign word, mark or hand sign, 0.0 for the others.
+
+    In P(author is ASN) campaign words are evidence of a non-ASN author only because the
+    corpus holds many citizens' campaign posts (`public_campaign`); who writes must not be
+    read from what is campaigned for. Applied when fitting: the masked columns are zero in
+    every training row, so the dual solver gives them a coefficient of exactly zero and
+    scoring needs no mask."""
+    names = vec.get_feature_names_out()
+    return np.array([0.0 if any(t in _CAMPAIGN_MARKS or cue_tag(t) == "_camp_"
+                                for t in term.split(" ")) else 1.0 for term in names],
+                    dtype=np.float32)
+
+
+def _masked_columns(x: sp.csr_matrix, mask: np.ndarray, start: int) -> sp.csr_matrix:
+    """`x` with columns start … start+len(mask) multiplied by `mask`."""
+    full = np.ones(x.shape[1], dtype=np.float32)
+    full[start:start + len(mask)] = mask
+    return sp.csr_matrix((x.data * full[x.indices], x.indices, x.indptr), shape=x.shape)
 
 
 def library_versions() -> dict[str, str]:
@@ -131,8 +160,11 @@ def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray, y_asn: np
              y_camp: np.ndarray, rows: np.ndarray, params: dict[str, Any],
              w_camp: np.ndarray) -> None:
     a_rows, c_rows = rows[y_asn[rows] >= 0], rows[y_camp[rows] >= 0]
-    model.state["asn_clf"] = _lr(params["c_asn"], True).fit(
-        model.asn_matrix(b)[a_rows], y_asn[a_rows])
+    x_asn = model.asn_matrix(b)[a_rows]
+    if params["asn_mask"]:
+        x_asn = _masked_columns(x_asn, campaign_free_mask(model.state["text_word"]),
+                                model.layout.columns("asn", "text_word").start)
+    model.state["asn_clf"] = _lr(params["c_asn"], True).fit(x_asn, y_asn[a_rows])
     x_camp = model.campaign_matrix(b)
     campaign = _lr(params["c_campaign"], True).fit(
         x_camp[c_rows], y_camp[c_rows], sample_weight=w_camp[c_rows])
@@ -203,7 +235,7 @@ def train_model(
         raise ValueError("training needs at least 20 labeled records with 5 of each label")
     settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
                             negation=bool(params["negation"]), kin=bool(params["kin"]),
-                            contest=bool(params["contest"]))
+                            contest=bool(params["contest"]), caps=bool(params["caps"]))
     texts, authors = prepare_records(labeled, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
@@ -226,7 +258,11 @@ def train_model(
     p_asn, p_camp, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params, seed, w_camp,
                                              groups)
     state["combiner_features"] = params["combiner_features"]
-    stacked = stack_features(p_asn, p_camp, params["combiner_features"])
+    extra = None
+    if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
+        state["combiner_features"] += "+evidence"
+        extra = no_evidence(texts)
+    stacked = stack_features(p_asn, p_camp, state["combiner_features"], extra)
     oof = np.zeros(len(y))
     for k in range(params["folds"]):  # combiner scores out of fold too, for the threshold
         train, test = fold_of != k, fold_of == k
