@@ -93,6 +93,9 @@ class PrepSettings:
     kin: bool = False  # `_notasn_` also after a relative ("bapak sy PNS", "mertua sy guru PNS")
     contest: bool = False  # `_contest_`, not `_pairnum_`, for "nomor 1" in a match or an exam
     caps: bool = False  # `_caps_` after an all-capitals word of the text that is in no cue list
+    selfref: bool = False  # `_selfasn_` also from working-life words and "ASN juga manusia"
+    contest_post: bool = False  # `_contest_` for every number of a contest post without election words
+    caps_words: bool = False  # `_caps_` only for pronounceable words (SEJATI), not acronyms (PPDB)
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
@@ -102,14 +105,34 @@ class PrepSettings:
                    negation=bool(prep.get("negation", False)),
                    kin=bool(prep.get("kin", False)),
                    contest=bool(prep.get("contest", False)),
-                   caps=bool(prep.get("caps", False)))
+                   caps=bool(prep.get("caps", False)),
+                   selfref=bool(prep.get("selfref", False)),
+                   contest_post=bool(prep.get("contest_post", False)),
+                   caps_words=bool(prep.get("caps_words", False)))
 
     def as_dict(self) -> dict[str, bool]:
         out = {"stem": self.stem, "marks": self.marks, "negation": self.negation}
-        for key in ("kin", "contest", "caps"):  # only when on: older states prepare as they were trained
+        for key in ("kin", "contest", "caps", "selfref", "contest_post", "caps_words"):  # only when on: older states prepare as they were trained
             if getattr(self, key):
                 out[key] = True
         return out
+
+
+_VOWELS = frozenset("AEIOU")
+
+
+def pronounceable(word: str) -> bool:
+    """A capitals word read as a word (SEJATI, BERKAH, TULUS), not spelt as an acronym (PPDB,
+    RKPD, UTBK, NUPTK): a third of its letters vowels and no three consonants in a row."""
+    run = vowels = 0
+    for ch in word:
+        if ch in _VOWELS:
+            vowels, run = vowels + 1, 0
+        else:
+            run += 1
+            if run >= 3:
+                return False
+    return 3 * vowels >= len(word)
 
 
 def _digits(text: str) -> str:
@@ -230,7 +253,8 @@ class TextPreparer:
                 # candidates' jargon is written in capitals ("SEJATI 3", "Buton SEGAR"): one
                 # shared token for the unseen ones; acronyms in the cue lists are tagged already
                 if (caps and kind == "word" and len(value) > 3 and value.isupper()
-                        and value.isalpha() and produced[0][0] != "_"):
+                        and value.isalpha() and produced[0][0] != "_"
+                        and (not self.settings.caps_words or pronounceable(value))):
                     produced = (*produced, "_caps_")
             tokens.extend(produced)
             spans.extend([match.span()] * len(produced))
@@ -240,7 +264,8 @@ class TextPreparer:
         """Tokenise and normalise one post text; spans index into `text`."""
         tokens, spans = self._tokens(text, self.settings.caps)
         mark_text(tokens, spans, self.settings.marks, self.settings.negation,
-                      self.settings.kin, self.settings.contest)
+                  self.settings.kin, self.settings.contest, self.settings.selfref,
+                  self.settings.contest_post)
         return Prepared(text, tuple(tokens), tuple(spans))
 
     def prepare_author(self, handle: str, name: str, bio: str) -> Prepared:
@@ -280,7 +305,7 @@ class TextPreparer:
                     spans.append(span)
         if marks:
             mark_text(tokens, spans, True, self.settings.negation, self.settings.kin,
-                      self.settings.contest)
+                      self.settings.contest)  # a bio speaks of its author anyway
         return Prepared(source, tuple(tokens), tuple(spans))
 
 

@@ -35,7 +35,8 @@ from classifier.model import Model
 from classifier.train import train_model
 from storage.records import PostRecord, record_from_dict
 
-__all__ = ["EVAL_DIR", "group_ids", "grouped_predictions", "honest_report", "load_eval", "report"]
+__all__ = ["EVAL_DIR", "group_ids", "grouped_predictions", "honest_report", "load_eval",
+           "mean_report", "report"]
 
 EVAL_DIR = Path(__file__).parent / "eval"
 _POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
@@ -57,10 +58,14 @@ def _predict(model: Model, records: Sequence[PostRecord]) -> dict[str, Any]:
 
 
 def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | None = None,
-                        folds: int = 5) -> dict[str, Any]:
-    """Out-of-group predictions: each record scored by a model trained without its group."""
+                        folds: int = 5, deal: int = 0) -> dict[str, Any]:
+    """Out-of-group predictions: each record scored by a model trained without its group.
+
+    `deal` seeds how groups are dealt to folds. One deal moves the flags of a hard case by
+    several posts on its own (seventh round: asn_neutral 41–50 of 527 over three deals of the
+    same model), so choices are read over several deals (`honest_report(deals=…)`)."""
     groups = group_ids(records)
-    order = np.random.default_rng(0).permutation(np.unique(groups))
+    order = np.random.default_rng(deal).permutation(np.unique(groups))
     fold_of_group = {g: k % folds for k, g in enumerate(order)}
     fold = np.array([fold_of_group[g] for g in groups])
     scores, flagged = np.zeros(len(records)), np.zeros(len(records), bool)
@@ -106,14 +111,39 @@ def ordinary_report(records: Sequence[PostRecord], pred: dict[str, Any]) -> dict
             if political.any() else 0.0}
 
 
+def mean_report(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Mean figures over deals: precision, recall, F1, PR-AUC, category accuracy, flags per
+    hard case (mean count and rate), so one deal's luck does not decide a choice."""
+    keys = ("precision", "recall", "f1", "pr_auc", "category_accuracy_on_flagged")
+    out: dict[str, Any] = {k: round(float(np.mean([r[k] for r in reports])), 4) for k in keys}
+    out["deals"] = len(reports)
+    out["fpr_by_hard_case"] = {
+        case: {"fpr": round(float(np.mean([r["fpr_by_hard_case"][case]["fpr"] for r in reports])), 4),
+               "flagged": round(float(np.mean([r["fpr_by_hard_case"][case]["flagged"]
+                                               for r in reports])), 1),
+               "n": v["n"]}
+        for case, v in reports[0]["fpr_by_hard_case"].items()}
+    out["recall_by_category"] = {
+        cat: {"recall": round(float(np.mean([r["recall_by_category"][cat]["recall"]
+                                             for r in reports])), 4), "n": v["n"]}
+        for cat, v in reports[0]["recall_by_category"].items()}
+    return out
+
+
 def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
-                  dev: bool = True) -> dict[str, Any]:
-    """Grouped CV, held-out set, ordinary text and (if present) the dev set, for `params`."""
+                  dev: bool = True, deals: int = 1) -> dict[str, Any]:
+    """Grouped CV (deal 0, and the mean over `deals` deals of groups to folds), held-out set,
+    ordinary text and (if present) the dev set, for `params`."""
     seed = load_seed_corpus()
     doc: dict[str, Any] = {"params": params or {}}
     if grouped:
-        pred = grouped_predictions(seed, params)
-        doc["grouped_cv"] = dict(report(seed, pred), groups=pred["groups"])
+        runs = []
+        for deal in range(max(1, deals)):
+            pred = grouped_predictions(seed, params, deal=deal)
+            runs.append(dict(report(seed, pred), groups=pred["groups"]))
+        doc["grouped_cv"] = runs[0]
+        if deals > 1:
+            doc["grouped_cv_mean"] = mean_report(runs)
     model = train_model(seed, params=params)
     doc["model_version"], doc["threshold"] = model.version, round(model.threshold, 4)
     holdout = load_eval("holdout")
@@ -128,10 +158,12 @@ def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
 
 def _summary(doc: dict[str, Any]) -> str:
     lines = [f"model {doc['model_version']} threshold {doc['threshold']}"]
-    for key in ("grouped_cv", "holdout", "dev_set"):
+    for key in ("grouped_cv", "grouped_cv_mean", "holdout", "dev_set"):
         if key not in doc:
             continue
         r = doc[key]
+        if key == "grouped_cv_mean":
+            key = f"mean of {r['deals']}"
         fpr = " ".join(f"{k}={v['fpr']:.3f}" for k, v in r["fpr_by_hard_case"].items())
         rec = " ".join(f"{k}={v['recall']:.2f}" for k, v in r["recall_by_category"].items())
         lines.append(f"{key:<11} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
@@ -148,9 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Honest evaluation of the classifier (issue 13)")
     parser.add_argument("--params", default="{}", help="training parameters as JSON")
     parser.add_argument("--no-grouped", action="store_true", help="skip the grouped CV")
+    parser.add_argument("--deals", type=int, default=1,
+                        help="deals of groups to folds for the grouped CV (mean reported)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    doc = honest_report(json.loads(args.params), grouped=not args.no_grouped)
+    doc = honest_report(json.loads(args.params), grouped=not args.no_grouped, deals=args.deals)
     print(json.dumps(doc) if args.json else _summary(doc))
     return 0
 

@@ -35,6 +35,12 @@ _KIN_WINDOW = 3
 _CONTEST = frozenset(
     ["lomba", "pertandingan", "tanding", "turnamen", "liga", "porprov", "porseni", "o2sn", "mtq", "skor", "medali", "emas", "perak", "perunggu", "podium", "atlet", "pelatih", "futsal", "voli", "sepakbola", "bola", "dayung", "lari", "10k", "5k", "ujian", "soal", "tryout", "utbk", "nilai", "peringkat", "rangking", "ranking", "kategori", "punggung", "dada", "absen", "jersey", "kejurda", "olimpiade", "cerdas", "kelas", "adipura", "skripsi", "hadiah", "juri", "finish", "semifinal", "final"])
 _CONTEST_WINDOW = 4
+# `contest_post`: in a post with a contest word and none of these, every number is a contest's
+# ("Lomba 17an: tim RW 02 menang", "Adipura thn ini Baubau menang lagi! Nomor 1 …").
+_ELECTION = frozenset(["paslon", "pilkada", "pilgub", "pilbup", "pilwali", "pilwalkot", "pileg",
+                       "pilpres", "pemilu", "caleg", "capres", "cawapres", "cagub", "cabup",
+                       "cawalkot", "partai", "coblos", "tps", "kpu", "kampanye", "calon",
+                       "pasangan", "dapil", "relawan", "posko", "_handsign_"])
 # "tdk ikut kampanye", "menolak dukung", "dilarang pasang baliho": a campaign word negated.
 # Not "jangan": "jgn lupa coblos", "jgn ragu pilih 3", "jgn pilih yg …" all campaign.
 _NEGATORS = frozenset(
@@ -42,8 +48,21 @@ _NEGATORS = frozenset(
 _NEG_WINDOW = 3
 
 
+# `selfref`: the working life of a post's holder as self-reference within a wider window
+# ("sy ngantor lg di kantor camat", "absen finger di dinas", "tmn2 sekantor di Dinsos"),
+# and the holder speaking as one of them ("ASN juga manusia", "PPPK jg punya pilihan",
+# "jadi CPNS", "as a CPNS").
+_WORK_SELF = frozenset(["ngantor", "sekantor", "apel", "absen", "finger", "lembur", "gajian",
+                        "atasan", "latsar", "jadi", "as"])
+_ALSO = frozenset(["juga", "jg", "jga", "pun"])
+_ONE_OF_US = frozenset(["manusia", "punya", "boleh", "berhak", "warga", "rakyat", "bisa"])
+_SELF_WIDE = 5
+_SINGULAR = frozenset(["saya", "aku", "gue", "gua", "ane"])  # not "kami"/"kita": "se-Kec. … kita"
+
+
 def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
-              negation: bool = False, kin: bool = False, contest: bool = False) -> None:
+              negation: bool = False, kin: bool = False, contest: bool = False,
+              selfref: bool = False, contest_post: bool = False) -> None:
     """Append marks (with the span of the word each marks) to one prepared text, in place.
 
     Each mark is looked for only when a set test says it can occur, so a post without
@@ -66,10 +85,11 @@ def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
     if has_asn and not (_NOT_HOLDER.isdisjoint(present) and (not kin or _KIN.isdisjoint(present))):
         negated = _mark_not_holder(tokens, spans, words, kin)
     if has_asn:
-        _mark_self_reference(tokens, spans, negated, words)
+        _mark_self_reference(tokens, spans, negated, words, selfref)
     if numbers:
-        _mark_numbers(tokens, spans, words,
-                      contest and not _CONTEST.isdisjoint(present))
+        in_contest = contest and not _CONTEST.isdisjoint(present)
+        _mark_numbers(tokens, spans, words, in_contest,
+                      in_contest and contest_post and _ELECTION.isdisjoint(present))
     if negate:
         _mark_negated_campaign(tokens, spans, words)
 
@@ -100,12 +120,20 @@ def _mark_negated_campaign(tokens: list[str], spans: list[tuple[int, int]],
 
 
 def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]], negated: set[int],
-                         words: list[tuple[int, str]]) -> None:
+                         words: list[tuple[int, str]], wide: bool = False) -> None:
     """`_selfasn_` when the author speaks of being an ASN (not negated by `_notasn_`)."""
     for k, (i, token) in enumerate(words):
         if i in negated or cue_tag(token) != "_asn_":
             continue
         window = words[max(0, k - SELF_WINDOW):k + SELF_WINDOW + 1]
+        if wide:
+            wider = words[max(0, k - _SELF_WIDE):k + _SELF_WIDE + 1]
+            after = [w for _, w in words[k + 1:k + 3]]
+            if (any(w in _SINGULAR or w in _WORK_SELF for _, w in wider)
+                    or (after and after[0] in _ALSO and after[-1] in _ONE_OF_US)):
+                tokens.append("_selfasn_")
+                spans.append(spans[i])
+                continue
         if token in SELF_ONLY or any(w in FIRST_PERSON for _, w in window):
             tokens.append("_selfasn_")
             spans.append(spans[i])
@@ -128,7 +156,8 @@ def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
 
 
 def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
-                  words: list[tuple[int, str]], contest: bool = False) -> None:
+                  words: list[tuple[int, str]], contest: bool = False,
+                  whole_post: bool = False) -> None:
     """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included);
     with `contest`, a number near a contest word (match, exam, race) is `_contest_` instead."""
     hashtags = {spans[i] for i, t in words if t[0] == "#"}
@@ -143,7 +172,7 @@ def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
             if nxt in _ELECTION_MONTH.get(token, ()):
                 added.append(("_elecday_", spans[i]))
             elif prev in _NUMBER_BEFORE or nxt in _NUMBER_AFTER or spans[i] in hashtags:
-                if near and any(abs(k - c) <= _CONTEST_WINDOW for c in near):
+                if near and (whole_post or any(abs(k - c) <= _CONTEST_WINDOW for c in near)):
                     added.append(("_contest_", spans[i]))
                 else:
                     added.append(("_pairnum_", spans[i]))

@@ -29,7 +29,9 @@ from storage.records import PostRecord, record_to_dict
 __all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256"]
 
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
-FEATURES_VERSION = 3  # 3: round 6 (`_caps_` counts as campaign evidence in the combiner column)
+# 3: round 6 (`_caps_` counts as campaign evidence in the combiner column); 4: round 7 (wider
+# `_selfasn_`, whole-post `_contest_`, `_caps_` only on capitals read as words)
+FEATURES_VERSION = 4
 
 PARAMS: dict[str, Any] = {
     "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),
@@ -52,6 +54,10 @@ PARAMS: dict[str, Any] = {
     "caps": True,  # `_caps_` after all-capitals words of the text (features.py; round 6)
     "asn_mask": "campaign",  # campaign words and marks weigh nothing in P(ASN) (round 6)
     "combiner_evidence": True,  # a no-campaign-evidence column in the combiner (round 6)
+    # seventh round (marks.py, features.py), each measured over three deals of the grouped CV:
+    "selfref": True,  # wider `_selfasn_`: working life, "ASN juga manusia" (text only)
+    "contest_post": True,  # `_contest_` for every number of a contest post without election words
+    "caps_words": True,  # `_caps_` only for capitals read as words (SEJATI), not acronyms (PPDB)
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -235,7 +241,10 @@ def train_model(
         raise ValueError("training needs at least 20 labeled records with 5 of each label")
     settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
                             negation=bool(params["negation"]), kin=bool(params["kin"]),
-                            contest=bool(params["contest"]), caps=bool(params["caps"]))
+                            contest=bool(params["contest"]), caps=bool(params["caps"]),
+                            selfref=bool(params["selfref"]),
+                            contest_post=bool(params["contest_post"]),
+                            caps_words=bool(params["caps_words"]))
     texts, authors = prepare_records(labeled, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
