@@ -230,3 +230,55 @@ def test_a_lead_exports_the_queue_and_downloads_a_bundle_that_verifies(
     verdict = verify_bundle_file(saved)
     assert verdict.intact, verdict.problems
     assert verdict.items == 5
+
+
+_HEADER = """() => {
+  const box = e => e.getBoundingClientRect();
+  const header = document.querySelector('header.top');
+  const parts = [...header.children].map(box);
+  return {height: box(header).height, width: header.scrollWidth,
+          navTops: [...header.querySelectorAll('nav a')].map(a => Math.round(box(a).top)),
+          oneRow: parts.every(a => parts.every(b => a.top < b.bottom && b.top < a.bottom)),
+          offscreen: [...header.querySelectorAll('a, button')].filter(
+              e => box(e).width === 0 || box(e).right > innerWidth + 0.5).length};
+}"""
+
+
+def _switch_language(page: Any) -> None:
+    with page.expect_navigation():
+        page.click("header .account button[lang]")
+
+
+def test_the_header_is_one_line_at_1024_for_an_admin_in_both_languages(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'header.db'}")
+    upgrade(db)
+    staff(db, "monitor", "admin")
+    with serving(make_app(db, tmp_path)) as base, chromium() as browser:
+        pages = {user: _login(browser.new_context(viewport={"width": 1024, "height": 768}), base, user)
+                 for user in ("monitor", "admin")}
+        for lang in ("id", "en"):
+            if lang == "en":
+                for page in pages.values():
+                    _switch_language(page)
+            for page in pages.values():
+                page.reload()
+                assert page.locator("html").get_attribute("lang") == lang
+            admin, monitor = (pages[u].evaluate(_HEADER) for u in ("admin", "monitor"))
+            assert len(admin["navTops"]) == 9  # every admin link is there
+            assert len(set(admin["navTops"])) == 1, (lang, admin)  # the links on one line
+            assert admin["oneRow"], (lang, admin)  # brand, links and account side by side
+            assert admin["height"] <= monitor["height"] + 0.5, (lang, admin, monitor)
+            assert admin["width"] <= 1024 and admin["offscreen"] == 0, (lang, admin)
+            for page in pages.values():  # a phone: wrapped, but nothing cut off or hidden
+                page.set_viewport_size({"width": 390, "height": 844})
+                phone = page.evaluate(_HEADER)
+                assert phone["width"] <= 390 and phone["offscreen"] == 0, (lang, phone)
+                assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+                page.set_viewport_size({"width": 1024, "height": 768})
+            screenshot(pages["admin"], f"header-admin-1024-{lang}")
+        page = pages["admin"]
+        page.goto(f"{base}/sources")
+        edges = page.evaluate("""() => [...document.querySelectorAll('table.sources tr')].map(
+            tr => Math.round(tr.lastElementChild.getBoundingClientRect().right))""")
+        assert len(edges) == 2 and edges[0] == edges[1], edges  # the header row and the empty row
+    db.dispose()
