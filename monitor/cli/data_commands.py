@@ -8,7 +8,18 @@ from typing import IO, TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.app import (
+    AppContext,
+    _,
+    cli,
+    emit_json,
+    error_text,
+    fail,
+    lazy,
+    open_db,
+    pass_app,
+    refusals,
+)
 from monitor.cli.help_text import N_
 from monitor.cli.labels import label
 from monitor.policy import operator_actor
@@ -37,7 +48,7 @@ def init_command(app: AppContext) -> None:
     try:
         db = runtime.open_database(settings, migrated=False)
     except Exception as exc:
-        fail(_("cannot initialise the database: {error}").format(error=exc))
+        fail(_("cannot initialise the database: {error}").format(error=error_text(exc)))
     # Before the schema exists nobody can be named: initialising is the local operator's (§5).
     actor = operator_actor(users_exist=True)
     try:
@@ -46,7 +57,7 @@ def init_command(app: AppContext) -> None:
     except SystemExit:
         raise
     except Exception as exc:
-        fail(_("cannot initialise the database: {error}").format(error=exc))
+        fail(_("cannot initialise the database: {error}").format(error=error_text(exc)))
     state = (_("migrated from {revision}").format(revision=done.before)
              if done.state.startswith("migrated") else label(done.state))
     _status(_("database {db}: schema {revision} ({state})").format(
