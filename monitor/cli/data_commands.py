@@ -87,7 +87,7 @@ def _summary(stats: dict[str, int]) -> str:
 
 
 @cli.command("import")
-@click.argument("file")
+@click.argument("file", help=N_("Interchange JSONL (or CSV); - = stdin."))
 @click.option("--source", "source_name", help=N_("Attribute the posts to this configured source."))
 @click.option("--no-classify", is_flag=True,
               help=N_("Store only; score later with `pantau score`."))
@@ -131,7 +131,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
 
 
 @cli.command("score")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def score_command(app: AppContext, as_json: bool) -> None:
     """Score stored posts that have no score yet and queue the flagged ones."""
@@ -150,7 +150,7 @@ def score_command(app: AppContext, as_json: bool) -> None:
 
 
 @cli.command("stats")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of posts, flagged posts, review states and sources."""
@@ -172,7 +172,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=N_("A signed anchor from `pantau audit anchor`: also detect re-chaining and "
                       "truncation since it was taken."))
