@@ -43,12 +43,11 @@ def render(template: str, params: Mapping[str, Any],
     """`template` with `params` inserted, in the language of `gettext` (English without one);
     a `Message` value is rendered the same way. A translation that does not fit its values
     (a broken catalog entry) falls back to the English text."""
-    values = {k: v.translated(gettext) if isinstance(v, Message) and gettext else v
-              for k, v in params.items()}
-    english = template.format(**{k: str(v) if isinstance(v, Message) else v
-                                 for k, v in params.items()}) if params else template
+    english = template.format(**params) if params else template
     if gettext is None:
         return english
+    values = {k: v.translated(gettext) if isinstance(v, Message) else v
+              for k, v in params.items()}
     text = gettext(template)
     try:
         return text.format(**values) if params else text
@@ -56,23 +55,21 @@ def render(template: str, params: Mapping[str, Any],
         return english
 
 
-class Message:
-    """An English template and its values, rendered in a reader's language where shown."""
+class Message(str):
+    """An English text (a str: stored, logged and compared as one) that keeps its template and
+    values, to be rendered in a reader's language where it is shown (`translated`)."""
 
-    __slots__ = ("template", "params")
+    template: str
+    params: dict[str, Any]
 
-    def __init__(self, template: str, **params: Any) -> None:
-        self.template = template
-        self.params = params
+    def __new__(cls, template: str, **params: Any) -> Message:
+        text = super().__new__(cls, render(template, params))
+        text.template = template
+        text.params = params
+        return text
 
     def translated(self, gettext: Callable[[str], str] | None) -> str:
         return render(self.template, self.params, gettext)
-
-    def __str__(self) -> str:
-        return render(self.template, self.params)
-
-    def __repr__(self) -> str:
-        return f"Message({self.template!r}, **{self.params!r})"
 
 
 class StorageError(RuntimeError):

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 __all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db", "refusals", "_",
-           "lazy", "error_text"]
+           "lazy", "error_text", "text_in_language"]
 
 
 class _LazyModule(ModuleType):
@@ -112,6 +112,14 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, (ServiceError, StorageError)):
         return exc.translated(_)
     return str(exc)
+
+
+def text_in_language(text: str) -> str:
+    """A text from storage in the command line's language: a storage.errors.Message (such as
+    why an imported line was refused) translated from its template, any other str as it is."""
+    from storage.errors import Message
+
+    return text.translated(_) if isinstance(text, Message) else text
 
 
 @contextmanager

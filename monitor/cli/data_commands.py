@@ -19,6 +19,7 @@ from monitor.cli.app import (
     open_db,
     pass_app,
     refusals,
+    text_in_language,
 )
 from monitor.cli.help_text import N_
 from monitor.cli.labels import label
@@ -108,7 +109,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
 
     def report(line: LineResult) -> None:
         click.echo(_("{name}:{line}: rejected: {error}").format(
-            name=name, line=line.line, error=line.error), err=True)
+            name=name, line=line.line, error=text_in_language(line.error or "")), err=True)
 
     done = [0]
 

@@ -12,7 +12,18 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.app import (
+    AppContext,
+    _,
+    cli,
+    emit_json,
+    fail,
+    lazy,
+    open_db,
+    pass_app,
+    refusals,
+    text_in_language,
+)
 from monitor.cli.help_text import N_
 from storage.records import PostRecord
 
@@ -88,7 +99,8 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
             for line in batch:
                 if line.record is None:
                     counts["rejected"] += 1
-                    click.echo(f"{input_path}:{line.line}: {line.error}", err=True)
+                    click.echo(f"{input_path}:{line.line}: {text_in_language(line.error or '')}",
+                               err=True)
             predictions = model.predict([line.record for line in good])
             sink.write("".join(
                 json.dumps(_scored_object(line.raw or {}, p), ensure_ascii=False) + "\n"

@@ -6,6 +6,7 @@ are shown. Run through the real command line against a real SQLite database in t
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from monitor.services.guard import storage_errors
 from storage.db import Database
 from storage.errors import N_, Message, ReviewNotFound, StorageError
 from storage.migrate import _config, upgrade
+from storage.records import InvalidRecord, record_from_dict
 
 REPO = Path(__file__).resolve().parents[2]
 ID = gettext_for("id")
@@ -145,5 +147,44 @@ def test_every_storage_message_id_is_translated() -> None:
     for path in sorted((REPO / "storage").rglob("*.py")):
         found |= {m for _, m, _, _ in extract_from_file("python", str(path),
                                                           keywords={"N_": None})}
-    assert len(found) >= 15
+    assert len(found) >= 50
     assert not sorted(m for m in found if ID(m) == m)
+
+
+def test_an_imported_line_storage_refuses_is_reported_in_either_language(
+        home: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why `pantau import` refuses a line (the interchange reader's and the storage boundary's
+    checks) is said in the reader's language; the JSON parser's own words stay English."""
+    db = Database(home)
+    upgrade(db)
+    db.dispose()
+    lines = ['{"platform": "x", "external_id": "1"}',  # no text
+             'not json',
+             '{"platform": "x", "external_id": "2", "text": "ok", "label": 7}',
+             '{"platform": "x", "external_id": "3", "text": "ok", "media": [5]}']
+    source = tmp_path / "posts.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ("import", "--no-classify", str(source))
+    code, err = _in(None, monkeypatch, *args)
+    assert code == 1
+    assert f"{source}:1: ditolak: text wajib diisi (berupa string)\n" in err
+    assert f"{source}:2: ditolak: JSON tidak valid: " in err
+    assert f"{source}:3: ditolak: label harus 0 atau 1, bukan 7\n" in err
+    assert f"{source}:4: ditolak: media[0] harus berupa objek\n" in err
+    assert "diambil: 4," in err and "fetched" not in err  # the summary's words too
+    code, err = _in("en", monkeypatch, *args)
+    assert code == 1
+    assert f"{source}:1: rejected: text is required (a string)\n" in err
+    assert f"{source}:2: rejected: invalid JSON: " in err
+    assert f"{source}:3: rejected: label must be 0 or 1, got 7\n" in err
+    assert f"{source}:4: rejected: media[0] must be an object\n" in err
+
+
+def test_a_record_refusal_is_an_english_str_that_knows_its_template() -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        record_from_dict({"platform": "x", "external_id": "1", "text": "t", "label": 7})
+    text = caught.value.text
+    assert str(caught.value) == text == "label must be 0 or 1, got 7"
+    assert isinstance(text, str) and f"{text}" == "label must be 0 or 1, got 7"
+    assert text.translated(ID) == "label harus 0 atau 1, bukan 7"
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args
