@@ -13,12 +13,16 @@ with the message on the page. Storage errors are translated into these by the us
 A use case raises with an English template and its values, `Conflict("item {id} …", id=5)`:
 `message` is the English text; `translated(_)` renders it in the reader's language through the
 gettext catalogs (the templates are message ids, marked with `N_` so `make messages` finds them).
+Storage's errors carry a template and values the same way (storage.errors); `storage_errors()`
+(monitor.services.guard) passes them on, so they are translated like the use cases' own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from storage.errors import render
 
 __all__ = ["ServiceError", "InvalidInput", "PermissionDenied", "NotFound", "Conflict", "N_"]
 
@@ -33,19 +37,17 @@ class ServiceError(Exception):
     exit_code = 2
 
     def __init__(self, template: str, **params: Any) -> None:
-        message = template.format(**params) if params else template
+        message = render(template, params)
         super().__init__(message)
         self.message = message
         self.template = template
         self.params = params
 
     def translated(self, gettext: Callable[[str], str]) -> str:
-        """The message in the language of `gettext` (values are inserted untranslated)."""
-        template = gettext(self.template)
-        try:
-            return template.format(**self.params) if self.params else template
-        except (KeyError, IndexError, ValueError):  # a broken translation: fall back to English
-            return self.message
+        """The message in the language of `gettext` (values are inserted untranslated, but a
+        storage.errors.Message value is translated too; a broken translation falls back to
+        the English text)."""
+        return render(self.template, self.params, gettext)
 
 
 class InvalidInput(ServiceError):

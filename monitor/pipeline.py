@@ -105,7 +105,7 @@ def _checked(items: Sequence[Item], stats: IngestStats, reject: Rejecter) -> lis
             if not item.checked:
                 check_record(item.record)
         except InvalidRecord as exc:
-            reject(item, str(exc))
+            reject(item, exc.text)  # a Message: the CLI reports it translated
             continue
         valid.append(item)
     last = {_key(item): index for index, item in enumerate(valid)}

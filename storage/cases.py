@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.errors import InvalidValue, ReviewNotFound, RowNotFound
+from storage.errors import N_, InvalidValue, ReviewNotFound, RowNotFound
 from storage.models import (
     CASE_STATUSES,
     CASE_STEPS,
@@ -234,7 +234,7 @@ def open_or_join_case(session: Session, review_id: int, *, actor: str,
                           .join(Post, Post.id == Review.post_id)
                           .where(Review.id == review_id)).first()
     if row is None:
-        raise ReviewNotFound(f"no review item {review_id}")
+        raise ReviewNotFound(N_("no review item {id}"), id=review_id)
     existing = session.scalar(select(CaseItem.case_id).where(CaseItem.review_id == review_id))
     if existing is not None:
         return CaseJoin(existing, opened=False, added=False, case_item_id=None)
@@ -263,16 +263,16 @@ def add_case_step(session: Session, case_id: int, *, step: str, happened_on: dat
                   at: datetime | None = None) -> CaseStepRow:
     """Append one step and make it the case's status. Each step at most once."""
     if step not in CASE_STEPS:
-        raise InvalidValue(f"step must be one of {', '.join(CASE_STEPS)}")
+        raise InvalidValue(N_("step must be one of {choices}"), choices=", ".join(CASE_STEPS))
     if not actor.strip():
-        raise InvalidValue("a case step needs an actor")
+        raise InvalidValue(N_("a case step needs an actor"))
     at = at or datetime.now(UTC)
     case = session.get(Case, case_id, populate_existing=True)
     if case is None:
-        raise CaseNotFound(f"no case {case_id}")
+        raise CaseNotFound(N_("no case {id}"), id=case_id)
     if session.scalar(select(CaseStep.id).where(CaseStep.case_id == case_id,
                                                 CaseStep.step == step)) is not None:
-        raise InvalidValue(f"case {case_id} already has the step {step}")
+        raise InvalidValue(N_("case {id} already has the step {step}"), id=case_id, step=step)
     row = CaseStep(case_id=case_id, step=step, happened_on=happened_on, reference=reference,
                    note=note, actor=actor, recorded_at=at)
     session.add(row)
@@ -356,7 +356,7 @@ def case_record(session: Session, case_id: int, *, deadlines: Deadlines,
     audit entries) and the clock at `now`. Raises CaseNotFound."""
     case = session.get(Case, case_id, populate_existing=True)
     if case is None:
-        raise CaseNotFound(f"no case {case_id}")
+        raise CaseNotFound(N_("no case {id}"), id=case_id)
     posts, extras = _posts(session, case_id)
     steps = _steps(session, [case_id])[case_id]
     return CaseRecord(
@@ -372,7 +372,7 @@ def case_summaries(session: Session, *, deadlines: Deadlines, now: datetime,
     """Cases, the longest-known first; `region` matches case-insensitively; `overdue` keeps
     only cases with a step past its deadline at `now`."""
     if status is not None and status not in CASE_STATUSES:
-        raise InvalidValue(f"status must be one of {', '.join(CASE_STATUSES)}")
+        raise InvalidValue(N_("status must be one of {choices}"), choices=", ".join(CASE_STATUSES))
     counts = (select(CaseItem.case_id, func.count().label("posts"))
               .group_by(CaseItem.case_id).subquery())
     query = (select(Case, AuthorRow.handle, AuthorRow.name, counts.c.posts)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import SchemaNotReady, StorageError
+from storage.errors import N_, SchemaNotReady, StorageError
 
 __all__ = ["Database", "StorageError", "SchemaNotReady"]
 
@@ -65,7 +65,7 @@ class Database:
         try:
             parsed = make_url(url)
         except Exception as exc:  # not a URL at all
-            raise StorageError(f"not a database URL: {url!r} ({exc})") from exc
+            raise StorageError(N_("not a database URL: {url!r} ({error})"), url=url, error=exc) from exc
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.dialect == "sqlite":
@@ -80,7 +80,8 @@ class Database:
         try:
             self.engine: Engine = create_engine(url, **kwargs)
         except Exception as exc:  # invalid URL, missing driver
-            raise StorageError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+            raise StorageError(N_("cannot use database {database}: {error}"),
+                               database=parsed.render_as_string(hide_password=True), error=exc) from exc
         self._read_engine = self.engine
         if self.dialect == "sqlite":
             pragmas = _sqlite_pragmas(sqlite_cache_mib)

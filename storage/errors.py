@@ -12,17 +12,82 @@ cases in monitor/services map them to monitor.errors, which know HTTP statuses a
     ├── DuplicateRow                    a unique name is taken (user, source)
     └── InvalidValue (ValueError)       a value the schema or a rule refuses
         └── UserError                   a user that cannot be created as asked
+
+A user may read these messages ("pantau: the database … has no Pantau schema; run `pantau
+init` first"), in Indonesian by default. Storage does not translate (it knows nothing of
+languages or of monitor/): an error is raised with an English template marked `N_` and its
+values, `UserNotFound(N_("no user named {name!r}"), name="ani")`. `str(error)` is the English
+text (for logs and tests); `translated(gettext)` renders it through the caller's catalog — the
+templates are message ids of the `cli` catalog (`make messages` extracts storage/ too), and the
+CLI and the web app translate them where they are shown (monitor.cli.app.refusals,
+monitor.services.guard). A value may itself be a `Message`, translated with the rest.
 """
 
 from __future__ import annotations
 
-__all__ = ["StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["N_", "Message", "render", "StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
            "SourceNotFound", "StaleVersion", "StaleDecision", "DuplicateRow", "InvalidValue",
            "UserError"]
 
 
+def N_(template: str) -> str:
+    """Marks a message id for extraction without translating it here."""
+    return template
+
+
+def render(template: str, params: Mapping[str, Any],
+           gettext: Callable[[str], str] | None = None) -> str:
+    """`template` with `params` inserted, in the language of `gettext` (English without one);
+    a `Message` value is rendered the same way. A translation that does not fit its values
+    (a broken catalog entry) falls back to the English text."""
+    english = template.format(**params) if params else template
+    if gettext is None:
+        return english
+    values = {k: v.translated(gettext) if isinstance(v, Message) else v
+              for k, v in params.items()}
+    text = gettext(template)
+    try:
+        return text.format(**values) if params else text
+    except (KeyError, IndexError, ValueError):
+        return english
+
+
+class Message(str):
+    """An English text (a str: stored, logged and compared as one) that keeps its template and
+    values, to be rendered in a reader's language where it is shown (`translated`)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Message:
+        text = super().__new__(cls, render(template, params))
+        text.template = template
+        text.params = params
+        return text
+
+    def translated(self, gettext: Callable[[str], str] | None) -> str:
+        return render(self.template, self.params, gettext)
+
+
 class StorageError(RuntimeError):
-    """A storage problem the caller should report to the user as is."""
+    """A storage problem the caller should report to the user (translated where shown).
+
+    Raised with a template and its values (`message` is the English text), or with a text
+    that is no message id (shown as it is in every language)."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        message = render(template, params)
+        super().__init__(message)
+        self.message = message
+        self.template = template
+        self.params = params
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of `gettext` (values are inserted untranslated)."""
+        return render(self.template, self.params, gettext)
 
 
 class SchemaNotReady(StorageError):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from storage.errors import RowNotFound
+from storage.errors import N_, RowNotFound
 from storage.models import ExportJob
 
 __all__ = [
@@ -59,7 +59,7 @@ def create_export_job(session: Session, *, owner: str, fmt: str, filter: Mapping
 def get_export_job(session: Session, job_id: int) -> ExportJobInfo:
     row = session.get(ExportJob, job_id)
     if row is None:
-        raise RowNotFound(f"no export job {job_id}")
+        raise RowNotFound(N_("no export job {id}"), id=job_id)
     return _info(row)
 
 

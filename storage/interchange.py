@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import orjson
 
+from storage.errors import N_, Message
 from storage.records import InvalidRecord, PostRecord, record_from_dict
 
 __all__ = [
@@ -93,15 +94,19 @@ def loads(raw: bytes | str) -> Any:
 
 
 def _line_error(exc: Exception) -> str:
+    """Why a line is refused, as a `Message` (English; the CLI translates it where it reports
+    the line — the JSON parser's own reason stays English)."""
     if isinstance(exc, UnicodeDecodeError):
-        return f"not valid UTF-8 at byte {exc.start}"
+        return Message(N_("not valid UTF-8 at byte {byte}"), byte=exc.start)
     if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+        return Message(N_("invalid JSON: {reason} (column {column})"), reason=exc.msg,
+                       column=exc.colno)
     if isinstance(exc, RecursionError):
-        return "invalid JSON: nested too deeply"
+        return Message(N_("invalid JSON: nested too deeply"))
     if isinstance(exc, InvalidRecord):
-        return str(exc)
-    return f"invalid JSON: {exc}"  # ValueError: an integer beyond Python's digit limit, NaN
+        return exc.text
+    # ValueError: an integer beyond Python's digit limit, NaN
+    return Message(N_("invalid JSON: {reason}"), reason=str(exc))
 
 
 def _with_platform(data: Any, platform: str | None) -> Any:
@@ -114,7 +119,7 @@ def _jsonl_line(number: int, raw: bytes, platform: str | None) -> LineResult | N
     original = raw
     try:
         if len(raw) > MAX_LINE_BYTES:
-            raise InvalidRecord(f"line longer than {MAX_LINE_BYTES} bytes")
+            raise InvalidRecord(N_("line longer than {count} bytes"), count=MAX_LINE_BYTES)
         if number == 1:
             raw = raw.removeprefix(_BOM)
         if not raw.strip():
@@ -147,7 +152,7 @@ def _media_cell(value: str) -> Any:
     try:
         return loads(cell)
     except (ValueError, RecursionError):
-        raise InvalidRecord("media cell must be a JSON list or space-separated URLs") from None
+        raise InvalidRecord(N_("media cell must be a JSON list or space-separated URLs")) from None
 
 
 def csv_row_to_object(row: dict[str | None, str | None], platform: str | None = None) -> dict[str, Any]:
@@ -157,7 +162,7 @@ def csv_row_to_object(row: dict[str | None, str | None], platform: str | None = 
     author: dict[str, str] = {}
     for column, value in row.items():
         if column is None:
-            raise InvalidRecord("more cells than columns in the header")
+            raise InvalidRecord(N_("more cells than columns in the header"))
         key = column.strip()
         if key == "text" and value == "":
             data["text"] = ""
@@ -209,7 +214,8 @@ def read_csv(stream: IO[str], *, platform: str | None = None) -> Iterator[LineRe
     try:
         _ = reader.fieldnames
     except csv.Error as exc:
-        yield LineResult(reader.line_num, None, error=f"invalid CSV: {exc}")
+        yield LineResult(reader.line_num, None,
+                         error=Message(N_("invalid CSV: {reason}"), reason=str(exc)))
     header = taken.drain()
     while True:
         try:
@@ -218,7 +224,8 @@ def read_csv(stream: IO[str], *, platform: str | None = None) -> Iterator[LineRe
             return
         except csv.Error as exc:
             taken.drain()
-            yield LineResult(reader.line_num, None, error=f"invalid CSV: {exc}")
+            yield LineResult(reader.line_num, None,
+                             error=Message(N_("invalid CSV: {reason}"), reason=str(exc)))
             continue
         line = reader.line_num  # where the row ends (a quoted cell may span lines)
         original = header + taken.drain()
@@ -231,7 +238,7 @@ def read_csv(stream: IO[str], *, platform: str | None = None) -> Iterator[LineRe
             yield LineResult(line, record_from_dict(data), data, checked=True,
                              original=raw, original_type=CSV_TYPE if raw is not None else None)
         except InvalidRecord as exc:
-            yield LineResult(line, None, error=str(exc))
+            yield LineResult(line, None, error=exc.text)
 
 
 def sniff_format(name: str, head: bytes) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import Database, SchemaNotReady
+from storage.errors import N_
 
 if TYPE_CHECKING:  # Alembic loads only when a migration runs or the quick check is unsure
     from alembic.config import Config
@@ -101,8 +102,11 @@ def require_current(db: Database) -> None:
         return
     current = current_revision(db)
     if current != head_revision():
-        state = "has no Pantau schema" if current is None else f"is at revision {current}"
-        raise SchemaNotReady(f"the database {db.describe()} {state}; run `pantau init` first")
+        if current is None:
+            raise SchemaNotReady(N_("the database {database} has no Pantau schema; run `pantau "
+                                    "init` first"), database=db.describe())
+        raise SchemaNotReady(N_("the database {database} is at revision {revision}; run `pantau "
+                                "init` first"), database=db.describe(), revision=current)
 
 
 def make_revision(db: Database, message: str) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from storage.errors import N_, Message
+
 __all__ = [
     "CATEGORIES",
     "HARD_CASES",
@@ -52,7 +54,15 @@ _AUTHOR_FIELDS = ("handle", "name", "bio", "url")
 
 
 class InvalidRecord(ValueError):
-    """A record that does not follow the interchange format; the message says why."""
+    """A record that does not follow the interchange format; the message says why.
+
+    Raised with an English template and its values, as storage.errors' errors are: `text` is
+    the message as a `Message` (an English str that the CLI translates where it reports the
+    line), `str(error)` the English text."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.text = Message(template, **params)
+        super().__init__(str(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +103,13 @@ def parse_datetime(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidRecord(f"posted_at is not an ISO 8601 date: {value!r}") from exc
+        raise InvalidRecord(N_("posted_at is not an ISO 8601 date: {value!r}"), value=value) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     try:
         return parsed.astimezone(UTC)
     except OverflowError:
-        raise InvalidRecord(f"posted_at is out of range: {value!r}") from None
+        raise InvalidRecord(N_("posted_at is out of range: {value!r}"), value=value) from None
 
 
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
@@ -107,7 +117,8 @@ def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise InvalidRecord(f"{key} must be a string, got {type(value).__name__}")
+        raise InvalidRecord(N_("{name} must be a string, got {type}"), name=key,
+                            type=type(value).__name__)
     return value
 
 
@@ -115,14 +126,16 @@ def _author(value: Any) -> Author:
     if value is None:
         return Author()
     if not isinstance(value, dict):
-        raise InvalidRecord(f"author must be an object, got {type(value).__name__}")
+        raise InvalidRecord(N_("{name} must be an object, got {type}"), name="author",
+                            type=type(value).__name__)
     parts: dict[str, str] = {}
     for key in _AUTHOR_FIELDS:
         item = value.get(key)
         if item is None:
             continue
         if not isinstance(item, str):
-            raise InvalidRecord(f"author.{key} must be a string, got {type(item).__name__}")
+            raise InvalidRecord(N_("{name} must be a string, got {type}"), name=f"author.{key}",
+                                type=type(item).__name__)
         parts[key] = item
     return Author(**parts)
 
@@ -131,31 +144,34 @@ def _media(value: Any) -> tuple[Media, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise InvalidRecord(f"media must be a list, got {type(value).__name__}")
+        raise InvalidRecord(N_("{name} must be a list, got {type}"), name="media",
+                            type=type(value).__name__)
     items = []
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            raise InvalidRecord(f"media[{index}] must be an object")
+            raise InvalidRecord(N_("{name} must be an object"), name=f"media[{index}]")
         url, kind = item.get("url"), item.get("type", "link")
         if not isinstance(url, str) or not url:
-            raise InvalidRecord(f"media[{index}].url must be a non-empty string")
+            raise InvalidRecord(N_("{name} must be a non-empty string"), name=f"media[{index}].url")
         if kind not in MEDIA_TYPES:
-            raise InvalidRecord(f"media[{index}].type must be one of {', '.join(MEDIA_TYPES)}")
+            raise InvalidRecord(N_("{name} must be one of {choices}"), name=f"media[{index}].type",
+                                choices=", ".join(MEDIA_TYPES))
         items.append(Media(url=url, type=kind))
     return tuple(items)
 
 
 def _external_id(value: Any) -> str:
     if isinstance(value, bool) or value is None:
-        raise InvalidRecord("external_id is required (string or number)")
+        raise InvalidRecord(N_("external_id is required (string or number)"))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value) or value != int(value):
-            raise InvalidRecord(f"external_id must be a string or whole number, got {value!r}")
+            raise InvalidRecord(N_("external_id must be a string or whole number, got {value!r}"),
+                                value=value)
         return str(int(value))
     if not isinstance(value, str) or not value.strip():
-        raise InvalidRecord("external_id must be a non-empty string")
+        raise InvalidRecord(N_("{name} must be a non-empty string"), name="external_id")
     return value
 
 
@@ -166,24 +182,25 @@ def _label(value: Any) -> int | None:
         return int(value)
     if value in ("0", "1"):
         return int(value)
-    raise InvalidRecord(f"label must be 0 or 1, got {value!r}")
+    raise InvalidRecord(N_("label must be 0 or 1, got {value!r}"), value=value)
 
 
 def record_from_dict(data: Any) -> PostRecord:
     """Validate one decoded interchange object; raise InvalidRecord naming the first problem."""
     if not isinstance(data, dict):
-        raise InvalidRecord(f"a record must be a JSON object, got {type(data).__name__}")
+        raise InvalidRecord(N_("a record must be a JSON object, got {type}"),
+                            type=type(data).__name__)
     platform = data.get("platform")
     if not isinstance(platform, str) or not _PLATFORM_RE.match(platform):
-        raise InvalidRecord(f"platform must be a lowercase word, got {platform!r}")
+        raise InvalidRecord(N_("platform must be a lowercase word, got {value}"), value=repr(platform))
     media = _media(data.get("media"))
     text = data.get("text")
     if text is None and media:
         text = ""
     if not isinstance(text, str):
-        raise InvalidRecord("text is required (a string)")
+        raise InvalidRecord(N_("text is required (a string)"))
     if not text and not media:
-        raise InvalidRecord("text may be empty only when media is present")
+        raise InvalidRecord(N_("text may be empty only when media is present"))
     posted_at_raw = _optional_str(data, "posted_at")
     category = _optional_str(data, "category")
     hard_case = _optional_str(data, "hard_case")

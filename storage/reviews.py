@@ -16,7 +16,7 @@ from sqlalchemy import CursorResult, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
-from storage.errors import InvalidValue, ReviewNotFound, StaleDecision
+from storage.errors import N_, InvalidValue, ReviewNotFound, StaleDecision
 from storage.models import (
     DECISIONS,
     REVIEW_STATUSES,
@@ -34,6 +34,7 @@ __all__ = [
     "DECISIONS", "REVIEW_STATUSES", "QueueFilter", "ScoreRow", "StaleDecision", "ReviewNotFound", "QueueItem", "ReviewState", "DecisionRow",
     "add_scores", "enqueue", "review_queue", "decide", "review_state", "count_by_status",
     "latest_scores", "note_post_changes", "already_decided", "changed_since",
+    "already_decided_error", "changed_since_error",
     "LatestScore", "latest_score_rows", "latest_score_id", "count_queue",
 ]
 
@@ -193,7 +194,7 @@ def _after(query: Any, session: Session, after: int) -> Any:
     """Keyset: the items that follow item `after` in queue order (priority desc, id)."""
     priority = session.scalar(select(Review.priority).where(Review.id == after))
     if priority is None:
-        raise ReviewNotFound(f"no review item {after}")
+        raise ReviewNotFound(N_("no review item {id}"), id=after)
     return query.where(or_(Review.priority < priority,
                            and_(Review.priority == priority, Review.id > after)))
 
@@ -206,7 +207,7 @@ def review_queue(
     index; each item's latest score is then probed by (post_id, id). `after` (an item id) gives
     the next page by keyset, flat however deep; `offset` stays for small skips."""
     if status is not None and status not in REVIEW_STATUSES:
-        raise InvalidValue(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+        raise InvalidValue(N_("status must be one of {choices}"), choices=", ".join(REVIEW_STATUSES))
     query = (
         select(*_QUEUE_COLUMNS)
         .join(Post, Post.id == Review.post_id)
@@ -268,7 +269,7 @@ class ReviewState:
 def review_state(session: Session, review_id: int) -> ReviewState:
     row = session.get(Review, review_id, populate_existing=True)
     if row is None:
-        raise ReviewNotFound(f"no review item {review_id}")
+        raise ReviewNotFound(N_("no review item {id}"), id=review_id)
     return ReviewState(id=row.id, post_id=row.post_id, status=row.status, version=row.version,
                        category=row.category, reviewer=row.reviewer, decided_at=row.decided_at)
 
@@ -299,15 +300,15 @@ def decide(
     decision). Without expected_version only a pending item may be decided. Rules about who may
     decide what live in monitor/services/review.py; this only keeps the record consistent."""
     if decision not in DECISIONS:
-        raise InvalidValue(f"decision must be one of {', '.join(DECISIONS)}")
+        raise InvalidValue(N_("decision must be one of {choices}"), choices=", ".join(DECISIONS))
     status = status or decision
     if status not in REVIEW_STATUSES or not reviewer.strip():
-        raise InvalidValue("a decision needs a known status and a reviewer")
+        raise InvalidValue(N_("a decision needs a known status and a reviewer"))
     now = now or datetime.now(UTC)
     current = review_state(session, review_id)
     if expected_version is None:
         if current.status != "pending":
-            raise StaleDecision(already_decided(current))
+            raise already_decided_error(current)
         expected_version = current.version
     result = cast(CursorResult[Any], session.execute(
         update(Review)
@@ -317,7 +318,7 @@ def decide(
         .execution_options(synchronize_session=False)
     ))
     if result.rowcount != 1:
-        raise StaleDecision(changed_since(review_state(session, review_id), expected_version))
+        raise changed_since_error(review_state(session, review_id), expected_version)
     row = ReviewDecision(
         review_id=review_id, decision=decision, previous_status=current.status,
         category=category, note=note, reviewer=reviewer, decided_at=now,
@@ -330,25 +331,35 @@ def decide(
                        reviewer=reviewer, decided_at=now, review_version=expected_version + 1)
 
 
-def _by_whom(state: ReviewState) -> str:
-    if state.reviewer is None or state.decided_at is None:
-        return state.status
-    return (f"{state.status} by {state.reviewer} at "
-            f"{state.decided_at:%Y-%m-%d %H:%M:%S} UTC")
+def _who(state: ReviewState) -> dict[str, object]:
+    at = f"{state.decided_at:%Y-%m-%d %H:%M:%S} UTC" if state.decided_at else "-"
+    return {"id": state.id, "status": state.status, "reviewer": state.reviewer or "-", "at": at,
+            "version": state.version}
+
+
+# The same message ids as monitor.services.review's refusals (one translation for both).
+def already_decided_error(state: ReviewState) -> StaleDecision:
+    return StaleDecision(N_("item {id} was already decided: {status} by {reviewer} at {at} "
+                            "(version {version}); to change it, decide again with --version "
+                            "{version}"), **_who(state))
+
+
+def changed_since_error(state: ReviewState, expected_version: int) -> StaleDecision:
+    if state.reviewer is None:
+        return StaleDecision(N_("item {id} changed since it was read (version {expected}, now "
+                                "{version}): its post changed (new text or score); reload it "
+                                "and decide again"), expected=expected_version, **_who(state))
+    return StaleDecision(N_("item {id} changed since it was read (version {expected}, now "
+                            "{version}: {status} by {reviewer} at {at}); reload it and decide "
+                            "again"), expected=expected_version, **_who(state))
 
 
 def already_decided(state: ReviewState) -> str:
-    return (f"item {state.id} was already decided: {_by_whom(state)} (version {state.version}); "
-            f"to change it, decide again with --version {state.version}")
+    return already_decided_error(state).message
 
 
 def changed_since(state: ReviewState, expected_version: int) -> str:
-    if state.reviewer is None:
-        how = "its post changed since (new text or score)"
-    else:
-        how = _by_whom(state)
-    return (f"item {state.id} changed since it was read (version {expected_version}, now "
-            f"{state.version}: {how}); reload it and decide again")
+    return changed_since_error(state, expected_version).message
 
 
 def count_queue(session: Session, *, status: str | None = "pending",

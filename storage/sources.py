@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.errors import DuplicateRow, SourceNotFound
+from storage.errors import N_, DuplicateRow, SourceNotFound
 from storage.models import Source
 
 __all__ = ["SourceDefinition", "SourceRow", "find_source", "list_sources", "insert_source",
@@ -76,7 +76,7 @@ def _row(source: Source) -> SourceRow:
 def _get(session: Session, name: str) -> Source:
     source = session.scalar(select(Source).where(Source.name == name))
     if source is None:
-        raise SourceNotFound(f"no source named {name!r}")
+        raise SourceNotFound(N_("no source named {name!r}"), name=name)
     return source
 
 
@@ -105,7 +105,7 @@ def count_sources(session: Session) -> int:
 
 def insert_source(session: Session, definition: SourceDefinition, *, now: datetime) -> SourceRow:
     if session.scalar(select(Source.id).where(Source.name == definition.name)) is not None:
-        raise DuplicateRow(f"a source named {definition.name!r} already exists")
+        raise DuplicateRow(N_("a source named {name!r} already exists"), name=definition.name)
     source = Source(name=definition.name, enabled=True, cursor={}, created_at=now,
                     consecutive_failures=0, posts_collected=0,
                     **{k: _value(definition, k) for k in _DEFINED})

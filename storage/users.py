@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.errors import UserError, UserNotFound
+from storage.errors import N_, UserError, UserNotFound
 from storage.models import User
 
 __all__ = ["ROLES", "UserError", "UserNotFound", "UserRow", "create_user", "authenticate",
@@ -44,17 +44,17 @@ def _row(user: User) -> UserRow:
 
 def _check(username: str, password: str, role: str) -> None:
     if not _USERNAME.match(username):
-        raise UserError("a user name has 2 to 100 letters, digits or . _ @ -")
+        raise UserError(N_("a user name has 2 to 100 letters, digits or . _ @ -"))
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}")
+        raise UserError(N_("role must be one of {choices}"), choices=", ".join(ROLES))
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(N_("a password needs at least {count} characters"), count=MIN_PASSWORD)
 
 
 def create_user(session: Session, username: str, password: str, role: str) -> UserRow:
     _check(username, password, role)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise UserError(f"user {username!r} already exists")
+        raise UserError(N_("user {name!r} already exists"), name=username)
     user = User(username=username, password_hash=_hasher.hash(password), role=role, active=True,
                 created_at=datetime.now(UTC))
     session.add(user)
@@ -80,10 +80,10 @@ def update_user(session: Session, username: str, *, role: str | None = None,
     """Change a user's role or active flag; returns the row as it is now."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise UserNotFound(f"no user named {username!r}")
+        raise UserNotFound(N_("no user named {name!r}"), name=username)
     if role is not None:
         if role not in ROLES:
-            raise UserError(f"role must be one of {', '.join(ROLES)}")
+            raise UserError(N_("role must be one of {choices}"), choices=", ".join(ROLES))
         user.role = role
     if active is not None:
         user.active = active
@@ -95,9 +95,9 @@ def set_password(session: Session, username: str, password: str) -> UserRow:
     """Store a new argon2 hash for the user's password; returns the row as it is now."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise UserNotFound(f"no user named {username!r}")
+        raise UserNotFound(N_("no user named {name!r}"), name=username)
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(N_("a password needs at least {count} characters"), count=MIN_PASSWORD)
     user.password_hash = _hasher.hash(password)
     session.flush()
     return _row(user)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from storage.errors import N_
 from storage.records import MEDIA_TYPES, InvalidRecord, PostRecord
 
 __all__ = ["LIMITS", "MAX_JSON_DEPTH", "check_json_value", "check_record"]
@@ -36,19 +37,22 @@ _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 def _unicode(name: str, value: str) -> None:
     if not value.isascii() and _SURROGATE_RE.search(value):
-        raise InvalidRecord(f"{name} is not valid UTF-8 (an unpaired surrogate)")
+        raise InvalidRecord(N_("{name} is not valid UTF-8 (an unpaired surrogate)"), name=name)
 
 
 def _text(name: str, value: Any, *, key: bool = False) -> None:
     """A string field: type, length, Unicode; `key` fields (indexed columns) take no controls."""
     if not isinstance(value, str):
-        raise InvalidRecord(f"{name} must be a string, got {type(value).__name__}")
+        raise InvalidRecord(N_("{name} must be a string, got {type}"), name=name,
+                            type=type(value).__name__)
     if len(value) > LIMITS[name]:
-        raise InvalidRecord(f"{name} is longer than {LIMITS[name]:,} characters".replace(",", ""))
+        raise InvalidRecord(N_("{name} is longer than {count} characters"), name=name,
+                            count=LIMITS[name])
     _unicode(name, value)
     if key and _CONTROL_RE.search(value):
-        kind = "a NUL character" if "\x00" in value else "a control character"
-        raise InvalidRecord(f"{name} contains {kind}")
+        if "\x00" in value:
+            raise InvalidRecord(N_("{name} contains a NUL character"), name=name)
+        raise InvalidRecord(N_("{name} contains a control character"), name=name)
 
 
 def _optional(name: str, value: Any, *, key: bool = False) -> None:
@@ -65,56 +69,64 @@ def check_json_value(name: str, value: Any) -> None:
         path, item, depth = stack.pop()
         nodes += 1
         if nodes > MAX_JSON_NODES:
-            raise InvalidRecord(f"{name} holds more than {MAX_JSON_NODES} values")
+            raise InvalidRecord(N_("{name} holds more than {count} values"), name=name,
+                                count=MAX_JSON_NODES)
         if item is None or isinstance(item, bool):
             continue
         if isinstance(item, str):
             _unicode(path, item)
         elif isinstance(item, int):
             if item.bit_length() > MAX_INT_BITS:
-                raise InvalidRecord(f"{path} is an integer too large to store")
+                raise InvalidRecord(N_("{name} is an integer too large to store"), name=path)
         elif isinstance(item, float):
             if not math.isfinite(item):
-                raise InvalidRecord(f"{path} is not a finite number ({item!r})")
+                raise InvalidRecord(N_("{name} is not a finite number ({value!r})"), name=path,
+                                    value=item)
         elif isinstance(item, (list, tuple, Mapping)):
             if depth >= MAX_JSON_DEPTH:
-                raise InvalidRecord(f"{name} is nested deeper than {MAX_JSON_DEPTH} levels")
+                raise InvalidRecord(N_("{name} is nested deeper than {count} levels"), name=name,
+                                    count=MAX_JSON_DEPTH)
             if isinstance(item, Mapping):
                 for key, child in item.items():
                     if not isinstance(key, str):
-                        raise InvalidRecord(f"{path} has a key that is not a string: {key!r}")
+                        raise InvalidRecord(N_("{name} has a key that is not a string: {key!r}"),
+                                            name=path, key=key)
                     _unicode(f"{path} key", key)
                     stack.append((f"{path}.{key[:40]}", child, depth + 1))
             else:
                 stack.extend((f"{path}[{i}]", child, depth + 1) for i, child in enumerate(item))
         else:
-            raise InvalidRecord(f"{path} is a {type(item).__name__}, not a JSON value")
+            raise InvalidRecord(N_("{name} is a {type}, not a JSON value"), name=path,
+                                type=type(item).__name__)
 
 
 def _media(record: PostRecord) -> None:
     if len(record.media) > LIMITS["media"]:
-        raise InvalidRecord(f"media holds more than {LIMITS['media']} items")
+        raise InvalidRecord(N_("media holds more than {count} items"), count=LIMITS["media"])
     for index, item in enumerate(record.media):
         url = getattr(item, "url", None)
         if not isinstance(url, str) or not url:
-            raise InvalidRecord(f"media[{index}].url must be a non-empty string")
+            raise InvalidRecord(N_("{name} must be a non-empty string"), name=f"media[{index}].url")
         _text("media.url", url)
         if getattr(item, "type", None) not in MEDIA_TYPES:
-            raise InvalidRecord(f"media[{index}].type must be one of {', '.join(MEDIA_TYPES)}")
+            raise InvalidRecord(N_("{name} must be one of {choices}"), name=f"media[{index}].type",
+                                choices=", ".join(MEDIA_TYPES))
 
 
 def _identity(record: PostRecord) -> None:
     if not isinstance(record.platform, str) or not _PLATFORM_RE.fullmatch(record.platform):
-        raise InvalidRecord(f"platform must be a lowercase word, got {record.platform!r}"[:200])
+        # the value cut so that the English message stays within 200 characters
+        raise InvalidRecord(N_("platform must be a lowercase word, got {value}"),
+                            value=repr(record.platform)[:161])
     _text("external_id", record.external_id, key=True)
     if not record.external_id.strip():
-        raise InvalidRecord("external_id must be a non-empty string")
+        raise InvalidRecord(N_("{name} must be a non-empty string"), name="external_id")
 
 
 def _fields(record: PostRecord) -> None:
     _text("text", record.text)
     if not record.text and not record.media:
-        raise InvalidRecord("text may be empty only when media is present")
+        raise InvalidRecord(N_("text may be empty only when media is present"))
     _optional("url", record.url)
     author = record.author
     _text("author.handle", author.handle, key=True)
@@ -123,20 +135,20 @@ def _fields(record: PostRecord) -> None:
     for key in ("region", "category", "hard_case"):
         _optional(key, getattr(record, key), key=True)
     if record.label is not None and (isinstance(record.label, bool) or record.label not in (0, 1)):
-        raise InvalidRecord(f"label must be 0 or 1, got {record.label!r}")
+        raise InvalidRecord(N_("label must be 0 or 1, got {value!r}"), value=record.label)
     if record.posted_at is not None and (
             not isinstance(record.posted_at, datetime) or record.posted_at.tzinfo is None):
-        raise InvalidRecord("posted_at must be an aware datetime")
+        raise InvalidRecord(N_("posted_at must be an aware datetime"))
 
 
 def check_record(record: PostRecord) -> PostRecord:
     """Raise InvalidRecord naming the first thing the database could not hold exactly."""
     if not isinstance(record, PostRecord):
-        raise InvalidRecord(f"not a post record: {type(record).__name__}")
+        raise InvalidRecord(N_("not a post record: {type}"), type=type(record).__name__)
     _identity(record)
     _fields(record)
     _media(record)
     if not isinstance(record.extra, Mapping):
-        raise InvalidRecord("extra must be an object")
+        raise InvalidRecord(N_("{name} must be an object"), name="extra")
     check_json_value("extra", record.extra)
     return record

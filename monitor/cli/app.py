@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 __all__ = ["cli", "AppContext", "pass_app", "emit_json", "fail", "open_db", "refusals", "_",
-           "lazy"]
+           "lazy", "error_text", "text_in_language"]
 
 
 class _LazyModule(ModuleType):
@@ -106,6 +106,22 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
+def error_text(exc: BaseException) -> str:
+    """An error's message in the command line's language: a use case's refusal or a storage
+    problem translated from its template, any other error's text as it is."""
+    if isinstance(exc, (ServiceError, StorageError)):
+        return exc.translated(_)
+    return str(exc)
+
+
+def text_in_language(text: str) -> str:
+    """A text from storage in the command line's language: a storage.errors.Message (such as
+    why an imported line was refused) translated from its template, any other str as it is."""
+    from storage.errors import Message
+
+    return text.translated(_) if isinstance(text, Message) else text
+
+
 @contextmanager
 def refusals() -> Iterator[None]:
     """A use case's refusal, or a storage problem, as `pantau: <message>` and its exit code."""
@@ -114,7 +130,7 @@ def refusals() -> Iterator[None]:
     except ServiceError as exc:
         fail(exc.translated(_), exc.exit_code)
     except StorageError as exc:
-        fail(str(exc))
+        fail(exc.translated(_))
 
 
 def open_db(app: AppContext) -> Database:

@@ -62,7 +62,7 @@ def _summary_document(summary: CaseSummary) -> dict[str, Any]:
 @cases_group.command("list")
 @click.option("--status", type=click.Choice(CASE_STATUSES), help=N_("Only cases in this state."))
 @click.option("--overdue", is_flag=True, help=N_("Only cases with a step past its deadline."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def cases_list(app: AppContext, status: str | None, overdue: bool, as_json: bool) -> None:
     """Cases, the longest-known first, with the next step and its deadline."""
@@ -134,8 +134,8 @@ def _print_case(record: CaseRecord, zone: str) -> None:
 
 
 @cases_group.command("show")
-@click.argument("case_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("case_id", type=int, help=N_("The case's id (see `pantau cases list`)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def cases_show(app: AppContext, case_id: int, as_json: bool) -> None:
     """One case in full: terlapor, posts, deadlines, steps, history."""
@@ -155,7 +155,7 @@ def cases_show(app: AppContext, case_id: int, as_json: bool) -> None:
 
 
 @cases_group.command("update")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=int, help=N_("The case's id (see `pantau cases list`)."))
 @click.option("--step", type=click.Choice(CASE_STEPS), required=True,
               help=N_("The step that happened; steps go reported, recommendation, sanction, "
                       "closed (closing earlier needs --note)."))

@@ -8,7 +8,19 @@ from typing import IO, TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.app import (
+    AppContext,
+    _,
+    cli,
+    emit_json,
+    error_text,
+    fail,
+    lazy,
+    open_db,
+    pass_app,
+    refusals,
+    text_in_language,
+)
 from monitor.cli.help_text import N_
 from monitor.cli.labels import label
 from monitor.policy import operator_actor
@@ -37,7 +49,7 @@ def init_command(app: AppContext) -> None:
     try:
         db = runtime.open_database(settings, migrated=False)
     except Exception as exc:
-        fail(_("cannot initialise the database: {error}").format(error=exc))
+        fail(_("cannot initialise the database: {error}").format(error=error_text(exc)))
     # Before the schema exists nobody can be named: initialising is the local operator's (§5).
     actor = operator_actor(users_exist=True)
     try:
@@ -46,7 +58,7 @@ def init_command(app: AppContext) -> None:
     except SystemExit:
         raise
     except Exception as exc:
-        fail(_("cannot initialise the database: {error}").format(error=exc))
+        fail(_("cannot initialise the database: {error}").format(error=error_text(exc)))
     state = (_("migrated from {revision}").format(revision=done.before)
              if done.state.startswith("migrated") else label(done.state))
     _status(_("database {db}: schema {revision} ({state})").format(
@@ -76,7 +88,7 @@ def _summary(stats: dict[str, int]) -> str:
 
 
 @cli.command("import")
-@click.argument("file")
+@click.argument("file", help=N_("Interchange JSONL (or CSV); - = stdin."))
 @click.option("--source", "source_name", help=N_("Attribute the posts to this configured source."))
 @click.option("--no-classify", is_flag=True,
               help=N_("Store only; score later with `pantau score`."))
@@ -97,7 +109,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
 
     def report(line: LineResult) -> None:
         click.echo(_("{name}:{line}: rejected: {error}").format(
-            name=name, line=line.line, error=line.error), err=True)
+            name=name, line=line.line, error=text_in_language(line.error or "")), err=True)
 
     done = [0]
 
@@ -120,7 +132,7 @@ def import_command(app: AppContext, file: str, source_name: str | None, no_class
 
 
 @cli.command("score")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def score_command(app: AppContext, as_json: bool) -> None:
     """Score stored posts that have no score yet and queue the flagged ones."""
@@ -139,7 +151,7 @@ def score_command(app: AppContext, as_json: bool) -> None:
 
 
 @cli.command("stats")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of posts, flagged posts, review states and sources."""
@@ -161,7 +173,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @click.option("--anchor", "anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=N_("A signed anchor from `pantau audit anchor`: also detect re-chaining and "
                       "truncation since it was taken."))

@@ -104,7 +104,7 @@ def keys_group() -> None:
 
 
 @keys_group.command("show")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def keys_show(app: AppContext, as_json: bool) -> None:
     """Print the public key (PEM) and its SHA-256 fingerprint, to publish or hand to a court."""
@@ -119,7 +119,7 @@ def keys_show(app: AppContext, as_json: bool) -> None:
 @audit_group.command("anchor")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=N_("Where to write the signed anchor (keep it outside this machine)."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
     """Write the audit chain's head (entry, hash, time, count), signed with the deployment key;

@@ -25,7 +25,8 @@ else:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "bundle"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "bundle"]), required=True,
+              help=N_("csv or jsonl: the posts and their decisions; bundle: a signed evidence ZIP."))
 @click.option("--status", type=click.Choice(REVIEW_STATUSES),
               help=N_("Only items with this status (default: every reviewed item, not pending)."))
 @click.option("--since",
@@ -35,7 +36,7 @@ else:
               help=N_("CSV for spreadsheets: UTF-8 with BOM, local times, column headers in words."))
 @click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               required=True, help=N_("The file to write, or - for standard output."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def export_command(app: AppContext, fmt: str, status: str | None, since: str | None,
                    region: str | None, excel: bool, out: Path, as_json: bool) -> None:
@@ -101,14 +102,15 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 @cli.command("verify")
-@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help=N_("The evidence ZIP to check (from `pantau export --format bundle`)."))
 @click.option("--public-key", "public_key", metavar="FILE|FINGERPRINT",
               help=N_("The exporting deployment's public key (PEM file) or its SHA-256 fingerprint "
                       "(`pantau keys show`): proves who exported, not only that nothing changed."))
 @click.option("--tsa-cert", "tsa_cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=N_("The time-stamping authority's certificate (PEM): the bundle's trusted "
                       "timestamp must be signed under it."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def verify_command(app: AppContext, bundle: Path, public_key: str | None, as_json: bool,
                    tsa_cert: Path | None = None) -> None:

@@ -6,9 +6,10 @@ PANTAU_LANG at that moment (default Indonesian), never at import.
 - Commands and groups are `HelpCommand` / `HelpGroup` (the `pantau` group's `command_class` and
   `group_class`, so `@cli.command` and `@some_group.command` need nothing more): their `help`,
   `short_help` and `epilog` are stored as written and read translated.
-- An option's `help=` is marked `N_("...")` for `make messages` (the docstrings of commands are
-  found by monitor/cli/babel_extract.py); a command turns its plain `click.Option`s into
-  `HelpOption`s, whose `help` is read translated the same way.
+- An option's or argument's `help=` is marked `N_("...")` for `make messages` (the docstrings
+  of commands are found by monitor/cli/babel_extract.py); a command turns its plain
+  `click.Option`s and `click.Argument`s into `HelpOption`s and `HelpArgument`s, whose `help` is
+  read translated the same way (arguments are listed under "Positional arguments").
 - click's own messages go through `gettext` names that its modules import; `install()` points
   them at the cli catalog. Their ids are listed in monitor/cli/click_messages.py for extraction.
 """
@@ -24,8 +25,8 @@ import click
 from monitor.errors import N_  # marks an id for extraction; translated where shown
 from monitor.i18n import cli_gettext, cli_ngettext
 
-__all__ = ["N_", "translated", "message_id", "HelpOption", "HelpCommand", "HelpGroup",
-           "install", "CLICK_MODULES"]
+__all__ = ["N_", "translated", "message_id", "HelpOption", "HelpArgument", "HelpCommand",
+           "HelpGroup", "install", "CLICK_MODULES"]
 
 # click's modules that `import click` loads and whose messages go through `_` / `ngettext`
 # (click.shell_completion and click._termui_impl load on demand and keep click's English).
@@ -68,6 +69,10 @@ class HelpOption(click.Option):
     help = _Translated()
 
 
+class HelpArgument(click.Argument):
+    help = _Translated()
+
+
 class _HelpTexts:
     help = _Translated()
     short_help = _Translated()
@@ -78,6 +83,8 @@ class _HelpTexts:
         for param in self.params:  # type: ignore[attr-defined]
             if type(param) is click.Option:  # same fields, only `help` read translated
                 param.__class__ = HelpOption
+            elif type(param) is click.Argument:
+                param.__class__ = HelpArgument
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         """click's --help, made once with its text already translated: kept as the id instead,

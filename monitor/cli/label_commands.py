@@ -25,9 +25,10 @@ def label_group() -> None:
 
 
 @label_group.command("next")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help=N_("How many posts to list."))
 @click.option("--seed", type=int, default=None, help=N_("Seed of the random share (reproducible)."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def label_next(app: AppContext, limit: int, seed: int | None, as_json: bool) -> None:
     """The posts to label next: the least sure first, with a random share."""
@@ -51,8 +52,9 @@ def label_next(app: AppContext, limit: int, seed: int | None, as_json: bool) -> 
 
 
 @label_group.command("set")
-@click.argument("post_id", type=int)
-@click.option("--label", "value", type=click.Choice(["0", "1"]), required=True)
+@click.argument("post_id", type=int, help=N_("The post's id (see `pantau label next`)."))
+@click.option("--label", "value", type=click.Choice(["0", "1"]), required=True,
+              help=N_("1: a violation (a positive); 0: not a violation (a negative)."))
 @click.option("--category", default=None, help=N_("KASN category of a positive."))
 @click.option("--hard-case", default=None, help=N_("Hard case of a negative (labeling guide)."))
 @click.option("--sampled-as", type=click.Choice(["uncertain", "random", "chosen"]),
@@ -73,7 +75,8 @@ def label_set(app: AppContext, post_id: int, value: str, category: str | None,
 
 
 @label_group.command("export")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=N_("The JSONL file to write."))
 @pass_app
 def label_export(app: AppContext, out: Path) -> None:
     """Write every current label as interchange JSON Lines."""
@@ -92,7 +95,8 @@ def groups_group() -> None:
 
 
 @groups_group.command("backfill")
-@click.option("--batch", type=click.IntRange(1, 100_000), default=2000, show_default=True)
+@click.option("--batch", type=click.IntRange(1, 100_000), default=2000, show_default=True,
+              help=N_("Posts grouped per transaction (each is committed, so a stopped run resumes)."))
 @pass_app
 def groups_backfill(app: AppContext, batch: int) -> None:
     """Group the posts stored before grouping existed (resumable)."""

@@ -16,6 +16,7 @@ _STATUS = {
 }
 _LABELS = {
     "posts": N_("posts"), "flagged": N_("flagged"), "sources": N_("sources"),
+    "fetched": N_("fetched"),
     "model_version": N_("model_version"), "received": N_("received"), "new": N_("new"),
     "updated": N_("updated"), "unchanged": N_("unchanged"), "rejected": N_("rejected"),
     "scored": N_("scored"), "queued": N_("queued"), "duplicates": N_("duplicates"),

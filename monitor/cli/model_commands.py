@@ -12,7 +12,18 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.app import (
+    AppContext,
+    _,
+    cli,
+    emit_json,
+    fail,
+    lazy,
+    open_db,
+    pass_app,
+    refusals,
+    text_in_language,
+)
 from monitor.cli.help_text import N_
 from storage.records import PostRecord
 
@@ -88,7 +99,8 @@ def _classify_stream(model: Any, input_path: str, output_path: str) -> dict[str,
             for line in batch:
                 if line.record is None:
                     counts["rejected"] += 1
-                    click.echo(f"{input_path}:{line.line}: {line.error}", err=True)
+                    click.echo(f"{input_path}:{line.line}: {text_in_language(line.error or '')}",
+                               err=True)
             predictions = model.predict([line.record for line in good])
             sink.write("".join(
                 json.dumps(_scored_object(line.raw or {}, p), ensure_ascii=False) + "\n"
@@ -172,7 +184,7 @@ def _print_evaluation(doc: dict[str, Any]) -> None:
 @click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help=N_("Labeled interchange JSONL."))
 @click.option("--model", "version", help=N_("Model version (default: the active one)."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def evaluate_command(app: AppContext, data: Path, version: str | None, as_json: bool) -> None:
     """Precision, recall, F1, PR-AUC, per-hard_case FPR and per-category recall, beside a
@@ -214,7 +226,7 @@ def _print_comparison(name: str, cand: dict[str, Any], active: dict[str, Any] | 
                                        "model on (repeatable)."))
 @click.option("--no-reviews", is_flag=True, help=N_("Leave reviewers' decisions out."))
 @click.option("--seed", default=0, show_default=True, help=N_("Cross-validation seed."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def train_command(app: AppContext, data: tuple[Path, ...], evals: tuple[Path, ...],
                   no_reviews: bool, seed: int, as_json: bool) -> None:
@@ -268,7 +280,7 @@ def models_group() -> None:
 
 
 @models_group.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def models_list(app: AppContext, as_json: bool) -> None:
     """Model versions in the database, newest first; * marks the active one."""
@@ -294,7 +306,7 @@ def models_list(app: AppContext, as_json: bool) -> None:
 
 
 @models_group.command("promote")
-@click.argument("version")
+@click.argument("version", help=N_("A version from `pantau models list`."))
 @click.option("--force", is_flag=True, help=N_("Promote even when worse (needs --reason)."))
 @click.option("--reason", help=N_("Why a worse model is promoted (audited)."))
 @pass_app

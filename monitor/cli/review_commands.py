@@ -31,11 +31,13 @@ def _who(item: Any) -> str:
 
 
 @review_group.command("list")
-@click.option("--status", type=click.Choice(REVIEW_STATUSES), default="pending", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--status", type=click.Choice(REVIEW_STATUSES), default="pending", show_default=True,
+              help=N_("Only items with this status."))
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help=N_("How many items to list."))
 @click.option("--after", type=click.IntRange(min=1), metavar="ID",
               help=N_("The page after this item id (the last one listed)."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def review_list(app: AppContext, status: str, limit: int, after: int | None,
                 as_json: bool) -> None:
@@ -109,8 +111,9 @@ def _print_detail(d: ItemDetail) -> None:
 
 
 @review_group.command("show")
-@click.argument("review_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("review_id", type=int,
+                help=N_("The queue item's id (see `pantau review list`)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def review_show(app: AppContext, review_id: int, as_json: bool) -> None:
     """One item in full: post, author, scores with explanation, versions, decision trail."""
@@ -136,13 +139,15 @@ def _decided_message(result: Decided) -> str:
 
 
 @review_group.command("decide")
-@click.argument("review_id", type=int)
-@click.option("--decision", type=click.Choice(DECISIONS), required=True)
+@click.argument("review_id", type=int,
+                help=N_("The queue item's id (see `pantau review list`)."))
+@click.option("--decision", type=click.Choice(DECISIONS), required=True,
+              help=N_("confirmed: a violation; rejected: not a violation; escalated: for a lead to decide."))
 @click.option("--category", help=N_("KASN category, for confirmed items."))
 @click.option("--note", help=N_("Free text kept with the decision."))
 @click.option("--version", "expected_version", type=int,
               help=N_("The item version you read; needed to change an already decided item."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_app
 def review_decide(app: AppContext, review_id: int, decision: str, category: str | None,
                   note: str | None, expected_version: int | None, as_json: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from monitor.cli.app import AppContext, cli, fail, pass_app
+from monitor.cli.app import AppContext, cli, error_text, fail, pass_app
 from monitor.cli.help_text import N_
 from monitor.config import ConfigError
 from monitor.logfmt import configure_logging
@@ -32,7 +32,7 @@ def run_command(app: AppContext, no_web: bool, verbose_here: bool, log_format: s
     try:
         code = run_monitor(app.settings, with_web=not no_web)
     except (ServiceError, StorageError, ConfigError) as exc:
-        fail(str(exc))
+        fail(error_text(exc))
         raise
     raise SystemExit(code)
 
@@ -57,6 +57,6 @@ def serve_command(app: AppContext, host: str | None, port: int | None, verbose_h
         code = serve_web(settings, host or settings.get("web.host"),
                          port if port is not None else settings.get("web.port"))
     except StorageError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
         raise
     raise SystemExit(code)

@@ -27,7 +27,7 @@ def sources_group() -> None:
 
 
 @sources_group.command("add")
-@click.argument("name")
+@click.argument("name", help=N_("The new source's name."))
 @click.option("--type", "source_type", required=True,
               help=N_("rss, telegram, mastodon, bluesky, html, jsonl, csv, url"))
 @click.option("--url", required=True,
@@ -62,7 +62,7 @@ def _short(value: datetime | None) -> str:
 
 @sources_group.command("list")
 @click.option("--all", "include_removed", is_flag=True, help=N_("Also removed sources."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
     """Sources with health: last run, last success, last error, posts collected."""
@@ -84,7 +84,7 @@ def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
 
 
 @sources_group.command("remove")
-@click.argument("name")
+@click.argument("name", help=N_("The source's name (see `pantau sources list`)."))
 @pass_app
 def sources_remove(app: AppContext, name: str) -> None:
     """Remove a source: it stops running; its posts and snapshots stay, listed under its name."""
@@ -109,7 +109,7 @@ def _switch(app: AppContext, name: str, enabled: bool) -> None:
 
 
 @sources_group.command("disable")
-@click.argument("name")
+@click.argument("name", help=N_("The source's name (see `pantau sources list`)."))
 @pass_app
 def sources_disable(app: AppContext, name: str) -> None:
     """Stop running a source until it is enabled again."""
@@ -117,7 +117,7 @@ def sources_disable(app: AppContext, name: str) -> None:
 
 
 @sources_group.command("enable")
-@click.argument("name")
+@click.argument("name", help=N_("The source's name (see `pantau sources list`)."))
 @pass_app
 def sources_enable(app: AppContext, name: str) -> None:
     """Run a disabled source again."""
@@ -125,10 +125,11 @@ def sources_enable(app: AppContext, name: str) -> None:
 
 
 @cli.command("scrape")
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, help=N_("The sources to run (or --all)."))
 @click.option("--all", "run_all", is_flag=True, help=N_("Every enabled source."))
-@click.option("--no-classify", is_flag=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--no-classify", is_flag=True,
+              help=N_("Store only; score later with `pantau score`."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the summary as JSON."))
 @pass_app
 def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_classify: bool,
                    as_json: bool) -> None:
@@ -170,12 +171,13 @@ def posts_group() -> None:
 
 
 @posts_group.command("list")
-@click.option("--source", "source_name")
+@click.option("--source", "source_name", help=N_("Only posts of this source."))
 @click.option("--flagged", is_flag=True, help=N_("Only posts the active model flagged."))
-@click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True,
+              help=N_("How many posts to list."))
 @click.option("--after", type=click.IntRange(min=1), metavar="ID",
               help=N_("The page after this post id (the last one listed)."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def posts_list(app: AppContext, source_name: str | None, flagged: bool, limit: int,
                after: int | None, as_json: bool) -> None:

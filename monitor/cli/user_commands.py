@@ -31,8 +31,9 @@ def _read_password(from_stdin: bool) -> str:
 
 
 @users_group.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.argument("name", help=N_("The new user's name: 2 to 100 letters, digits or . _ @ -."))
+@click.option("--role", type=click.Choice(ROLES), required=True,
+              help=N_("monitor: review; lead: also second reviews, cases, exports; data: labels, models; admin: all."))
 @click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input."))
 @pass_app
 def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
@@ -48,7 +49,7 @@ def users_add(app: AppContext, name: str, role: str, password_stdin: bool) -> No
 
 
 @users_group.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_app
 def users_list(app: AppContext, as_json: bool) -> None:
     """Users, their roles and whether they may log in."""
@@ -67,8 +68,9 @@ def users_list(app: AppContext, as_json: bool) -> None:
 
 
 @users_group.command("set-role")
-@click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.argument("name", help=N_("The user's name (see `pantau users list`)."))
+@click.option("--role", type=click.Choice(ROLES), required=True,
+              help=N_("monitor: review; lead: also second reviews, cases, exports; data: labels, models; admin: all."))
 @pass_app
 def users_set_role(app: AppContext, name: str, role: str) -> None:
     """Change a user's role."""
@@ -82,7 +84,7 @@ def users_set_role(app: AppContext, name: str, role: str) -> None:
 
 
 @users_group.command("deactivate")
-@click.argument("name")
+@click.argument("name", help=N_("The user's name (see `pantau users list`)."))
 @pass_app
 def users_deactivate(app: AppContext, name: str) -> None:
     """Stop a user from logging in or acting; their past decisions stay theirs."""
@@ -96,7 +98,7 @@ def users_deactivate(app: AppContext, name: str) -> None:
 
 
 @users_group.command("set-password")
-@click.argument("name")
+@click.argument("name", help=N_("The user's name (see `pantau users list`)."))
 @click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input."))
 @pass_app
 def users_set_password(app: AppContext, name: str, password_stdin: bool) -> None:

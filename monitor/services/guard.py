@@ -32,20 +32,21 @@ def require(actor: Actor, right: Right) -> None:
 
 @contextmanager
 def storage_errors() -> Iterator[None]:
-    """Storage's error tree mapped onto the use cases' (monitor.errors)."""
+    """Storage's error tree mapped onto the use cases' (monitor.errors), each keeping its
+    template and values, so the message is translated where it is shown."""
     try:
         yield
     except ServiceError:
         raise
     except RowNotFound as exc:
-        raise NotFound(str(exc)) from exc
+        raise NotFound(exc.template, **exc.params) from exc
     except StaleVersion as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict(exc.template, **exc.params) from exc
     except DuplicateRow as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict(exc.template, **exc.params) from exc
     except InvalidValue as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(exc.template, **exc.params) from exc
     except SchemaNotReady as exc:
-        raise ServiceError(str(exc)) from exc
+        raise ServiceError(exc.template, **exc.params) from exc
     except StorageError as exc:
-        raise ServiceError(str(exc)) from exc
+        raise ServiceError(exc.template, **exc.params) from exc

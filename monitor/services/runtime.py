@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from monitor.config import Settings
+from monitor.errors import N_
 from storage.db import Database, StorageError
 from storage.migrate import require_current
 
@@ -33,7 +34,8 @@ def open_database(settings: Settings, *, migrated: bool = True, service: bool = 
             raise
         except Exception as exc:  # server down, bad credentials
             db.dispose()
-            raise StorageError(f"cannot open {db.describe()}: {exc}") from exc
+            raise StorageError(N_("cannot open {database}: {error}"), database=db.describe(),
+                               error=exc) from exc
     return db
 
 

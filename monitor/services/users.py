@@ -88,7 +88,7 @@ def add_user(db: Database, actor: Actor, username: str, password: str, role: str
         except UserError as exc:
             if find_user(session, username) is not None:
                 raise Conflict(N_("user {name} already exists"), name=username) from None
-            raise InvalidInput(str(exc)) from None
+            raise InvalidInput(exc.template, **exc.params) from None
         _audit(session, actor, "user.add", row, {"role": role})
     return row
 

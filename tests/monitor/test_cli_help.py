@@ -66,11 +66,25 @@ def _help(args: tuple[str, ...], language: str | None) -> str:
 
 
 def _shown_ids(command: click.Command) -> list[str]:
-    """The help ids a command's --help shows: its own help and each option's."""
+    """The help ids a command's --help shows: its own help and each option's and argument's."""
     ids = [message_id(command)]
     ids += [message_id(p) for p in command.get_params(click.Context(command))
-            if isinstance(p, click.Option)]
+            if isinstance(p, (click.Option, click.Argument))]
     return [i for i in ids if i]
+
+
+@pytest.mark.parametrize("path, command", ALL, ids=[" ".join(("pantau", *p)) for p, _ in ALL])
+def test_every_option_and_argument_has_a_translated_help_text(
+        path: tuple[str, ...], command: click.Command) -> None:
+    """No option or argument is shown without a word on what it does, in either language: each
+    has a `help=` id (an N_-marked English text) that the Indonesian catalog translates."""
+    for param in command.get_params(click.Context(command)):
+        if getattr(param, "hidden", False):
+            continue
+        shown = f"pantau {' '.join(path)} {param.opts[0] if isinstance(param, click.Option) else param.name}"
+        text = message_id(param)
+        assert text, f"{shown}: no help text (or not a translated one)"
+        assert INDONESIAN.get(text), f"{shown}: no Indonesian for {text!r}"
 
 
 def test_every_command_is_walked() -> None:
@@ -94,6 +108,8 @@ def test_every_help_is_indonesian_by_default(path: tuple[str, ...],
     for word in CLICK_WORDS:
         assert word not in shown, (word, shown)
     assert "Penggunaan: pantau" in shown and "Opsi:" in shown
+    if any(isinstance(p, click.Argument) for p in command.get_params(click.Context(command))):
+        assert "Positional arguments" not in shown and INDONESIAN["Positional arguments"] in shown
     if isinstance(command, click.Group):
         assert "Perintah:" in shown
         if not path:  # the top level lists the static table, each entry translated
@@ -112,6 +128,8 @@ def test_every_help_is_english_with_pantau_lang_en(path: tuple[str, ...],
         assert _squeezed(message) in squeezed, (message, shown)
     for word in CLICK_WORDS[:2] + CLICK_WORDS[3:]:
         assert word in shown
+    if any(isinstance(p, click.Argument) for p in command.get_params(click.Context(command))):
+        assert "Positional arguments:" in shown, shown
 
 
 def test_the_language_is_the_one_set_when_help_is_formatted(
