@@ -19,10 +19,7 @@ Storage's errors carry a template and values the same way (storage.errors); `sto
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from storage.errors import render
+from storage.errors import TemplatedError
 
 __all__ = ["ServiceError", "InvalidInput", "PermissionDenied", "NotFound", "Conflict", "N_"]
 
@@ -32,22 +29,9 @@ def N_(template: str) -> str:
     return template
 
 
-class ServiceError(Exception):
+class ServiceError(TemplatedError):
     http_status = 400
     exit_code = 2
-
-    def __init__(self, template: str, **params: Any) -> None:
-        message = render(template, params)
-        super().__init__(message)
-        self.message = message
-        self.template = template
-        self.params = params
-
-    def translated(self, gettext: Callable[[str], str]) -> str:
-        """The message in the language of `gettext` (values are inserted untranslated, but a
-        storage.errors.Message value is translated too; a broken translation falls back to
-        the English text)."""
-        return render(self.template, self.params, gettext)
 
 
 class InvalidInput(ServiceError):

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["N_", "Message", "render", "StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
+__all__ = ["N_", "Message", "render", "TemplatedError", "StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
            "SourceNotFound", "StaleVersion", "StaleDecision", "DuplicateRow", "InvalidValue",
            "UserError"]
 
@@ -72,11 +72,9 @@ class Message(str):
         return render(self.template, self.params, gettext)
 
 
-class StorageError(RuntimeError):
-    """A storage problem the caller should report to the user (translated where shown).
-
-    Raised with a template and its values (`message` is the English text), or with a text
-    that is no message id (shown as it is in every language)."""
+class TemplatedError(Exception):
+    """An error raised with an English template and its values (`message` is the English
+    text), translated where it is shown; storage's and monitor's errors share it."""
 
     def __init__(self, template: str, **params: Any) -> None:
         message = render(template, params)
@@ -86,8 +84,16 @@ class StorageError(RuntimeError):
         self.params = params
 
     def translated(self, gettext: Callable[[str], str]) -> str:
-        """The message in the language of `gettext` (values are inserted untranslated)."""
+        """The message in the language of `gettext` (a `Message` value is translated too; a
+        broken translation falls back to the English text)."""
         return render(self.template, self.params, gettext)
+
+
+class StorageError(TemplatedError, RuntimeError):
+    """A storage problem the caller should report to the user (translated where shown).
+
+    Raised with a template and its values, or with a text that is no message id (shown as it
+    is in every language)."""
 
 
 class SchemaNotReady(StorageError):

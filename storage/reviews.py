@@ -331,7 +331,8 @@ def decide(
                        reviewer=reviewer, decided_at=now, review_version=expected_version + 1)
 
 
-def _who(state: ReviewState) -> dict[str, object]:
+def who_decided(state: ReviewState) -> dict[str, object]:
+    """The values of an "already decided" refusal: who decided what, when, at which version."""
     at = f"{state.decided_at:%Y-%m-%d %H:%M:%S} UTC" if state.decided_at else "-"
     return {"id": state.id, "status": state.status, "reviewer": state.reviewer or "-", "at": at,
             "version": state.version}
@@ -341,17 +342,17 @@ def _who(state: ReviewState) -> dict[str, object]:
 def already_decided_error(state: ReviewState) -> StaleDecision:
     return StaleDecision(N_("item {id} was already decided: {status} by {reviewer} at {at} "
                             "(version {version}); to change it, decide again with --version "
-                            "{version}"), **_who(state))
+                            "{version}"), **who_decided(state))
 
 
 def changed_since_error(state: ReviewState, expected_version: int) -> StaleDecision:
     if state.reviewer is None:
         return StaleDecision(N_("item {id} changed since it was read (version {expected}, now "
                                 "{version}): its post changed (new text or score); reload it "
-                                "and decide again"), expected=expected_version, **_who(state))
+                                "and decide again"), expected=expected_version, **who_decided(state))
     return StaleDecision(N_("item {id} changed since it was read (version {expected}, now "
                             "{version}: {status} by {reviewer} at {at}); reload it and decide "
-                            "again"), expected=expected_version, **_who(state))
+                            "again"), expected=expected_version, **who_decided(state))
 
 
 def already_decided(state: ReviewState) -> str:

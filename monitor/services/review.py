@@ -36,6 +36,7 @@ from storage.reviews import (
     ReviewState,
     review_queue,
     review_state,
+    who_decided,
 )
 from storage.reviews import decide as record_decision
 
@@ -64,26 +65,20 @@ def _validate(decision: str, category: str | None) -> None:
         raise InvalidInput(N_("category must be one of {choices}"), choices=", ".join(CATEGORIES))
 
 
-def _who(state: ReviewState) -> dict[str, object]:
-    at = f"{state.decided_at:%Y-%m-%d %H:%M:%S} UTC" if state.decided_at else "-"
-    return {"id": state.id, "status": state.status, "reviewer": state.reviewer or "-", "at": at,
-            "version": state.version}
-
-
 def _already_decided(state: ReviewState) -> Conflict:
     return Conflict(N_("item {id} was already decided: {status} by {reviewer} at {at} (version "
                        "{version}); to change it, decide again with --version {version}"),
-                    **_who(state))
+                    **who_decided(state))
 
 
 def _stale(state: ReviewState, expected: int) -> Conflict:
     if state.reviewer is None:
         return Conflict(N_("item {id} changed since it was read (version {expected}, now "
                            "{version}): its post changed (new text or score); reload it and "
-                           "decide again"), expected=expected, **_who(state))
+                           "decide again"), expected=expected, **who_decided(state))
     return Conflict(N_("item {id} changed since it was read (version {expected}, now {version}: "
                        "{status} by {reviewer} at {at}); reload it and decide again"),
-                    expected=expected, **_who(state))
+                    expected=expected, **who_decided(state))
 
 
 def _check(actor: Actor, state: ReviewState, expected: int | None) -> None:
