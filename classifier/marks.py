@@ -126,17 +126,19 @@ def _mark_self_reference(tokens: list[str], spans: list[tuple[int, int]], negate
         if i in negated or cue_tag(token) != "_asn_":
             continue
         window = words[max(0, k - SELF_WINDOW):k + SELF_WINDOW + 1]
-        if wide:
-            wider = words[max(0, k - _SELF_WIDE):k + _SELF_WIDE + 1]
-            after = [w for _, w in words[k + 1:k + 3]]
-            if (any(w in _SINGULAR or w in _WORK_SELF for _, w in wider)
-                    or (after and after[0] in _ALSO and after[-1] in _ONE_OF_US)):
-                tokens.append("_selfasn_")
-                spans.append(spans[i])
-                continue
-        if token in SELF_ONLY or any(w in FIRST_PERSON for _, w in window):
+        if token in SELF_ONLY or any(w in FIRST_PERSON for _, w in window) or (
+                wide and _speaks_as_holder(words, k)):
             tokens.append("_selfasn_")
             spans.append(spans[i])
+
+
+def _speaks_as_holder(words: list[tuple[int, str]], k: int) -> bool:
+    """`selfref`: the holder's working life or a singular first person within five words of
+    the ASN word at `k`, or "ASN juga manusia" / "PPPK jg punya pilihan"."""
+    wider = words[max(0, k - _SELF_WIDE):k + _SELF_WIDE + 1]
+    after = [w for _, w in words[k + 1:k + 3]]
+    return (any(w in _SINGULAR or w in _WORK_SELF for _, w in wider)
+            or (len(after) == 2 and after[0] in _ALSO and after[1] in _ONE_OF_US))
 
 
 def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
@@ -159,7 +161,8 @@ def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
                   words: list[tuple[int, str]], contest: bool = False,
                   whole_post: bool = False) -> None:
     """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included);
-    with `contest`, a number near a contest word (match, exam, race) is `_contest_` instead."""
+    with `contest`, a number near a contest word (match, exam, race) is `_contest_` instead;
+    with `whole_post` too (`contest_post`), every such number of the post is."""
     hashtags = {spans[i] for i, t in words if t[0] == "#"}
     near = ({k for k, (_, t) in enumerate(words) if t in _CONTEST} if contest else set())
     added: list[tuple[str, tuple[int, int]]] = []
