@@ -77,7 +77,13 @@ def bare_rate(model: Model, posts: list[dict[str, object]], batch: int = 1000,
         x_asn, x_camp = model.asn_matrix(blocks), model.campaign_matrix(blocks)
         p_asn = state["asn_clf"].predict_proba(x_asn)[:, 1]
         p_camp = state["campaign_clf"].predict_proba(x_camp)[:, 1]
-        state["combiner"].predict_proba(stack_features(p_asn, p_camp, state["combiner_features"]))
+        # the combiner's other inputs, as cheaply as they can be had from raw text: a
+        # hashtag-or-not evidence column and, for a model that reads it, the stance score
+        evidence = np.array([0.0 if "#" in text else 1.0 for text in t])
+        stance = (state["stance_clf"].predict_proba(x_camp)[:, 1]
+                  if state.get("stance_clf") is not None else None)
+        state["combiner"].predict_proba(stack_features(
+            p_asn, p_camp, state["combiner_features"], evidence, stance))
     return len(texts) / (time.perf_counter() - start)
 
 

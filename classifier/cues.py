@@ -45,6 +45,8 @@ for _words, _tag in ((_CAMPAIGN, "_camp_"), (_NON_ASN, "_nonasn_"), (_ASN, "_asn
 # Guide §2 "text cues that only an ASN would write": a cue word next to the author speaking of
 # themself ("sy PNS", "sbg ASN", "NIP sy"), or a word only an ASN uses of their own job.
 FIRST_PERSON = frozenset(["saya", "aku", "kami", "gue", "gua", "ane", "sebagai", "selaku", "kita"])
+# First-person singular words: an ASN's own voice, in positives and in asn_neutral alike.
+VOICE = frozenset(["sy", "saya", "aku", "gue", "gua", "ane", "sya", "ku"])
 SELF_ONLY = frozenset(["nip", "korpri", "tpp", "pangkat", "golongan", "eselon"])
 SELF_WINDOW = 3
 

@@ -42,39 +42,46 @@ def surface_term(prepared: Prepared, ngram: str) -> str | None:
         start = i + 1
 
 
-def _weighted(matrix: sp.csr_matrix, row_a: np.ndarray, col_a: np.ndarray,
-              row_c: np.ndarray | None = None, col_c: np.ndarray | None = None) -> sp.csr_matrix:
-    """matrix ⊙ (row_a·col_a [+ row_c·col_c]) without densifying."""
+def _weighted(matrix: sp.csr_matrix,
+              *pairs: tuple[np.ndarray, np.ndarray]) -> sp.csr_matrix:
+    """matrix ⊙ Σ row·col over the (per-row, per-column) weight pairs, without densifying."""
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    weights = row_a[rows] * col_a[matrix.indices]
-    if row_c is not None and col_c is not None:
-        weights = weights + row_c[rows] * col_c[matrix.indices]
+    weights = np.zeros(len(matrix.indices))
+    for row_w, col_w in pairs:
+        weights = weights + row_w[rows] * col_w[matrix.indices]
     return sp.csr_matrix((matrix.data * weights, matrix.indices, matrix.indptr),
                          shape=matrix.shape)
 
 
 def _contributions(model: Model, blocks: dict[str, sp.csr_matrix], g_asn: np.ndarray,
-                   g_camp: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+                   g_camp: np.ndarray, g_stance: np.ndarray | None = None,
+                   ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Per-row contributions over [text words, author words, text cues, author cues], with
-    each column's term and whether it comes from the text (True) or the author (False)."""
+    each column's term and whether it comes from the text (True) or the author (False).
+    The stance model (when the combiner reads it) reads the campaign model's columns."""
     state, layout = model.state, model.layout
     w_asn, w_camp = state["asn_clf"].coef_[0], state["campaign_clf"].coef_[0]
+    stance = state.get("stance_clf") if g_stance is not None else None
     tw, aw = blocks["text_word"], blocks["author_word"]
     tc, ac = blocks["text_cues"], blocks["author_cues"]
     n_tw = tw.shape[1]
 
-    def asn(block: str) -> np.ndarray:
-        return np.asarray(w_asn[layout.columns("asn", block)])
+    def asn(block: str) -> tuple[np.ndarray, np.ndarray]:
+        return g_asn, np.asarray(w_asn[layout.columns("asn", block)])
 
-    def camp(block: str) -> np.ndarray:
-        return np.asarray(w_camp[layout.columns("campaign", block)])
+    def camp(block: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        if block not in layout.campaign:
+            return []
+        out = [(g_camp, np.asarray(w_camp[layout.columns("campaign", block)]))]
+        if stance is not None and g_stance is not None:
+            out.append((g_stance, np.asarray(stance.coef_[0][layout.columns("campaign", block)])))
+        return out
 
     parts = [
-        _weighted(tw, g_asn, asn("text_word"), g_camp, camp("text_word")),
-        _weighted(aw, g_asn, asn("author_word")),
-        _weighted(tc, g_asn, asn("text_cues"), *((g_camp, camp("text_cues"))
-                                                 if "text_cues" in layout.campaign else ())),
-        _weighted(ac, g_asn, asn("author_cues")),
+        _weighted(tw, asn("text_word"), *camp("text_word")),
+        _weighted(aw, asn("author_word")),
+        _weighted(tc, asn("text_cues"), *camp("text_cues")),
+        _weighted(ac, asn("author_cues")),
     ]
     names = np.concatenate([model.feature_names("text_word"), model.feature_names("author_word"),
                             np.asarray(state["text_cues"], dtype=object),
@@ -92,10 +99,11 @@ def explain_rows(
     texts: list[Prepared],
     authors: list[Prepared],
     extra: np.ndarray | None = None,
+    p_stance: np.ndarray | None = None,
 ) -> list[tuple[tuple[str, float], ...]]:
     """Top positive terms per row, strongest first, merged by surface form."""
-    g_asn, g_camp = model.gradients(p_asn, p_camp, extra)
-    contrib, names, from_text = _contributions(model, blocks, g_asn, g_camp)
+    g_asn, g_camp, g_stance = model.gradients(p_asn, p_camp, extra, p_stance)
+    contrib, names, from_text = _contributions(model, blocks, g_asn, g_camp, g_stance)
     n_rows = contrib.shape[0]
     rows = np.repeat(np.arange(n_rows), np.diff(contrib.indptr))
     keep = contrib.data > _MIN_WEIGHT

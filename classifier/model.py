@@ -80,21 +80,27 @@ def first_in_order(proba: np.ndarray, classes: Sequence[str], order: Sequence[st
 
 
 def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str,
-                   extra: np.ndarray | None = None) -> np.ndarray:
+                   extra: np.ndarray | None = None,
+                   p_stance: np.ndarray | None = None) -> np.ndarray:
     """Combiner inputs: "prob" = [pa, pc, pa·pc]; "logit" = [logit pa, logit pc, min of the two];
-    a kind ending in "+evidence" (sixth round) adds the no-evidence column `extra` last.
+    "+evidence" (sixth round) adds the no-evidence column `extra`, then "+stance" (eighth
+    round) the logit of the stance model's own score `p_stance`.
 
     Without `extra` that column is 0 ("evidence present"): only for callers that have no
     prepared text, such as the bare scikit-learn baseline of bench/classify_bench.py;
-    `Model.combine` always passes it."""
-    base, _, suffix = kind.partition("+")
+    `Model.combine` always passes it. A "+stance" kind needs `p_stance`."""
+    base, *suffixes = kind.split("+")
     if base == "logit":
         la, lc = _logit(p_asn), _logit(p_camp)
         cols = [la, lc, np.minimum(la, lc)]
     else:
         cols = [p_asn, p_camp, p_asn * p_camp]
-    if suffix == "evidence":
+    if "evidence" in suffixes:
         cols.append(np.zeros(len(p_asn)) if extra is None else extra)
+    if "stance" in suffixes:
+        if p_stance is None:
+            raise ValueError("this combiner reads the stance score: pass p_stance")
+        cols.append(_logit(p_stance))
     return np.column_stack(cols)
 
 
@@ -175,15 +181,22 @@ class Model:
             p_asn = np.maximum(p_asn, floors)
         return p_asn, p_camp
 
+    def stance(self, b: dict[str, sp.csr_matrix]) -> np.ndarray | None:
+        """P(this ASN expresses a preference) from the stance model alone, for a model whose
+        combiner reads it (eighth round; else None). It reads the campaign model's matrix."""
+        clf = self.state.get("stance_clf")
+        return None if clf is None else clf.predict_proba(self.campaign_matrix(b))[:, 1]
+
     def evidence(self, texts: Sequence[Prepared]) -> np.ndarray | None:
         """The combiner's no-evidence column, for a model trained with it (else None)."""
         kind = str(self.state.get("combiner_features", "prob"))
-        return no_evidence(texts) if kind.endswith("+evidence") else None
+        return no_evidence(texts) if "evidence" in kind.split("+")[1:] else None
 
     def combine(self, p_asn: np.ndarray, p_camp: np.ndarray,
-                extra: np.ndarray | None = None) -> np.ndarray:
+                extra: np.ndarray | None = None,
+                p_stance: np.ndarray | None = None) -> np.ndarray:
         stacked = stack_features(p_asn, p_camp, self.state.get("combiner_features", "prob"),
-                                 extra)
+                                 extra, p_stance)
         return np.asarray(self.state["combiner"].predict_proba(stacked)[:, 1])
 
     def predict(
@@ -205,15 +218,15 @@ class Model:
         texts, authors = self.prepare(records)
         b = self.blocks(texts, authors)
         p_asn, p_camp = self.sub_scores(b, asn_status)
-        extra = self.evidence(texts)
-        scores = self.combine(p_asn, p_camp, extra)
+        extra, p_stance = self.evidence(texts), self.stance(b)
+        scores = self.combine(p_asn, p_camp, extra, p_stance)
         flagged = scores >= self.threshold
         categories: list[str | None] = [None] * len(records)
         rows = np.flatnonzero(flagged)
         if rows.size:
             for row, cat in zip(rows, self.categories(b, rows), strict=False):
                 categories[row] = cat
-        explanations = explain_rows(self, b, p_asn, p_camp, texts, authors, extra)
+        explanations = explain_rows(self, b, p_asn, p_camp, texts, authors, extra, p_stance)
         return [
             Prediction(float(s), bool(f), self.version, self.threshold, c, e)
             for s, f, c, e in zip(scores, flagged, categories, explanations, strict=False)
@@ -242,20 +255,30 @@ class Model:
                               [str(c) for c in precedence[0]], float(precedence[1]))
 
     def gradients(self, p_asn: np.ndarray, p_camp: np.ndarray,
-                  extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """d logit(score) / d logit(sub-model) per row: how much each sub-model's terms count.
-
-        A central difference keeps this right for any combiner feature set.
+                  extra: np.ndarray | None = None, p_stance: np.ndarray | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """d logit(score) / d logit(sub-model) per row for P(ASN), P(campaign) and, for a
+        combiner that reads it, the stance score (else None): how much each sub-model's
+        terms count. A central difference keeps this right for any combiner feature set.
         """
         kind, combiner, eps = self.state.get("combiner_features", "prob"), self.state["combiner"], 1e-3
 
-        def z(pa: np.ndarray, pc: np.ndarray) -> np.ndarray:
-            return np.asarray(combiner.decision_function(stack_features(pa, pc, kind, extra)))
+        def z(pa: np.ndarray, pc: np.ndarray, ps: np.ndarray | None) -> np.ndarray:
+            return np.asarray(combiner.decision_function(
+                stack_features(pa, pc, kind, extra, ps)))
 
-        la, lc = _logit(p_asn), _logit(p_camp)
-        g_asn = (z(_sigmoid(la + eps), p_camp) - z(_sigmoid(la - eps), p_camp)) / (2 * eps)
-        g_camp = (z(p_asn, _sigmoid(lc + eps)) - z(p_asn, _sigmoid(lc - eps))) / (2 * eps)
-        return g_asn, g_camp
+        def nudged(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            lp = _logit(p)
+            return _sigmoid(lp + eps), _sigmoid(lp - eps)
+
+        (a_up, a_down), (c_up, c_down) = nudged(p_asn), nudged(p_camp)
+        g_asn = (z(a_up, p_camp, p_stance) - z(a_down, p_camp, p_stance)) / (2 * eps)
+        g_camp = (z(p_asn, c_up, p_stance) - z(p_asn, c_down, p_stance)) / (2 * eps)
+        g_stance = None
+        if p_stance is not None:
+            s_up, s_down = nudged(p_stance)
+            g_stance = (z(p_asn, p_camp, s_up) - z(p_asn, p_camp, s_down)) / (2 * eps)
+        return g_asn, g_camp, g_stance
 
     def feature_names(self, block: str) -> np.ndarray:
         return self._names[block]

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from classifier.cues import cue_tag
+from classifier.cues import VOICE, cue_tag
 from classifier.evaluate import choose_threshold, metrics_at
 from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
@@ -44,8 +44,9 @@ PARAMS: dict[str, Any] = {
     "camp_weights": {"asn_neutral": 3.0, "neutrality_reminder": 4.0, "government_program": 2.0},
     "group_folds": True,  # the threshold from out-of-group scores
     # round 5: first-person words ("sy", "saya") weigh nothing in the campaign model; the
-    # author-status mask (True) was measured in round 3 and not kept
-    "campaign_mask": "voice",
+    # author-status mask (True) was measured in round 3 and not kept; round 8 ("+camptag"):
+    # nor the guide-list tag `_camp_` and its n-grams (the words themselves keep their weight)
+    "campaign_mask": "voice+camptag",
     # fifth round: categories from words + character n-grams, in the guide's order
     "category_blocks": ("text_word", "text_char"), "category_precedence": 0.8,
     "kin": False,  # `_notasn_` after a relative (marks.py): measured in round 5, not kept
@@ -58,6 +59,8 @@ PARAMS: dict[str, Any] = {
     "selfref": True,  # wider `_selfasn_`: working life, "ASN juga manusia" (text only)
     "contest_post": True,  # `_contest_` for every number of a contest post without election words
     "caps_words": True,  # `_caps_` only for capitals read as words (SEJATI), not acronyms (PPDB)
+    # eighth round: the stance model's own score as a combiner input (measured, not kept)
+    "combiner_stance": False,
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -65,16 +68,16 @@ CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partis
 _STATUS_TAGS = frozenset({"_asn_", "_nonasn_", "_selfasn_", "_notasn_"})
 
 
-_VOICE = frozenset(["sy", "saya", "aku", "gue", "gua", "ane", "sya", "ku"])
-
-
 def status_free_mask(vec: TfidfVectorizer, kind: str | bool = True) -> np.ndarray:
     """1.0 for text terms that say nothing about the author's status, 0.0 for the others
     (guide-list ASN/non-ASN words and their tags; with kind "voice", first-person words:
-    an ASN's own voice is in positives and in asn_neutral alike), float32 over the vocabulary."""
+    an ASN's own voice is in positives and in asn_neutral alike; "voice+camptag" also the
+    `_camp_` tag, which one weight for every campaign-list word made evidence of "pilih
+    metode", "dukung program", "menang lomba"), float32 over the vocabulary."""
     def status(term: str) -> bool:
-        if kind == "voice":
-            return any(t in _VOICE for t in term.split(" "))
+        if kind in ("voice", "voice+camptag"):
+            parts = term.split(" ")
+            return any(t in VOICE for t in parts) or (kind == "voice+camptag" and "_camp_" in parts)
         return any(t in _STATUS_TAGS or cue_tag(t) in ("_asn_", "_nonasn_")
                    for t in term.split(" "))
 
@@ -175,11 +178,15 @@ def _fit_sub(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray, y_asn: np
     campaign = _lr(params["c_campaign"], True).fit(
         x_camp[c_rows], y_camp[c_rows], sample_weight=w_camp[c_rows])
     weight = float(params["stance_weight"])
-    if weight > 0:  # stance: the same text, only ASN authors, label = the post's label
+    if weight > 0 or params["combiner_stance"]:
+        # stance: the same text, only ASN authors, label = the post's label
         s_rows = rows[y_asn[rows] == 1]
         stance = _lr(params["c_campaign"], True).fit(
             x_camp[s_rows], y[s_rows], sample_weight=w_camp[s_rows])
-        campaign = _blend(campaign, stance, weight)
+        if params["combiner_stance"]:  # its own score is a combiner input too (round 8)
+            model.state["stance_clf"] = stance
+        if weight > 0:
+            campaign = _blend(campaign, stance, weight)  # reads stance, does not change it
     model.state["campaign_clf"] = campaign
 
 
@@ -197,27 +204,35 @@ def _blend(campaign: LogisticRegression, stance: LogisticRegression,
 
 def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
                     y_asn: np.ndarray, y_camp: np.ndarray, params: dict[str, Any],
-                    seed: int, w_camp: np.ndarray, groups: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    seed: int, w_camp: np.ndarray, groups: np.ndarray | None,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """Out-of-fold (P(ASN), P(campaign), stance score or None, fold of each row); with
+    `bagged`, the fold models averaged become the model's sub-models."""
     if groups is not None:  # whole writer/template groups out of fold: scores like new text's
         splits = StratifiedGroupKFold(params["folds"], shuffle=True, random_state=seed).split(
             np.zeros(len(y)), y, groups)
     else:
         splits = StratifiedKFold(params["folds"], shuffle=True, random_state=seed).split(
             np.zeros(len(y)), y)
-    p_asn, p_camp = np.zeros(len(y)), np.zeros(len(y))
+    p_asn, p_camp, p_stance = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y))
     fold_of = np.zeros(len(y), dtype=int)
     fitted: dict[str, list[LogisticRegression]] = {"asn_clf": [], "campaign_clf": []}
+    if params["combiner_stance"]:
+        fitted["stance_clf"] = []
     for k, (train, test) in enumerate(splits):
         _fit_sub(model, b, y, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
         p_asn[test], p_camp[test] = model.sub_scores(sub)
+        stance = model.stance(sub)
+        if stance is not None:
+            p_stance[test] = stance
         fold_of[test] = k
         for key, models in fitted.items():
             models.append(model.state[key])
     if params["bagged"]:  # the fold models, averaged: what the combiner saw, less variance
         for key, models in fitted.items():
             model.state[key] = _average(models)
-    return p_asn, p_camp, fold_of
+    return p_asn, p_camp, (p_stance if params["combiner_stance"] else None), fold_of
 
 
 def _average(models: list[LogisticRegression]) -> LogisticRegression:
@@ -264,14 +279,16 @@ def train_model(
     w_camp = np.array([float(params["camp_weights"].get(r.hard_case or "", 1.0))
                        for r in labeled])
     groups = group_ids(labeled) if params["group_folds"] else None
-    p_asn, p_camp, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params, seed, w_camp,
-                                             groups)
+    p_asn, p_camp, p_stance, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params,
+                                                       seed, w_camp, groups)
     state["combiner_features"] = params["combiner_features"]
     extra = None
     if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
         state["combiner_features"] += "+evidence"
         extra = no_evidence(texts)
-    stacked = stack_features(p_asn, p_camp, state["combiner_features"], extra)
+    if params["combiner_stance"]:  # the stance model's own score (round 8)
+        state["combiner_features"] += "+stance"
+    stacked = stack_features(p_asn, p_camp, state["combiner_features"], extra, p_stance)
     oof = np.zeros(len(y))
     for k in range(params["folds"]):  # combiner scores out of fold too, for the threshold
         train, test = fold_of != k, fold_of == k
