@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -68,3 +69,17 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(context: Any, base: str, user: str) -> Any:
+    """A new page of `context`, logged in as `user` (web_helpers' PASSWORD) through the real
+    login form, on the queue it lands on."""
+    from web_helpers import PASSWORD
+
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit] >> text=Masuk")
+    page.wait_for_url(re.compile(r"/queue"))
+    return page

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser_harness import chromium, screenshot, serving
-from web_helpers import PASSWORD, add_snapshot, make_app, post, review_ids, seed, staff
+from browser_harness import chromium, login, screenshot, serving
+from web_helpers import add_snapshot, make_app, post, review_ids, seed, staff
 
 from storage.db import Database
 from storage.migrate import upgrade
@@ -46,22 +46,12 @@ def _keys(page: Any) -> Any:
     return page.keyboard
 
 
-def _login(context: Any, base: str, user: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit] >> text=Masuk")
-    page.wait_for_url(re.compile(r"/queue"))
-    return page
-
-
 def test_a_monitors_day_with_the_keyboard(site: tuple[str, Database]) -> None:
     base, db = site
     ids = review_ids(db)
     with chromium() as browser:
         context = browser.new_context()
-        page = _login(context, base, "monitor")
+        page = login(context, base, "monitor")
         assert page.locator("html").get_attribute("lang") == "id"
         assert page.locator("tr[data-item]").count() == 5
         screenshot(page, "queue")
@@ -103,9 +93,9 @@ def test_conflict_second_review_dashboard(site: tuple[str, Database]) -> None:
     ids = review_ids(db)
     with chromium() as browser:
         one, two = browser.new_context(), browser.new_context()
-        late = _login(two, base, "lead2")
+        late = login(two, base, "lead2")
         late.goto(f"{base}/items/{ids[2]}")  # lead2 reads version 1 and holds it
-        first = _login(one, base, "lead")
+        first = login(one, base, "lead")
         first.goto(f"{base}/items/{ids[2]}")
         assert "lead2 sedang membuka item ini" in first.inner_text(".hold")
         first.click("button >> text=Ambil alih item ini")
@@ -117,7 +107,7 @@ def test_conflict_second_review_dashboard(site: tuple[str, Database]) -> None:
         assert "lead" in message and "escalated" in message
         assert "Dieskalasi" in late.inner_text("h1")
 
-        monitor = _login(browser.new_context(), base, "monitor")
+        monitor = login(browser.new_context(), base, "monitor")
         monitor.goto(f"{base}/items/{ids[4]}")  # lead now holds ids[3], the item after ids[2]
         _keys(monitor).press("1")  # the predicted category is preselected
         monitor.wait_for_url(re.compile(rf"decided={ids[4]}&as=awaiting_second_review"))
@@ -185,7 +175,7 @@ def test_hostile_posts_run_nothing_and_load_nothing_from_elsewhere(tmp_path: Pat
     items = review_ids(db)
     with serving(make_app(db, tmp_path)) as base, chromium() as browser:
         context = browser.new_context()
-        page = _login(context, base, "lead")
+        page = login(context, base, "lead")
         dialogs: list[str] = []
         foreign: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -217,7 +207,7 @@ def test_a_lead_exports_the_queue_and_downloads_a_bundle_that_verifies(
     base, _db = site
     with chromium() as browser:
         context = browser.new_context(accept_downloads=True)
-        page = _login(context, base, "lead")
+        page = login(context, base, "lead")
         page.click("form[action='/exports'] button[type=submit]")
         page.wait_for_url(re.compile(r"/exports/\d+$"))
         assert page.locator("h1").inner_text().startswith("Ekspor")
@@ -254,7 +244,7 @@ def test_the_header_is_one_line_at_1024_for_an_admin_in_both_languages(tmp_path:
     upgrade(db)
     staff(db, "monitor", "admin")
     with serving(make_app(db, tmp_path)) as base, chromium() as browser:
-        pages = {user: _login(browser.new_context(viewport={"width": 1024, "height": 768}), base, user)
+        pages = {user: login(browser.new_context(viewport={"width": 1024, "height": 768}), base, user)
                  for user in ("monitor", "admin")}
         for lang in ("id", "en"):
             if lang == "en":

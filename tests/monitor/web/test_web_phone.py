@@ -7,16 +7,15 @@ Screenshots go to test-artifacts/ (phone-*.png).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_harness import chromium, screenshot, serving
+from browser_harness import chromium, login, screenshot, serving
 from sqlalchemy import select
-from web_helpers import PASSWORD, make_app, post, review_ids, seed, staff
+from web_helpers import make_app, post, review_ids, seed, staff
 
 from monitor.config import SourceSpec, load_settings
 from monitor.policy import user_actor
@@ -82,16 +81,6 @@ def site(tmp_path: Path) -> Iterator[str]:
     db.dispose()
 
 
-def _login(context: Any, base: str, user: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit] >> text=Masuk")
-    page.wait_for_url(re.compile(r"/queue"))
-    return page
-
-
 def _check(page: Any, url: str, lang: str, shot: str) -> None:
     """No page-level horizontal scroll at 390 px; at 1024 px every table is a table with its
     header row visible on one line."""
@@ -112,7 +101,7 @@ def _check(page: Any, url: str, lang: str, shot: str) -> None:
 def test_the_sources_page_and_the_statistics_fit_a_phone_in_both_languages(site: str) -> None:
     base = site
     with chromium() as browser:
-        admin = _login(browser.new_context(viewport=PHONE), base, "admin")
+        admin = login(browser.new_context(viewport=PHONE), base, "admin")
         public = browser.new_context(viewport=PHONE).new_page()
         for lang in ("id", "en"):
             _check(admin, f"{base}/sources?lang={lang}", lang, "sources")
@@ -136,7 +125,7 @@ def test_the_sources_page_and_the_statistics_fit_a_phone_in_both_languages(site:
 def test_the_other_list_pages_fit_a_phone(site: str) -> None:
     base = site
     with chromium() as browser:
-        admin = _login(browser.new_context(viewport=PHONE), base, "admin")
+        admin = login(browser.new_context(viewport=PHONE), base, "admin")
         for lang in ("id", "en"):
             for path in ("/queue", "/queue?status=all", "/cases", "/users", "/models",
                          "/reports", "/dashboard"):
