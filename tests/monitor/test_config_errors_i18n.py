@@ -7,7 +7,10 @@ command line against a real SQLite database in tmp_path."""
 from __future__ import annotations
 
 import ast
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,6 +159,24 @@ def test_the_scheduler_settings_check_and_the_web_app_start_are_translated_too(
     assert error_text(refused.value) == (
         f"aplikasi web tidak dapat menerima koneksi di http://127.0.0.1:{port} (port sedang "
         "digunakan? atur web.port atau PANTAU_WEB__PORT)")
+
+
+def test_serve_on_a_port_in_use_says_so_in_indonesian(initialised: str, tmp_path: Path) -> None:
+    """`pantau serve` as a separate process: a port it cannot listen on is one line in the
+    reader's language, not a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PANTAU_LANG", "PANTAU_DATABASE_URL")}
+    env.update(PANTAU_HOME=str(tmp_path / "home"), COLUMNS="80")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "monitor", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.endswith(
+        f"pantau: aplikasi web tidak dapat menerima koneksi di http://127.0.0.1:{port} (port "
+        "sedang digunakan? atur web.port atau PANTAU_WEB__PORT)\n")
+    assert "Traceback" not in done.stderr
 
 
 def _config_error_calls(path: Path) -> list[ast.Call]:
