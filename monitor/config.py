@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storage.errors import N_, Message, TemplatedError
+
 __all__ = [
     "SETTINGS",
     "ConfigError",
@@ -33,8 +35,20 @@ __all__ = [
 VERSION = "0.1.0"
 
 
-class ConfigError(ValueError):
-    """Invalid configuration; the message names the setting and the file or variable."""
+class ConfigError(TemplatedError, ValueError):
+    """Invalid configuration; the message names the setting and the file or variable.
+
+    Raised with an English template marked `N_` and its values (storage.errors.TemplatedError):
+    `str(error)` is the English text, `translated(gettext)` the reader's language (the templates
+    are ids of the `cli` catalog; the CLI and the web app translate them where they are shown)."""
+
+
+def _within(where: str, error: ConfigError) -> ConfigError:
+    """`error` prefixed with where it was found (a file and setting, a variable). The prefix has
+    no words to translate, so its template is no message id; the inner error stays a `Message`
+    and is translated with the rest."""
+    return ConfigError("{where}: {error}", where=where,
+                       error=Message(error.template, **error.params))
 
 
 _DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d)?\s*")
@@ -46,30 +60,34 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def parse_duration(value: Any) -> float:
     """`90`, `90s`, `15m`, `1h`, `1d` → seconds (finite, not negative)."""
     if isinstance(value, bool):
-        raise ConfigError(f"not a duration: {value!r}")
+        raise ConfigError(N_("not a duration: {value!r}"), value=value)
     if isinstance(value, int | float):
         seconds = float(value)
     elif isinstance(value, str) and (match := _DURATION.fullmatch(value)):
         unit = {"ms": 0.001, "s": 1, None: 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
         seconds = float(match.group(1)) * unit
     else:
-        raise ConfigError(f"not a duration: {value!r} (use 90, 90s, 15m or 1h)")
+        raise ConfigError(N_("not a duration: {value!r} (use 90, 90s, 15m or 1h)"), value=value)
     if not math.isfinite(seconds):
-        raise ConfigError(f"not a finite duration: {value!r}")
+        raise ConfigError(N_("not a finite duration: {value!r}"), value=value)
     if seconds < 0:
-        raise ConfigError(f"a duration cannot be negative: {value!r}")
+        raise ConfigError(N_("a duration cannot be negative: {value!r}"), value=value)
     return seconds
 
 
 def _in_range(
     number: float, low: float | None, high: float | None, show: Callable[[float], str]
 ) -> None:
+    if not ((low is not None and number < low) or (high is not None and number > high)):
+        return
     if low is not None and high is not None:
-        bounds = f"between {show(low)} and {show(high)}"
-    else:
-        bounds = f"at least {show(low)}" if low is not None else f"at most {show(high or 0)}"
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise ConfigError(f"must be {bounds}, got {show(number)}")
+        raise ConfigError(N_("must be between {low} and {high}, got {value}"),
+                          low=show(low), high=show(high), value=show(number))
+    if low is not None:
+        raise ConfigError(N_("must be at least {low}, got {value}"), low=show(low),
+                          value=show(number))
+    raise ConfigError(N_("must be at most {high}, got {value}"), high=show(high or 0),
+                      value=show(number))
 
 
 def _seconds(value: float) -> str:
@@ -111,7 +129,7 @@ class WholeNumber:
         elif isinstance(value, str) and _WHOLE.fullmatch(value):
             number = int(value)
         else:
-            raise ConfigError(f"not a whole number: {value!r}")
+            raise ConfigError(N_("not a whole number: {value!r}"), value=value)
         _in_range(number, self.minimum, self.maximum, lambda n: f"{n:g}")
         return number
 
@@ -134,10 +152,10 @@ class Number:
     def __call__(self, value: Any) -> float:
         real = isinstance(value, int | float) and not isinstance(value, bool)
         if not real and not (isinstance(value, str) and _NUMBER.fullmatch(value)):
-            raise ConfigError(f"not a number: {value!r}")
+            raise ConfigError(N_("not a number: {value!r}"), value=value)
         number = float(value)
         if not math.isfinite(number):
-            raise ConfigError(f"not a finite number: {value!r}")
+            raise ConfigError(N_("not a finite number: {value!r}"), value=value)
         _in_range(number, self.minimum, self.maximum, lambda n: f"{n:g}")
         return number
 
@@ -160,13 +178,14 @@ class Text:
 
     def __call__(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ConfigError(f"not a string: {value!r}")
+            raise ConfigError(N_("not a string: {value!r}"), value=value)
         if _CONTROL.search(value):
-            raise ConfigError(f"contains a control character: {value!r}")
+            raise ConfigError(N_("contains a control character: {value!r}"), value=value)
         if self.header and not value.isascii():
-            raise ConfigError(f"must be ASCII (it is sent in an HTTP header): {value!r}")
+            raise ConfigError(N_("must be ASCII (it is sent in an HTTP header): {value!r}"),
+                              value=value)
         if self.required and not value.strip():
-            raise ConfigError("must not be empty")
+            raise ConfigError(N_("must not be empty"))
         return value
 
     def invalid(self) -> tuple[Any, ...]:
@@ -188,7 +207,7 @@ class Flag:
             return True
         if text in ("0", "false", "no", "off", ""):
             return False
-        raise ConfigError(f"not a boolean: {value!r} (use true or false)")
+        raise ConfigError(N_("not a boolean: {value!r} (use true or false)"), value=value)
 
     def invalid(self) -> tuple[Any, ...]:
         return ("maybe", 2, 1.5, {"a": 1}, ["true"])
@@ -203,7 +222,8 @@ class Choice:
     def __call__(self, value: Any) -> str:
         text = value.strip().lower() if isinstance(value, str) else ""
         if text not in self.choices:
-            raise ConfigError(f"must be one of {', '.join(self.choices)}: {value!r}")
+            raise ConfigError(N_("must be one of {choices}: {value!r}"),
+                              choices=", ".join(self.choices), value=value)
         return text
 
     def invalid(self) -> tuple[Any, ...]:
@@ -218,11 +238,12 @@ class TimeZone:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"not a time zone name: {value!r} (e.g. Asia/Makassar)")
+            raise ConfigError(N_("not a time zone name: {value!r} (e.g. Asia/Makassar)"), value=value)
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"unknown time zone: {value!r} (e.g. Asia/Makassar)") from None
+            raise ConfigError(N_("unknown time zone: {value!r} (e.g. Asia/Makassar)"),
+                              value=value) from None
         return value
 
     def invalid(self) -> tuple[Any, ...]:
@@ -380,11 +401,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(N_("{path}: invalid TOML: {error}"), path=path, error=str(exc)) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not valid UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(N_("{path}: not valid UTF-8 text (byte {byte})"), path=path,
+                          byte=exc.start) from None
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(N_("{path}: cannot read: {error}"), path=path,
+                          error=str(getattr(exc, "strerror", None) or exc)) from None
 
 
 def _source_text(item: Mapping[str, Any], key: str, where: str, limit: int) -> str | None:
@@ -392,28 +415,30 @@ def _source_text(item: Mapping[str, Any], key: str, where: str, limit: int) -> s
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"{where}.{key} must be a string, got {type(value).__name__} {value!r}")
+        raise ConfigError(N_("{where}.{key} must be a string, got {type} {value!r}"), where=where,
+                          key=key, type=type(value).__name__, value=value)
     if _CONTROL.search(value) or len(value) > limit:
-        raise ConfigError(f"{where}.{key} must be at most {limit} characters without control characters")
+        raise ConfigError(N_("{where}.{key} must be at most {limit} characters without control "
+                             "characters"), where=where, key=key, limit=limit)
     return value
 
 
 def _source_spec(item: Any, where: str) -> SourceSpec:
     if not isinstance(item, dict):
-        raise ConfigError(f"{where} must be a table")
+        raise ConfigError(N_("{where} must be a table"), where=where)
     name, kind = _source_text(item, "name", where, 200), _source_text(item, "type", where, 40)
     url, region = _source_text(item, "url", where, 4000), _source_text(item, "region", where, 200)
     missing = [k for k, v in (("name", name), ("type", kind), ("url", url)) if not (v or "").strip()]
     if missing:
-        raise ConfigError(f"{where} is missing {', '.join(missing)}")
+        raise ConfigError(N_("{where} is missing {keys}"), where=where, keys=", ".join(missing))
     options = item.get("options", {})
     if not isinstance(options, dict):
-        raise ConfigError(f"{where}.options must be a table")
+        raise ConfigError(N_("{where}.options must be a table"), where=where)
     interval = item.get("interval")
     try:
         seconds = Duration(1, 365 * 86400)(interval) if interval is not None else None
     except ConfigError as exc:
-        raise ConfigError(f"{where}.interval: {exc}") from None
+        raise _within(f"{where}.interval", exc) from None
     return SourceSpec(name=str(name), type=str(kind), url=str(url), interval=seconds,
                       region=region, options=dict(options))
 
@@ -422,12 +447,13 @@ def _source_specs(raw: Any, origin: str) -> tuple[SourceSpec, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise ConfigError(f"{origin}: [[sources]] must be an array of tables")
+        raise ConfigError(N_("{origin}: [[sources]] must be an array of tables"), origin=origin)
     specs = [_source_spec(item, f"{origin}: sources[{index}]") for index, item in enumerate(raw)]
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"{origin}: source names repeated: {', '.join(dupes)}")
+        raise ConfigError(N_("{origin}: source names repeated: {names}"), origin=origin,
+                          names=", ".join(dupes))
     return tuple(specs)
 
 
@@ -436,15 +462,18 @@ def _check_sections(data: Mapping[str, Any], path: Path | None) -> None:
     known_sections = {s.section for s in SETTINGS} | {"sources"}
     unknown = sorted(set(data) - known_sections)
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s): {', '.join(unknown)}")
+        raise ConfigError(N_("{path}: unknown section(s): {sections}"), path=path,
+                          sections=", ".join(unknown))
     for section, table in data.items():
         if section == "sources":
             continue
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [{section}] must be a table of settings, got {table!r}")
+            raise ConfigError(N_("{path}: [{section}] must be a table of settings, got {table!r}"),
+                              path=path, section=section, table=table)
         extra = sorted(set(table) - {s.key for s in SETTINGS if s.section == section})
         if extra:
-            raise ConfigError(f"{path}: unknown setting(s) in [{section}]: {', '.join(extra)}")
+            raise ConfigError(N_("{path}: unknown setting(s) in [{section}]: {keys}"), path=path,
+                              section=section, keys=", ".join(extra))
 
 
 def _values(data: Mapping[str, Any], path: Path | None, env: Mapping[str, str]) -> dict[str, Any]:
@@ -459,7 +488,7 @@ def _values(data: Mapping[str, Any], path: Path | None, env: Mapping[str, str]) 
         try:
             values[setting.name] = setting.parse(raw) if origin else raw
         except ConfigError as exc:
-            raise ConfigError(f"{origin}: {exc}") from None
+            raise _within(str(origin), exc) from None
     return values
 
 
@@ -473,10 +502,13 @@ def _home(env: Mapping[str, str], cwd: Path) -> Path:
         existing = next(p for p in (home, *home.parents) if p.exists())
         is_dir = existing.is_dir()
     except (OSError, ValueError, StopIteration) as exc:
-        raise ConfigError(f"PANTAU_HOME {raw!r} is not a usable path ({exc})") from None
+        raise ConfigError(N_("PANTAU_HOME {home!r} is not a usable path ({error})"), home=raw,
+                          error=str(exc)) from None
     if not is_dir:
-        where = "is a file" if existing == home else f"lies under the file {existing}"
-        raise ConfigError(f"PANTAU_HOME {raw!r} {where}: it must be a directory")
+        if existing == home:
+            raise ConfigError(N_("PANTAU_HOME {home!r} is a file: it must be a directory"), home=raw)
+        raise ConfigError(N_("PANTAU_HOME {home!r} lies under the file {file}: it must be a "
+                             "directory"), home=raw, file=existing)
     return home
 
 
@@ -502,7 +534,7 @@ def load_settings(
     try:
         allow_private = _bool(env.get("PANTAU_ALLOW_PRIVATE_NETWORKS", "0"))
     except ConfigError as exc:
-        raise ConfigError(f"PANTAU_ALLOW_PRIVATE_NETWORKS: {exc}") from None
+        raise _within("PANTAU_ALLOW_PRIVATE_NETWORKS", exc) from None
     return Settings(
         home=home, database_url=url, values=values,
         sources=_source_specs(data.get("sources"), str(path)),

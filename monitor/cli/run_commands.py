@@ -49,14 +49,14 @@ def serve_command(app: AppContext, host: str | None, port: int | None, verbose_h
     from monitor.jobs.memory import limit_arenas
 
     limit_arenas()
-    from monitor.jobs.processes import serve_web
+    from monitor.jobs.processes import ServiceError, serve_web
 
     configure_logging(app.verbose or verbose_here, json_lines=log_format == "json")
     settings = app.settings
     try:
         code = serve_web(settings, host or settings.get("web.host"),
                          port if port is not None else settings.get("web.port"))
-    except StorageError as exc:
+    except (ServiceError, StorageError) as exc:
         fail(error_text(exc))
         raise
     raise SystemExit(code)

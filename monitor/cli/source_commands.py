@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app, refusals
+from monitor.cli.app import (
+    AppContext,
+    _,
+    cli,
+    emit_json,
+    error_text,
+    fail,
+    lazy,
+    open_db,
+    pass_app,
+    refusals,
+)
 from monitor.cli.help_text import N_
 from monitor.cli.tables import Column, render
 from monitor.config import ConfigError, SourceSpec, parse_duration
@@ -46,7 +57,7 @@ def sources_add(app: AppContext, name: str, source_type: str, url: str, interval
             try:
                 every = parse_duration(interval) if interval else None
             except ConfigError as exc:
-                fail(str(exc))
+                fail(error_text(exc))
             spec = SourceSpec(name=name, type=source_type, url=url, interval=every,
                               region=region, options=source_rows.parse_options(options))
             row = sources.add_source(db, app.actor(db), spec, app.settings)
@@ -146,7 +157,7 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
             try:
                 reports = ingest.scrape_now(db, actor, names, settings, scorer=scorer)
             except ConfigError as exc:
-                fail(str(exc))
+                fail(error_text(exc))
     finally:
         db.dispose()
     if as_json:

@@ -38,6 +38,7 @@ from monitor.services import open_database
 from monitor.sources import sync_config_sources
 from monitor.web.app import create_app
 from storage.db import Database
+from storage.errors import N_, TemplatedError
 
 __all__ = ["STOP_DEADLINE", "ServiceError", "WebServer", "run_monitor", "serve_web"]
 
@@ -46,8 +47,9 @@ STOP_DEADLINE = 9.5  # seconds from the signal to exit, whatever happens
 RUN_GRACE = 6.0  # of which runs in flight may use this much to finish on their own
 
 
-class ServiceError(RuntimeError):
-    """The service cannot start (port in use, database unreachable); the message is for the user."""
+class ServiceError(TemplatedError, RuntimeError):
+    """The service cannot start (port in use, database unreachable); the message is for the user,
+    raised with an English template and its values and translated where it is shown."""
 
 
 class WebServer:
@@ -65,8 +67,8 @@ class WebServer:
         deadline = time.monotonic() + timeout
         while not self.server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise ServiceError(f"the web app could not listen on {self.url} "
-                                   "(port in use? set web.port or PANTAU_WEB__PORT)")
+                raise ServiceError(N_("the web app could not listen on {url} (port in use? set "
+                                      "web.port or PANTAU_WEB__PORT)"), url=self.url)
             time.sleep(0.02)
 
     def stop(self, timeout: float = 2.0) -> None:

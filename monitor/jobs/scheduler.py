@@ -32,6 +32,7 @@ from monitor.jobs.timers import ApsTimer, Timer
 from monitor.metrics import Metrics
 from storage import leases, schedule
 from storage.db import Database
+from storage.errors import N_
 from storage.schedule import SourceSchedule
 
 __all__ = ["Scheduler", "SchedulerConfig"]
@@ -54,8 +55,9 @@ class SchedulerConfig:
     def __post_init__(self) -> None:
         if self.lease_ttl <= 0 or not 0 < self.heartbeat <= self.lease_ttl / 2:
             raise ConfigError(
-                f"scheduler.lease_heartbeat ({self.heartbeat:g}s) must be above 0 and at most half "
-                f"of scheduler.lease_ttl ({self.lease_ttl:g}s), so a live node never loses a lease")
+                N_("scheduler.lease_heartbeat ({heartbeat}) must be above 0 and at most half of "
+                   "scheduler.lease_ttl ({ttl}), so a live node never loses a lease"),
+                heartbeat=f"{self.heartbeat:g}s", ttl=f"{self.lease_ttl:g}s")
 
     @classmethod
     def from_settings(cls, settings: Any) -> SchedulerConfig:

@@ -22,6 +22,7 @@ from monitor.sources import SourceError, definition_of
 from storage.audit import append_audit
 from storage.bindings import row_binding
 from storage.db import Database
+from storage.errors import Message
 from storage.sources import (
     SourceRow,
     find_source,
@@ -118,7 +119,8 @@ def _declare(session: Session, spec: SourceSpec, settings: Settings,
     try:
         definition = definition_of(spec, settings, base=base, origin="config")
     except SourceError as exc:
-        raise ConfigError(f"{settings.config_path}: source {spec.name!r}: {exc}") from None
+        raise ConfigError(N_("{path}: source {name!r}: {error}"), path=settings.config_path,
+                          name=spec.name, error=Message(exc.template, **exc.params)) from None
     existing = find_source(session, spec.name)
     if existing is None:
         return insert_source(session, definition, now=datetime.now(UTC)), f"added {spec.name}"

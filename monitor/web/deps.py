@@ -17,13 +17,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from monitor.config import Settings
-from monitor.errors import ServiceError
 from monitor.i18n import LANGUAGES, gettext_for
 from monitor.policy import Actor, Right, can, user_actor
 from monitor.services.guard import require as require_right
 from monitor.services.sessions import language_of, live_session
 from monitor.web.templating import local_time, render, zone_label
 from storage.db import Database
+from storage.errors import TemplatedError
 from storage.web_sessions import SessionInfo
 
 __all__ = [
@@ -76,9 +76,9 @@ class WebContext:
     def can(self, right: Right) -> bool:
         return self.actor is not None and can(self.actor, right)
 
-    def error_text(self, error: ServiceError) -> str:
-        """A use case's message in the page language: the web's own ids are in the web catalog,
-        the use cases' in the cli catalog."""
+    def error_text(self, error: TemplatedError) -> str:
+        """A use case's message (or a configuration error's) in the page language: the web's own
+        ids are in the web catalog, the use cases' and the settings' in the cli catalog."""
         web, cli = gettext_for(self.language, "web"), gettext_for(self.language, "cli")
 
         def either(message_id: str) -> str:

@@ -9,7 +9,8 @@ REPO = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((REPO / "monitor" / "cli").glob("*.py")),
            *sorted((REPO / "monitor" / "services").glob("*.py")),
            *sorted((REPO / "monitor" / "evidence").glob("*.py")), REPO / "monitor" / "errors.py",
-           REPO / "monitor" / "jobs" / "processes.py"]
+           REPO / "monitor" / "config.py", REPO / "monitor" / "sources.py",
+           REPO / "monitor" / "jobs" / "processes.py", REPO / "monitor" / "jobs" / "scheduler.py"]
 
 
 def test_every_cli_message_id_is_in_the_indonesian_catalog() -> None:

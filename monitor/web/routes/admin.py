@@ -49,9 +49,7 @@ def source_add(ctx: Annotated[WebContext, Depends(page_user)],
         if not spec.name or not spec.url:
             raise InvalidInput(N_("a source needs a name and an address"))
         add_source(db_of(ctx.request), actor, spec, settings_of(ctx.request))
-    except (SourceError, ConfigError) as exc:
-        return _sources_page(ctx, 422, error=str(exc))
-    except (InvalidInput, Conflict) as exc:
+    except (SourceError, ConfigError, InvalidInput, Conflict) as exc:
         return _sources_page(ctx, 422, error=ctx.error_text(exc))
     return RedirectResponse("/sources", status_code=303)
 

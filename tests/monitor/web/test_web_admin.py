@@ -44,3 +44,24 @@ def test_admin_adds_and_disables_a_source_and_manages_users(db: Database, tmp_pa
             AuditEntry.actor == "admin").order_by(AuditEntry.id))]
     assert [a for a in actions if not a.startswith("auth.")] == [
         "source.add", "source.disable", "user.add", "user.set_role"]
+
+
+def test_a_source_the_settings_refuse_is_explained_in_the_page_language(
+        db: Database, tmp_path: Path) -> None:
+    """A bad interval (monitor.config.ConfigError) and an unknown type (monitor.sources.
+    SourceError) are said in Indonesian by default and in English with ?lang=en."""
+    staff(db, "admin")
+    with TestClient(make_app(db, tmp_path)) as admin:
+        login(admin, "admin")
+        token = csrf_of(admin, "/sources")
+        form = {"name": "kabar", "type": "rss", "url": "https://x.test/feed", "interval": "1y",
+                "csrf_token": token}
+        refused = admin.post("/sources", data=form)
+        assert refused.status_code == 422
+        assert "bukan durasi: &#39;1y&#39; (gunakan 90, 90s, 15m, atau 1h)" in refused.text
+        unknown = admin.post("/sources", data={**form, "interval": "", "type": "gopher"})
+        assert unknown.status_code == 422
+        assert "jenis sumber tidak dikenal &#39;gopher&#39;" in unknown.text
+        refused = admin.post("/sources?lang=en", data=form)
+        assert refused.status_code == 422
+        assert "not a duration: &#39;1y&#39; (use 90, 90s, 15m or 1h)" in refused.text
