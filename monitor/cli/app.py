@@ -25,7 +25,7 @@ from monitor.cli.help_text import N_
 from monitor.cli.index import COMMANDS
 from monitor.cli.lazy_group import LazyGroup
 from monitor.errors import ServiceError
-from storage.errors import StorageError
+from storage.errors import StorageError, TemplatedError
 
 if TYPE_CHECKING:
     from monitor.config import Settings
@@ -107,9 +107,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def error_text(exc: BaseException) -> str:
-    """An error's message in the command line's language: a use case's refusal or a storage
-    problem translated from its template, any other error's text as it is."""
-    if isinstance(exc, (ServiceError, StorageError)):
+    """An error's message in the command line's language: a use case's refusal, a storage or
+    a classifier problem translated from its template, any other error's text as it is."""
+    if isinstance(exc, TemplatedError):  # ServiceError, StorageError, ClassifierError
         return exc.translated(_)
     return str(exc)
 
