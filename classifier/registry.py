@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier.errors import ModelLoadError, NoActiveModel
+from classifier.errors import N_, ModelLoadError, NoActiveModel
 
 if TYPE_CHECKING:
     from classifier.model import Model
@@ -107,7 +107,7 @@ def dump_artifact_bytes(model: Model) -> tuple[bytes, str]:
 def load_artifact(path: Path, expected_sha256: str | None = None) -> Model:
     """Read a skops artifact, refusing altered files and any type outside TRUSTED_TYPES."""
     if not path.is_file():
-        raise ModelLoadError(f"{path}: model file not found")
+        raise ModelLoadError(N_("{path}: model file not found"), path=str(path))
     return load_artifact_bytes(path.read_bytes(), expected_sha256, name=str(path))
 
 
@@ -116,15 +116,18 @@ def verify_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
     """Refuse bytes that differ from their recorded SHA-256, are not a skops file, or name a
     type outside TRUSTED_TYPES — without loading them (no skops, no scikit-learn)."""
     if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
-        raise ModelLoadError(f"{name}: file does not match its recorded SHA-256 (altered?)")
+        raise ModelLoadError(N_("{name}: file does not match its recorded SHA-256 (altered?)"),
+                             name=name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             schema = json.loads(archive.read("schema.json"))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ModelLoadError(f"{name}: not a skops model file ({exc})") from None
+        raise ModelLoadError(N_("{name}: not a skops model file ({reason})"), name=name,
+                             reason=str(exc)) from None
     unexpected = sorted(set(_schema_types(schema)) - set(TRUSTED_TYPES))
     if unexpected:
-        raise ModelLoadError(f"{name}: refusing untrusted types: {', '.join(unexpected)}")
+        raise ModelLoadError(N_("{name}: refusing untrusted types: {types}"), name=name,
+                             types=", ".join(unexpected))
 
 
 def load_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
@@ -140,7 +143,8 @@ def load_artifact_bytes(data: bytes, expected_sha256: str | None = None, *,
         blob = sio.loads(data, trusted=list(TRUSTED_TYPES))
         return Model(unpack_state(blob["state"]), blob["metadata"])
     except Exception as exc:  # skops raises several types for a malformed file
-        raise ModelLoadError(f"{name}: cannot load model: {exc}") from exc
+        raise ModelLoadError(N_("{name}: cannot load model: {reason}"), name=name,
+                             reason=str(exc)) from exc
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -149,9 +153,10 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ModelLoadError(f"{path}: unreadable or corrupt ({exc})") from None
+        raise ModelLoadError(N_("{path}: unreadable or corrupt ({reason})"), path=str(path),
+                             reason=str(exc)) from None
     if not isinstance(document, dict):
-        raise ModelLoadError(f"{path}: corrupt (not a JSON object)")
+        raise ModelLoadError(N_("{path}: corrupt (not a JSON object)"), path=str(path))
     return document
 
 
@@ -167,7 +172,7 @@ class ModelRegistry:
             return {"active": None, "history": []}
         pointer = _read_json(path)
         if not isinstance(pointer.get("history", []), list):
-            raise ModelLoadError(f"{path}: corrupt (history is not a list)")
+            raise ModelLoadError(N_("{path}: corrupt (history is not a list)"), path=str(path))
         pointer.setdefault("history", [])
         return pointer
 
@@ -179,7 +184,8 @@ class ModelRegistry:
     def _metadata(self, version: str) -> dict[str, Any]:
         path = self.dir / f"{version}.json"
         if not path.is_file():
-            raise ModelLoadError(f"no model version {version!r} in {self.dir}")
+            raise ModelLoadError(N_("no model version {version!r} in {directory}"), version=version,
+                                 directory=str(self.dir))
         return _read_json(path)
 
     def list(self) -> list[ModelInfo]:
@@ -213,7 +219,8 @@ class ModelRegistry:
         """The active model; NoActiveModel when none was promoted yet."""
         version = self._pointer().get("active")
         if not version:
-            raise NoActiveModel(f"no active model in {self.dir} (run `pantau init`)")
+            raise NoActiveModel(N_("no active model in {directory} (run `pantau init`)"),
+                                directory=str(self.dir))
         return self.load(version)
 
     def promote(self, version: str) -> None:
@@ -231,7 +238,7 @@ class ModelRegistry:
         """Re-activate the previously active version; return it."""
         pointer = self._pointer()
         if not pointer["history"]:
-            raise NoActiveModel("nothing to roll back to")
+            raise NoActiveModel(N_("nothing to roll back to"))
         pointer["active"] = pointer["history"].pop()
         self._write_pointer(pointer)
         return str(pointer["active"])

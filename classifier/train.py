@@ -24,6 +24,7 @@ from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
 from classifier.model import Model, no_evidence, prepare_records, stack_features
 from classifier.vectorizer import FastTfidfVectorizer
+from storage.errors import N_, Message
 from storage.records import PostRecord, record_to_dict
 
 __all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256"]
@@ -253,7 +254,8 @@ def train_model(
                      key=lambda r: (r.platform, r.external_id, r.text))
     y, y_asn, y_camp = aux_labels(labeled)
     if len(labeled) < 20 or y.sum() < 5 or (1 - y).sum() < 5:
-        raise ValueError("training needs at least 20 labeled records with 5 of each label")
+        raise ValueError(Message(N_("training needs at least 20 labeled records with 5 of "
+                                    "each label")))
     settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
                             negation=bool(params["negation"]), kin=bool(params["kin"]),
                             contest=bool(params["contest"]), caps=bool(params["caps"]),

@@ -27,7 +27,9 @@ def main() -> None:
 def _known_problem(exc: Exception) -> str | None:
     errors = sys.modules.get("classifier.errors")  # loaded only if a command used a model
     if errors is not None and isinstance(exc, errors.ClassifierError):
-        return str(exc)
+        from monitor.cli.app import error_text
+
+        return error_text(exc)
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"

@@ -107,8 +107,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def error_text(exc: BaseException) -> str:
-    """An error's message in the command line's language: a use case's refusal, a storage
-    problem, a configuration error or a service that cannot start (every TemplatedError)
+    """An error's message in the command line's language: a use case's refusal, a storage,
+    classifier or configuration problem, a service that cannot start (every TemplatedError)
     translated from its template, any other error's text as it is."""
     if isinstance(exc, TemplatedError):
         return exc.translated(_)

@@ -17,6 +17,7 @@ from monitor.cli.app import (
     _,
     cli,
     emit_json,
+    error_text,
     fail,
     lazy,
     open_db,
@@ -48,7 +49,7 @@ def _load_model(app: AppContext, version: str | None) -> Any:
             return (models.load_version(db, version) if version
                     else runtime.active_scorer(app.settings, db))
     except ClassifierError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
     finally:
         db.dispose()
 

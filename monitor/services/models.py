@@ -23,6 +23,7 @@ from monitor.policy import Actor, Right
 from monitor.services.guard import require
 from storage.audit import append_audit
 from storage.db import Database
+from storage.errors import Message
 from storage.model_store import (
     VersionRow,
     activations,
@@ -332,8 +333,9 @@ def train(db: Database, actor: Actor, settings: Settings, files: Sequence[PostRe
     held_out, held_origins = data.side(True)
     try:
         model = train_model(train_records, recall_target=recall_target, seed=seed)
-    except ValueError as exc:
-        raise InvalidInput(N_("cannot train: {reason}"), reason=str(exc)) from None
+    except ValueError as exc:  # the reason is a storage.errors.Message when it is ours
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+        raise InvalidInput(N_("cannot train: {reason}"), reason=reason) from None
     active_name = active_version(db)
     active = load_version(db, active_name) if active_name else None
     with db.reader() as session:

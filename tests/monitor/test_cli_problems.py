@@ -1,5 +1,6 @@
 """Model, file and disk problems reach the user as one line and an exit status, never a traceback
-(run as the real console script, in a subprocess)."""
+(run as the real console script, in a subprocess); the classifier's own problems in the
+reader's language (Indonesian by default)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import pytest
 POST = '{"platform": "x", "external_id": "1", "text": "Ayo coblos nomor 2 besok!"}\n'
 
 
-def _pantau(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PANTAU_HOME": str(home), "PANTAU_LANG": "en"}
+def _pantau(home: Path, *args: str, lang: str | None = "en") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PANTAU_HOME": str(home), "PANTAU_LANG": lang or ""}
     env.pop("PANTAU_DATABASE_URL", None)
+    if lang is None:
+        env.pop("PANTAU_LANG")
     return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=home, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -47,14 +50,35 @@ def _artifact(home: Path, change: object) -> None:
                      (new_data, new_sha, version))
 
 
-def test_an_altered_model_in_the_database(home: Path) -> None:
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "does not match its recorded SHA-256"),
+    (None, "tidak cocok dengan SHA-256 yang tercatat"),  # the default language
+])
+def test_an_altered_model_in_the_database(home: Path, lang: str | None, words: str) -> None:
     kept: list[tuple[bytes, str]] = []
     _artifact(home, lambda data, sha: (kept.append((data, sha)) or data[: len(data) // 10], sha))
     try:
-        done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "out.jsonl")
-        _says_one_line(done, "does not match its recorded SHA-256")
+        done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "out.jsonl",
+                       lang=lang)
+        _says_one_line(done, words)
     finally:
         _artifact(home, lambda data, sha: kept[0])
+
+
+def test_every_classifier_message_id_is_translated() -> None:
+    """Each template the classifier marks with N_ (its errors, extracted into the cli catalog)
+    has an Indonesian translation."""
+    from babel.messages.extract import extract_from_file
+
+    from monitor.i18n import gettext_for
+
+    indonesian = gettext_for("id")
+    found: set[str] = set()
+    for path in sorted((Path(__file__).resolve().parents[2] / "classifier").glob("*.py")):
+        found |= {m for _, m, _, _ in extract_from_file("python", str(path),
+                                                          keywords={"N_": None})}
+    assert len(found) >= 12
+    assert not sorted(m for m in found if indonesian(m) == m)
 
 
 def test_a_model_row_that_is_not_a_skops_file(home: Path) -> None:
