@@ -31,16 +31,6 @@ ID, EN = gettext_for("id"), gettext_for("en")
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh, un-initialised Pantau home on SQLite; returns its database URL."""
-    url = f"sqlite:///{tmp_path / 'home' / 'pantau.db'}"
-    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return url
-
-
-@pytest.fixture
 def initialised(home: str) -> str:
     db = Database(home)
     upgrade(db)

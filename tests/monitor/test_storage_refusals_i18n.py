@@ -28,16 +28,6 @@ REPO = Path(__file__).resolve().parents[2]
 ID = gettext_for("id")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh, un-initialised Pantau home on SQLite; returns its database URL."""
-    url = f"sqlite:///{tmp_path / 'home' / 'pantau.db'}"
-    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return url
-
-
 def _in(language: str | None, monkeypatch: pytest.MonkeyPatch, *args: str,
         input: str | None = None) -> tuple[int, str]:
     if language is None:
