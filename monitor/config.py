@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.errors import N_, Message, TemplatedError
+from storage.errors import N_, TemplatedError
 
 __all__ = [
     "SETTINGS",
@@ -47,8 +47,7 @@ def _within(where: str, error: ConfigError) -> ConfigError:
     """`error` prefixed with where it was found (a file and setting, a variable). The prefix has
     no words to translate, so its template is no message id; the inner error stays a `Message`
     and is translated with the rest."""
-    return ConfigError("{where}: {error}", where=where,
-                       error=Message(error.template, **error.params))
+    return ConfigError("{where}: {error}", where=where, error=error.as_message())
 
 
 _DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d)?\s*")

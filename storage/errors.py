@@ -88,6 +88,11 @@ class TemplatedError(Exception):
         broken translation falls back to the English text)."""
         return render(self.template, self.params, gettext)
 
+    def as_message(self) -> Message:
+        """This error's text as a `Message`: the value of another error that wraps it (with
+        where it was found), translated with the rest."""
+        return Message(self.template, **self.params)
+
 
 class StorageError(TemplatedError, RuntimeError):
     """A storage problem the caller should report to the user (translated where shown).

@@ -22,7 +22,6 @@ from monitor.sources import SourceError, definition_of
 from storage.audit import append_audit
 from storage.bindings import row_binding
 from storage.db import Database
-from storage.errors import Message
 from storage.sources import (
     SourceRow,
     find_source,
@@ -120,7 +119,7 @@ def _declare(session: Session, spec: SourceSpec, settings: Settings,
         definition = definition_of(spec, settings, base=base, origin="config")
     except SourceError as exc:
         raise ConfigError(N_("{path}: source {name!r}: {error}"), path=settings.config_path,
-                          name=spec.name, error=Message(exc.template, **exc.params)) from None
+                          name=spec.name, error=exc.as_message()) from None
     existing = find_source(session, spec.name)
     if existing is None:
         return insert_source(session, definition, now=datetime.now(UTC)), f"added {spec.name}"
