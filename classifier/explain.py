@@ -42,12 +42,12 @@ def surface_term(prepared: Prepared, ngram: str) -> str | None:
         start = i + 1
 
 
-def _weighted(matrix: sp.csr_matrix,
-              *pairs: tuple[np.ndarray, np.ndarray]) -> sp.csr_matrix:
+def _weighted(matrix: sp.csr_matrix, first: tuple[np.ndarray, np.ndarray],
+              *more: tuple[np.ndarray, np.ndarray]) -> sp.csr_matrix:
     """matrix ⊙ Σ row·col over the (per-row, per-column) weight pairs, without densifying."""
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    weights = np.zeros(len(matrix.indices))
-    for row_w, col_w in pairs:
+    weights = first[0][rows] * first[1][matrix.indices]
+    for row_w, col_w in more:
         weights = weights + row_w[rows] * col_w[matrix.indices]
     return sp.csr_matrix((matrix.data * weights, matrix.indices, matrix.indptr),
                          shape=matrix.shape)

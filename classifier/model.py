@@ -25,6 +25,7 @@ __all__ = [
     "ASN_STATUS_FLOOR",
     "PREDICT_CHUNK",
     "Model",
+    "combiner_inputs",
     "Prediction",
     "first_in_order",
     "prepare_records",
@@ -79,6 +80,13 @@ def first_in_order(proba: np.ndarray, classes: Sequence[str], order: Sequence[st
     return [classes[ranked[int(np.argmax(row))]] for row in passes]
 
 
+def combiner_inputs(kind: str) -> tuple[str, frozenset[str]]:
+    """A `combiner_features` kind read: "logit+evidence+stance" → ("logit", {"evidence",
+    "stance"}): the form of the two sub-model columns and the extra inputs after them."""
+    base, *extras = kind.split("+")
+    return base, frozenset(extras)
+
+
 def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str,
                    extra: np.ndarray | None = None,
                    p_stance: np.ndarray | None = None) -> np.ndarray:
@@ -89,15 +97,15 @@ def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str,
     Without `extra` that column is 0 ("evidence present"): only for callers that have no
     prepared text, such as the bare scikit-learn baseline of bench/classify_bench.py;
     `Model.combine` always passes it. A "+stance" kind needs `p_stance`."""
-    base, *suffixes = kind.split("+")
+    base, extras = combiner_inputs(kind)
     if base == "logit":
         la, lc = _logit(p_asn), _logit(p_camp)
         cols = [la, lc, np.minimum(la, lc)]
     else:
         cols = [p_asn, p_camp, p_asn * p_camp]
-    if "evidence" in suffixes:
+    if "evidence" in extras:
         cols.append(np.zeros(len(p_asn)) if extra is None else extra)
-    if "stance" in suffixes:
+    if "stance" in extras:
         if p_stance is None:
             raise ValueError("this combiner reads the stance score: pass p_stance")
         cols.append(_logit(p_stance))
@@ -172,25 +180,24 @@ class Model:
     # ---- scoring --------------------------------------------------------------------------
     def sub_scores(
         self, b: dict[str, sp.csr_matrix], asn_status: Sequence[str | None] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(P(author is ASN), P(campaign content)) per row, with the stored-status floor."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(P(author is ASN), P(campaign content), stance score) per row, with the stored-status
+        floor on P(ASN). The stance score — P(this ASN expresses a preference), read from the
+        campaign model's matrix — is None unless the combiner reads it (eighth round)."""
         p_asn = self.state["asn_clf"].predict_proba(self.asn_matrix(b))[:, 1]
-        p_camp = self.state["campaign_clf"].predict_proba(self.campaign_matrix(b))[:, 1]
+        x_camp = self.campaign_matrix(b)
+        p_camp = self.state["campaign_clf"].predict_proba(x_camp)[:, 1]
+        stance = self.state.get("stance_clf")
+        p_stance = None if stance is None else stance.predict_proba(x_camp)[:, 1]
         if asn_status is not None:
             floors = np.array([ASN_STATUS_FLOOR.get(s or "", 0.0) for s in asn_status])
             p_asn = np.maximum(p_asn, floors)
-        return p_asn, p_camp
-
-    def stance(self, b: dict[str, sp.csr_matrix]) -> np.ndarray | None:
-        """P(this ASN expresses a preference) from the stance model alone, for a model whose
-        combiner reads it (eighth round; else None). It reads the campaign model's matrix."""
-        clf = self.state.get("stance_clf")
-        return None if clf is None else clf.predict_proba(self.campaign_matrix(b))[:, 1]
+        return p_asn, p_camp, p_stance
 
     def evidence(self, texts: Sequence[Prepared]) -> np.ndarray | None:
         """The combiner's no-evidence column, for a model trained with it (else None)."""
-        kind = str(self.state.get("combiner_features", "prob"))
-        return no_evidence(texts) if "evidence" in kind.split("+")[1:] else None
+        _, extras = combiner_inputs(str(self.state.get("combiner_features", "prob")))
+        return no_evidence(texts) if "evidence" in extras else None
 
     def combine(self, p_asn: np.ndarray, p_camp: np.ndarray,
                 extra: np.ndarray | None = None,
@@ -217,8 +224,8 @@ class Model:
     ) -> list[Prediction]:
         texts, authors = self.prepare(records)
         b = self.blocks(texts, authors)
-        p_asn, p_camp = self.sub_scores(b, asn_status)
-        extra, p_stance = self.evidence(texts), self.stance(b)
+        p_asn, p_camp, p_stance = self.sub_scores(b, asn_status)
+        extra = self.evidence(texts)
         scores = self.combine(p_asn, p_camp, extra, p_stance)
         flagged = scores >= self.threshold
         categories: list[str | None] = [None] * len(records)

@@ -223,8 +223,7 @@ def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
     for k, (train, test) in enumerate(splits):
         _fit_sub(model, b, y, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
-        p_asn[test], p_camp[test] = model.sub_scores(sub)
-        stance = model.stance(sub)
+        p_asn[test], p_camp[test], stance = model.sub_scores(sub)
         if stance is not None:
             p_stance[test] = stance
         fold_of[test] = k

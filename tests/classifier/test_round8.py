@@ -47,7 +47,8 @@ def test_models_without_the_option_have_no_stance_input(model: Model) -> None:
         pytest.skip("the shipped parameters read the stance score")
     assert "stance_clf" not in model.state
     assert "+stance" not in model.state["combiner_features"]
-    assert model.stance({}) is None
+    texts, authors = model.prepare([PostRecord("x", "r8-0", "Ayo coblos nomor 2")])
+    assert model.sub_scores(model.blocks(texts, authors))[2] is None
 
 
 def test_the_combiner_reads_the_stance_score(stance_model: Model) -> None:
@@ -63,8 +64,7 @@ def test_scores_follow_the_stance_score(stance_model: Model,
     records = seed_records[1:400:7]
     texts, authors = stance_model.prepare(records)
     b = stance_model.blocks(texts, authors)
-    p_asn, p_camp = stance_model.sub_scores(b)
-    p_stance = stance_model.stance(b)
+    p_asn, p_camp, p_stance = stance_model.sub_scores(b)
     assert p_stance is not None
     extra = stance_model.evidence(texts)
     assert extra is not None  # the evidence column is still read beside the stance score
@@ -81,8 +81,7 @@ def test_explanations_count_the_stance_models_weights(stance_model: Model) -> No
                           author=Author(handle="guru_sd_kolaka", bio="ASN guru SD"))]
     texts, authors = stance_model.prepare(records)
     b = stance_model.blocks(texts, authors)
-    p_asn, p_camp = stance_model.sub_scores(b)
-    p_stance = stance_model.stance(b)
+    p_asn, p_camp, p_stance = stance_model.sub_scores(b)
     g_asn, g_camp, g_stance = stance_model.gradients(p_asn, p_camp,
                                                      stance_model.evidence(texts), p_stance)
     assert g_stance is not None and g_stance[0] > 0
