@@ -118,6 +118,8 @@ def test_the_sources_page_and_the_statistics_fit_a_phone_in_both_languages(site:
         admin.goto(f"{base}/sources?lang=id")
         head = admin.locator("table.sources thead").bounding_box()
         assert head and head["height"] <= 1  # visually hidden, still there for screen readers
+        tree = admin.locator("table.sources").aria_snapshot()  # still a table to assistive tech
+        assert tree.startswith("- table") and 'columnheader "Sumber"' in tree and "- cell" in tree
         labels = admin.evaluate("""() => [...document.querySelectorAll('table.sources tbody tr')]
             .map(tr => [...tr.children].map(td => getComputedStyle(td, '::before').content))""")
         assert len(labels) == 3
