@@ -1,6 +1,6 @@
 """The honest evaluation: figures from text the model was not tuned on (issue 13).
 
-Three measurements, reported side by side (`python -m classifier.honest [--params JSON]`):
+Four measurements, reported side by side (`python -m classifier.honest [--params JSON]`):
 
 - **Grouped cross-validation on the seed corpus**: records are grouped by writer persona (same
   author handle) and by template (word-set Jaccard ≥ 0.5, joined transitively), and whole
@@ -8,6 +8,9 @@ Three measurements, reported side by side (`python -m classifier.honest [--param
   a full `train_model` run (its own threshold), so the figures are those of a shipped model.
 - **The held-out set** `classifier/eval/holdout.jsonl`: posts written afresh in other styles,
   regions and races; never trained on (the seed loader does not read `eval/`).
+- **The fresh set** `classifier/eval/fresh.jsonl`: posts written by another writer who read
+  only the labeling guide (not the seed corpus, the code or the other sets), for the issue's
+  failure classes; never trained on, and only its aggregate figures are read.
 - **Ordinary text** `classifier/eval/ordinary.jsonl`: everyday Indonesian posts and political
   chatter by citizens, none an ASN campaigning: the share flagged stands in for the real-text
   flag rate.
@@ -35,10 +38,11 @@ from classifier.model import Model
 from classifier.train import train_model
 from storage.records import PostRecord, record_from_dict
 
-__all__ = ["EVAL_DIR", "group_ids", "grouped_predictions", "honest_report", "load_eval",
+__all__ = ["EVAL_DIR", "HELD_OUT_SETS", "group_ids", "grouped_predictions", "honest_report", "load_eval",
            "mean_report", "report"]
 
 EVAL_DIR = Path(__file__).parent / "eval"
+HELD_OUT_SETS = ("holdout", "fresh")  # labeled posts never trained on, reported like the CV
 _POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev-set.jsonl"
 
@@ -133,7 +137,7 @@ def mean_report(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
                   dev: bool = True, deals: int = 1) -> dict[str, Any]:
     """Grouped CV (deal 0, and the mean over `deals` deals of groups to folds), held-out set,
-    ordinary text and (if present) the dev set, for `params`."""
+    fresh set, ordinary text and (if present) the dev set, for `params`."""
     seed = load_seed_corpus()
     doc: dict[str, Any] = {"params": params or {}}
     if grouped:
@@ -146,8 +150,9 @@ def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
             doc["grouped_cv_mean"] = mean_report(runs)
     model = train_model(seed, params=params)
     doc["model_version"], doc["threshold"] = model.version, round(model.threshold, 4)
-    holdout = load_eval("holdout")
-    doc["holdout"] = report(holdout, _predict(model, holdout))
+    for name in HELD_OUT_SETS:
+        records = load_eval(name)
+        doc[name] = report(records, _predict(model, records))
     ordinary = load_eval("ordinary")
     doc["ordinary"] = ordinary_report(ordinary, _predict(model, ordinary))
     if dev and DEV_SET.is_file():
@@ -158,7 +163,7 @@ def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
 
 def _summary(doc: dict[str, Any]) -> str:
     lines = [f"model {doc['model_version']} threshold {doc['threshold']}"]
-    for key in ("grouped_cv", "grouped_cv_mean", "holdout", "dev_set"):
+    for key in ("grouped_cv", "grouped_cv_mean", *HELD_OUT_SETS, "dev_set"):
         if key not in doc:
             continue
         r = doc[key]
