@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from classifier import Model, ModelRegistry
 from classifier.corpus import iter_seed_records
-from classifier.model import stack_features
+from classifier.model import combiner_inputs, stack_features
 from classifier.vectorizer import as_sklearn
 
 
@@ -78,8 +78,11 @@ def bare_rate(model: Model, posts: list[dict[str, object]], batch: int = 1000,
         p_asn = state["asn_clf"].predict_proba(x_asn)[:, 1]
         p_camp = state["campaign_clf"].predict_proba(x_camp)[:, 1]
         # the combiner's other inputs, as cheaply as they can be had from raw text: a
-        # hashtag-or-not evidence column and, for a model that reads it, the stance score
+        # hashtag-or-not evidence column, a zero contest column for a model that reads one
+        # (tenth round) and, for a model that reads it, the stance score
         evidence = np.array([0.0 if "#" in text else 1.0 for text in t])
+        if "contest" in combiner_inputs(state["combiner_features"])[1]:
+            evidence = np.column_stack([evidence, np.zeros(len(t))])
         stance = (state["stance_clf"].predict_proba(x_camp)[:, 1]
                   if state.get("stance_clf") is not None else None)
         state["combiner"].predict_proba(stack_features(

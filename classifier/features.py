@@ -96,6 +96,7 @@ class PrepSettings:
     selfref: bool = False  # `_selfasn_` also from working-life words and "ASN juga manusia"
     contest_post: bool = False  # `_contest_` for every number of a contest post without election words
     caps_words: bool = False  # `_caps_` only for pronounceable words (SEJATI), not acronyms (PPDB)
+    daily_numbers: bool = False  # queue/room/quiz numbers are `_contest_`; "nomor 47" no pair number
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
@@ -108,11 +109,14 @@ class PrepSettings:
                    caps=bool(prep.get("caps", False)),
                    selfref=bool(prep.get("selfref", False)),
                    contest_post=bool(prep.get("contest_post", False)),
-                   caps_words=bool(prep.get("caps_words", False)))
+                   caps_words=bool(prep.get("caps_words", False)),
+                   daily_numbers=bool(prep.get("daily_numbers", False)))
 
     def as_dict(self) -> dict[str, bool]:
         out = {"stem": self.stem, "marks": self.marks, "negation": self.negation}
-        for key in ("kin", "contest", "caps", "selfref", "contest_post", "caps_words"):  # only when on: older states prepare as they were trained
+        # only when on: older states prepare as they were trained
+        for key in ("kin", "contest", "caps", "selfref", "contest_post", "caps_words",
+                    "daily_numbers"):
             if getattr(self, key):
                 out[key] = True
         return out
@@ -265,7 +269,7 @@ class TextPreparer:
         tokens, spans = self._tokens(text, self.settings.caps)
         mark_text(tokens, spans, self.settings.marks, self.settings.negation,
                   self.settings.kin, self.settings.contest, self.settings.selfref,
-                  self.settings.contest_post)
+                  self.settings.contest_post, self.settings.daily_numbers)
         return Prepared(text, tuple(tokens), tuple(spans))
 
     def prepare_author(self, handle: str, name: str, bio: str) -> Prepared:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from classifier.cues import FIRST_PERSON, SELF_ONLY, SELF_WINDOW, cue_tag
 
-__all__ = ["MARKS", "mark_text"]
+__all__ = ["MARKS", "contest_context", "mark_text"]
 
 MARKS = ("_selfasn_", "_pairnum_", "_handsign_", "_elecday_", "_notasn_", "_negcamp_", "_contest_")
 
@@ -34,6 +34,12 @@ _KIN_WINDOW = 3
 # "nomor 1", "menang", "pilih", "dukung" in a match, an exam or a contest: not a pair number.
 _CONTEST = frozenset(
     ["lomba", "pertandingan", "tanding", "turnamen", "liga", "porprov", "porseni", "o2sn", "mtq", "skor", "medali", "emas", "perak", "perunggu", "podium", "atlet", "pelatih", "futsal", "voli", "sepakbola", "bola", "dayung", "lari", "10k", "5k", "ujian", "soal", "tryout", "utbk", "nilai", "peringkat", "rangking", "ranking", "kategori", "punggung", "dada", "absen", "jersey", "kejurda", "olimpiade", "cerdas", "kelas", "adipura", "skripsi", "hadiah", "juri", "finish", "semifinal", "final"])
+# `daily_numbers` (round 10): a queue, a room, a quiz or a form; numbers of daily work, not of
+# a ballot ("antre nomor 47", "kuis: pilih jawaban … nomor 2", "kamar nomor 2 yg sy jaga").
+_DAILY = frozenset(["antre", "antri", "antrean", "antrian", "loket", "kuis", "jawaban", "kamar",
+                    "ruangan", "lantai", "halaman", "pasal", "formasi", "undian", "arisan",
+                    "mapel", "nuptk"])
+_CONTEST_DAILY = _CONTEST | _DAILY
 _CONTEST_WINDOW = 4
 # `contest_post`: in a post with a contest word and none of these, every number is a contest's
 # ("Lomba 17an: tim RW 02 menang", "Adipura thn ini Baubau menang lagi! Nomor 1 …").
@@ -62,7 +68,8 @@ _SINGULAR = frozenset(["saya", "aku", "gue", "gua", "ane"])  # not "kami"/"kita"
 
 def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
               negation: bool = False, kin: bool = False, contest: bool = False,
-              selfref: bool = False, contest_post: bool = False) -> None:
+              selfref: bool = False, contest_post: bool = False,
+              daily_numbers: bool = False) -> None:
     """Append marks (with the span of the word each marks) to one prepared text, in place.
 
     Each mark is looked for only when a set test says it can occur, so a post without
@@ -87,16 +94,30 @@ def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
     if has_asn:
         _mark_self_reference(tokens, spans, negated, words, selfref)
     if numbers:
-        in_contest = contest and not _CONTEST.isdisjoint(present)
+        contest_words = _CONTEST_DAILY if daily_numbers else _CONTEST
+        in_contest = contest and not contest_words.isdisjoint(present)
         _mark_numbers(tokens, spans, words, in_contest,
-                      in_contest and contest_post and _ELECTION.isdisjoint(present))
+                      in_contest and contest_post and _ELECTION.isdisjoint(present),
+                      contest_words if daily_numbers else _CONTEST, daily_numbers)
     if negate:
         _mark_negated_campaign(tokens, spans, words)
+
+
+def contest_context(tokens: tuple[str, ...] | list[str]) -> bool:
+    """A post about a match, an exam, a queue or a quiz and nothing electoral: a contest or
+    daily-work word, no election word, pair number or election day (the combiner's
+    `+contest` column, round 10: "Tim voli menang 2-1, jersey nomor 2", "Antre nomor 47")."""
+    present = set(tokens)
+    return (not _CONTEST_DAILY.isdisjoint(present) and _ELECTION.isdisjoint(present)
+            and "_pairnum_" not in present and "_elecday_" not in present)
 
 
 # Normalised numbers are str(int(...)) of one or two digits: "0" … "99".
 _SHORT_NUMBERS = frozenset(str(n) for n in range(100))
 _NUMBER_TRIGGERS = _HAND_EMOJI | _SHORT_NUMBERS | {"jari"}
+# `daily_numbers`: the numbers a ballot can carry (pairs, parties: 24 in 2024 with Aceh's local
+# parties, list places); "nomor 47" is a queue's or a room's.
+_BALLOT_NUMBERS = frozenset(str(n) for n in range(31))
 
 
 def _words(tokens: list[str]) -> list[tuple[int, str]]:
@@ -159,12 +180,13 @@ def _mark_not_holder(tokens: list[str], spans: list[tuple[int, int]],
 
 def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
                   words: list[tuple[int, str]], contest: bool = False,
-                  whole_post: bool = False) -> None:
+                  whole_post: bool = False, contest_words: frozenset[str] = _CONTEST,
+                  ballot_only: bool = False) -> None:
     """`_pairnum_`, `_handsign_` and `_elecday_` over the words (hashtag parts included);
     with `contest`, a number near a contest word (match, exam, race) is `_contest_` instead;
     with `whole_post` too (`contest_post`), every such number of the post is."""
     hashtags = {spans[i] for i, t in words if t[0] == "#"}
-    near = ({k for k, (_, t) in enumerate(words) if t in _CONTEST} if contest else set())
+    near = ({k for k, (_, t) in enumerate(words) if t in contest_words} if contest else set())
     added: list[tuple[str, tuple[int, int]]] = []
     last = len(words) - 1
     for k in [k for k, (_, t) in enumerate(words) if t in _NUMBER_TRIGGERS]:
@@ -174,6 +196,8 @@ def _mark_numbers(tokens: list[str], spans: list[tuple[int, int]],
             nxt = words[k + 1][1] if k < last else ""
             if nxt in _ELECTION_MONTH.get(token, ()):
                 added.append(("_elecday_", spans[i]))
+            elif ballot_only and token not in _BALLOT_NUMBERS:
+                continue
             elif prev in _NUMBER_BEFORE or nxt in _NUMBER_AFTER or spans[i] in hashtags:
                 if near and (whole_post or any(abs(k - c) <= _CONTEST_WINDOW for c in near)):
                     added.append(("_contest_", spans[i]))

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from classifier.explain import explain_rows
 from classifier.features import Prepared, PrepSettings, TextPreparer, cue_matrix, default_preparer
 from classifier.layout import FeatureLayout
+from classifier.marks import contest_context
 from storage.records import PostRecord
 
 __all__ = [
@@ -103,8 +104,9 @@ def stack_features(p_asn: np.ndarray, p_camp: np.ndarray, kind: str,
         cols = [la, lc, np.minimum(la, lc)]
     else:
         cols = [p_asn, p_camp, p_asn * p_camp]
-    if "evidence" in extras:
-        cols.append(np.zeros(len(p_asn)) if extra is None else extra)
+    width = len(extras & _TEXT_COLUMNS)  # "+evidence", "+contest": columns read off the text
+    if width:
+        cols.append(np.zeros((len(p_asn), width)) if extra is None else extra)
     if "stance" in extras:
         if p_stance is None:
             raise ValueError("this combiner reads the stance score: pass p_stance")
@@ -125,6 +127,24 @@ def no_evidence(texts: Sequence[Prepared]) -> np.ndarray:
     """1.0 for a text without any campaign evidence (`EVIDENCE`, hashtags), else 0.0."""
     return np.array([0.0 if not EVIDENCE.isdisjoint(p.tokens)
                      or any(t[:1] == "#" for t in p.tokens) else 1.0 for p in texts])
+
+
+_TEXT_COLUMNS = frozenset({"evidence", "contest"})
+
+
+def text_columns(texts: Sequence[Prepared], kind: str) -> np.ndarray | None:
+    """The combiner's columns read off the prepared text, in their order: no campaign
+    evidence ("+evidence", sixth round), a contest or daily-work post ("+contest", tenth
+    round); None for a combiner that reads neither."""
+    _, extras = combiner_inputs(kind)
+    cols = []
+    if "evidence" in extras:
+        cols.append(no_evidence(texts))
+    if "contest" in extras:
+        cols.append(np.array([1.0 if contest_context(p.tokens) else 0.0 for p in texts]))
+    if not cols:
+        return None
+    return np.column_stack(cols)
 
 
 class Model:
@@ -195,9 +215,9 @@ class Model:
         return p_asn, p_camp, p_stance
 
     def evidence(self, texts: Sequence[Prepared]) -> np.ndarray | None:
-        """The combiner's no-evidence column, for a model trained with it (else None)."""
-        _, extras = combiner_inputs(str(self.state.get("combiner_features", "prob")))
-        return no_evidence(texts) if "evidence" in extras else None
+        """The combiner's text columns (no evidence, contest), for a model trained with them
+        (else None)."""
+        return text_columns(texts, str(self.state.get("combiner_features", "prob")))
 
     def combine(self, p_asn: np.ndarray, p_camp: np.ndarray,
                 extra: np.ndarray | None = None,

@@ -22,7 +22,7 @@ from classifier.cues import VOICE, cue_tag
 from classifier.evaluate import choose_threshold, metrics_at
 from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
-from classifier.model import Model, no_evidence, prepare_records, stack_features
+from classifier.model import Model, prepare_records, stack_features, text_columns
 from classifier.vectorizer import FastTfidfVectorizer
 from storage.errors import N_, Message
 from storage.records import PostRecord, record_to_dict
@@ -31,8 +31,9 @@ __all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_
 
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
 # 3: round 6 (`_caps_` counts as campaign evidence in the combiner column); 4: round 7 (wider
-# `_selfasn_`, whole-post `_contest_`, `_caps_` only on capitals read as words)
-FEATURES_VERSION = 4
+# `_selfasn_`, whole-post `_contest_`, `_caps_` only on capitals read as words); 5: round 10
+# (`daily_numbers`)
+FEATURES_VERSION = 5
 
 PARAMS: dict[str, Any] = {
     "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),
@@ -52,7 +53,8 @@ PARAMS: dict[str, Any] = {
     "category_blocks": ("text_word", "text_char"), "category_precedence": 0.8,
     "kin": False,  # `_notasn_` after a relative (marks.py): measured in round 5, not kept
     "contest": True,  # `_contest_` for numbers in contests (marks.py): kept in round 6
-    "stance_weight": 0.5,  # blend in a stance model fitted on ASN authors only (round 5)
+    # blend in a stance model fitted on ASN authors only (round 5: 0.5; round 10: 0.85)
+    "stance_weight": 0.85,
     "caps": True,  # `_caps_` after all-capitals words of the text (features.py; round 6)
     "asn_mask": "campaign",  # campaign words and marks weigh nothing in P(ASN) (round 6)
     "combiner_evidence": True,  # a no-campaign-evidence column in the combiner (round 6)
@@ -62,6 +64,11 @@ PARAMS: dict[str, Any] = {
     "caps_words": True,  # `_caps_` only for capitals read as words (SEJATI), not acronyms (PPDB)
     # eighth round: the stance model's own score as a combiner input (measured, not kept)
     "combiner_stance": False,
+    # tenth round, each measured over six deals of the grouped CV: numbers of a queue, a room,
+    # a quiz, a form are no pair numbers (marks.py); a contest-or-daily-work post without
+    # anything electoral is a combiner column (model.text_columns)
+    "daily_numbers": True,
+    "combiner_contest": True,
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -260,7 +267,8 @@ def train_model(
                             contest=bool(params["contest"]), caps=bool(params["caps"]),
                             selfref=bool(params["selfref"]),
                             contest_post=bool(params["contest_post"]),
-                            caps_words=bool(params["caps_words"]))
+                            caps_words=bool(params["caps_words"]),
+                            daily_numbers=bool(params["daily_numbers"]))
     texts, authors = prepare_records(labeled, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
@@ -283,10 +291,11 @@ def train_model(
     p_asn, p_camp, p_stance, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params,
                                                        seed, w_camp, groups)
     state["combiner_features"] = params["combiner_features"]
-    extra = None
     if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
         state["combiner_features"] += "+evidence"
-        extra = no_evidence(texts)
+    if params["combiner_contest"]:  # a match, an exam, a queue and nothing electoral
+        state["combiner_features"] += "+contest"
+    extra = text_columns(texts, state["combiner_features"])
     if params["combiner_stance"]:  # the stance model's own score (round 8)
         state["combiner_features"] += "+stance"
     stacked = stack_features(p_asn, p_camp, state["combiner_features"], extra, p_stance)

@@ -30,7 +30,7 @@ def test_eval_files_are_apart_from_the_seed_corpus(seed_records: list[PostRecord
     assert EVAL_DIR.parent == SEED_DIR.parent and EVAL_DIR != SEED_DIR
     seed_ids = {(r.platform, r.external_id) for r in seed_records}
     seed_texts = {raw["text"] for _, _, raw in iter_seed_records()}
-    for name in ("holdout", "fresh", "ordinary"):
+    for name in ("holdout", "fresh", "fresh-a", "fresh-b", "ordinary"):
         records = load_eval(name)
         assert records and not {(r.platform, r.external_id) for r in records} & seed_ids
         assert not {r.text for r in records} & seed_texts
@@ -44,6 +44,23 @@ def test_holdout_targets(holdout: dict[str, Any]) -> None:
     fpr = {k: v["fpr"] for k, v in holdout["fpr_by_hard_case"].items()}
     assert fpr["asn_neutral"] <= 0.05 and fpr["news_report"] <= 0.05, fpr
     assert fpr["civic_info"] <= 0.05 and fpr["non_political"] <= 0.05, fpr
+
+
+@pytest.mark.parametrize("name", ["fresh", "fresh-a"])
+def test_fresh_sets_meet_the_ranking_targets(model: Model, name: str) -> None:
+    """Posts by writers who saw only the labeling guide: recall, F1, PR-AUC and category
+    accuracy meet the targets; the hard cases' rates are reported in docs/classifier.md."""
+    records = load_eval(name)
+    doc = report(records, _predict(model, records))
+    assert doc["recall"] >= 0.95 and doc["f1"] >= 0.92 and doc["pr_auc"] >= 0.97, doc
+    assert doc["category_accuracy_on_flagged"] >= 0.90, doc
+
+
+def test_eval_sets_are_apart_from_each_other() -> None:
+    texts = {name: {r.text for r in load_eval(name)}
+             for name in ("holdout", "fresh", "fresh-a", "fresh-b")}
+    for a, b in combinations(texts, 2):
+        assert not texts[a] & texts[b], (a, b)
 
 
 def test_ordinary_text_is_rarely_flagged(model: Model) -> None:

@@ -54,3 +54,36 @@ def test_settings_round_trip_and_old_states_keep_their_preparation() -> None:
     old = {"prep": {"stem": False, "marks": True, "negation": True}}
     assert PrepSettings.from_state(old) == PrepSettings(marks=True, negation=True)
     assert "kin" not in PrepSettings(marks=True).as_dict()
+
+
+DAILY = TextPreparer(PrepSettings(marks=True, negation=True, contest=True, contest_post=True,
+                                  daily_numbers=True))
+CONTEST = TextPreparer(PrepSettings(marks=True, negation=True, contest=True, contest_post=True))
+
+
+@pytest.mark.parametrize("text", [
+    "Kuis hari ini: pilih jawaban yg paling tepat. Nomor 2 paling susah katanya 😂",
+    "@rina.k nomor 2 itu nomor kamar rawat inap yg sy jaga tadi malam kak",
+    "Arisan kantor bulan ini: yg keluar nomor 3, rezeki bu Wati 😂",
+])
+def test_a_number_of_daily_work_is_not_a_pair_number(text: str) -> None:
+    """Tenth round: a quiz, a room, an arisan draw number a post as a contest's do."""
+    assert "_pairnum_" not in _marks(DAILY, text) and "_contest_" in _marks(DAILY, text)
+    assert "_pairnum_" in _marks(CONTEST, text)
+
+
+def test_no_ballot_has_forty_seven_pairs() -> None:
+    assert "_pairnum_" not in _marks(DAILY, "Pegawai KPPN: nomor 47, sabar 😮‍💨")
+    assert "_pairnum_" in _marks(CONTEST, "Pegawai KPPN: nomor 47, sabar 😮‍💨")
+    assert "_pairnum_" in _marks(DAILY, "tgl 14 jgn lupa coblos nomor 24 ya")
+
+
+def test_a_pair_number_in_a_campaign_post_stays_one_with_daily_numbers() -> None:
+    text = "antre di TPS tadi pagi, sdh coblos nomor 2 ✌️ pilkada aman"
+    assert "_pairnum_" in _marks(DAILY, text)
+
+
+def test_daily_numbers_round_trips_and_is_absent_from_older_states() -> None:
+    settings = PrepSettings(marks=True, contest=True, daily_numbers=True)
+    assert PrepSettings.from_state({"prep": settings.as_dict()}) == settings
+    assert "daily_numbers" not in PrepSettings(marks=True, contest=True).as_dict()

@@ -85,6 +85,6 @@ def test_no_evidence_column_marks_texts_without_any_campaign_sign() -> None:
 
 def test_the_combiner_reads_the_evidence_column(model: Model) -> None:
     assert PARAMS["combiner_evidence"] is True
-    assert model.state["combiner_features"] == "logit+evidence"
-    assert model.state["combiner"].coef_.shape == (1, 4)
+    assert model.state["combiner_features"].startswith("logit+evidence")
+    assert model.state["combiner"].coef_.shape[1] >= 4  # tenth round: "+contest" after it
     assert model.state["combiner"].coef_[0][3] < 0  # no evidence lowers the score
