@@ -98,7 +98,7 @@ def mark_text(tokens: list[str], spans: list[tuple[int, int]], enabled: bool,
         in_contest = contest and not contest_words.isdisjoint(present)
         _mark_numbers(tokens, spans, words, in_contest,
                       in_contest and contest_post and _ELECTION.isdisjoint(present),
-                      contest_words if daily_numbers else _CONTEST, daily_numbers)
+                      contest_words, daily_numbers)
     if negate:
         _mark_negated_campaign(tokens, spans, words)
 
