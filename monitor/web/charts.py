@@ -28,7 +28,12 @@ def data_uri(svg: bytes) -> str:
 
 def bar_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *,
               horizontal: bool = False) -> str:
-    """A bar chart as a data: URI; `series` is (legend, values per label)."""
+    """A bar chart as a data: URI; `series` is (legend, values per label). Horizontal bars
+    read top-down in the order given (pygal draws the first label at the bottom, which put a
+    ranking's first region last)."""
+    if horizontal:
+        labels = list(labels)[::-1]
+        series = [(name, list(values)[::-1]) for name, values in series]
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(260, 26 * len(labels) + 120) if horizontal else 320
     chart = kind(title=title, style=_STYLE, js=[], width=720, height=height,
