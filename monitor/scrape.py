@@ -22,7 +22,14 @@ from typing import Any
 from monitor.config import Settings
 from monitor.ingest_stats import COUNTS, IngestStats
 from monitor.pipeline import Item, Scorer, ingest_items
-from scrapers import ClientSettings, FetchResult, PoliteClient, SourceConfig, get_adapter
+from scrapers import (
+    ClientSettings,
+    FetchResult,
+    PoliteClient,
+    ScraperError,
+    SourceConfig,
+    get_adapter,
+)
 from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
@@ -148,13 +155,17 @@ def _adapter_counts(result: FetchResult) -> tuple[int, int]:
     return int(getattr(result, "rejected", 0) or 0), int(getattr(result, "duplicates", 0) or 0)
 
 
-def _fail(db: Database, report: ScrapeReport, source_id: int, message: str) -> ScrapeReport:
+def _fail(db: Database, report: ScrapeReport, source_id: int, message: str,
+          error: ScraperError | None = None) -> ScrapeReport:
+    """The run failed: `message` (English) in the source's health, with the template and values
+    of a scraper's `error` it ends with, so that it is shown in the reader's language."""
     report.ok = False
     report.errors.append(message)
     now = datetime.now(UTC)
+    template, params = (error.template, error.params) if error is not None else (None, None)
 
     def work(session: Any) -> None:
-        record_source_failure(session, source_id, message, now)
+        record_source_failure(session, source_id, message, now, template=template, params=params)
         if report.run_id is not None:
             finish_run(session, report.run_id, status="failed", counts=report.counts(),
                        errors=report.errors, now=now)
@@ -205,7 +216,8 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         retry_after = getattr(exc, "retry_after", None)
         if isinstance(retry_after, int | float) and not isinstance(retry_after, bool):
             report.retry_after = float(retry_after)
-        return _fail(db, report, source.id, f"{type(exc).__name__}: {exc}")
+        return _fail(db, report, source.id, f"{type(exc).__name__}: {exc}",
+                     exc if isinstance(exc, ScraperError) else None)
     report.not_modified, report.errors = result.not_modified, list(result.errors)
     report.snapshots = len(result.snapshots)
     adapter_rejected, adapter_duplicates = _adapter_counts(result)

@@ -10,7 +10,14 @@ from scrapers.base import FetchResult, ScrapedPost, Snapshot, SourceAdapter, Sou
 from scrapers.bluesky import BlueskyAdapter
 from scrapers.client import ClientSettings, PoliteClient
 from scrapers.csv import CsvAdapter
-from scrapers.errors import FetchError, InvalidSource, ParseError, RateLimited, ScraperError
+from scrapers.errors import (
+    N_,
+    FetchError,
+    InvalidSource,
+    ParseError,
+    RateLimited,
+    ScraperError,
+)
 from scrapers.html import HtmlAdapter
 from scrapers.jsonl import JsonlAdapter
 from scrapers.mastodon import MastodonAdapter
@@ -55,4 +62,5 @@ def get_adapter(source_type: str) -> SourceAdapter:
         return ADAPTERS[source_type]()
     except KeyError:
         known = ", ".join(sorted(ADAPTERS))
-        raise InvalidSource(f"unknown source type {source_type!r} (known: {known})") from None
+        raise InvalidSource(N_("unknown source type {type!r} (known: {known})"), type=source_type,
+                            known=known) from None

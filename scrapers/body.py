@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterator
 
-from scrapers.errors import FetchError
+from scrapers.errors import N_, FetchError
 
 __all__ = ["ACCEPT_ENCODING", "read_limited"]
 
@@ -26,7 +26,7 @@ def _decompressor(encoding: str) -> zlib._Decompress | None:
         return zlib.decompressobj(zlib.MAX_WBITS | 16)
     if encoding == "deflate":
         return zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib or gzip header, auto-detected
-    raise FetchError(f"unsupported Content-Encoding {encoding!r}")
+    raise FetchError(N_("unsupported Content-Encoding {encoding!r}"), encoding=encoding)
 
 
 async def read_limited(
@@ -44,7 +44,8 @@ async def read_limited(
                 try:
                     out += inflater.decompress(data, limit + 1 - len(out))
                 except zlib.error as exc:
-                    raise FetchError(f"corrupt {content_encoding} body: {exc}") from exc
+                    raise FetchError(N_("corrupt {encoding} body: {error}"),
+                                     encoding=content_encoding, error=str(exc)) from exc
                 data = inflater.unconsumed_tail
         if len(out) > limit:
             return bytes(out[:limit]), True

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree, html
 
-from scrapers.errors import ParseError
+from scrapers.errors import N_, ParseError
 
 __all__ = [
     "MAX_DEPTH",
@@ -53,7 +53,8 @@ class PageBudget:
 
     def check(self, where: str) -> None:
         if time.monotonic() - self.started > self.seconds:
-            raise ParseError(f"parsing took longer than {self.seconds:g}s ({where}): page refused")
+            raise ParseError(N_("parsing took longer than {seconds}s ({where}): page refused"),
+                             seconds=f"{self.seconds:g}", where=where)
 
 
 def _count(markup: str | bytes, needle: str) -> int:
@@ -64,7 +65,8 @@ def check_markup_size(markup: str | bytes, limit: int = MAX_ELEMENTS) -> None:
     """ParseError when markup has more than `limit` start tags (an upper bound: `<` minus `</`)."""
     tags = _count(markup, "<") - _count(markup, "</")
     if tags > limit:
-        raise ParseError(f"more than {limit} elements (about {tags}): page refused")
+        raise ParseError(N_("more than {limit} elements (about {count}): page refused"),
+                         limit=limit, count=tags)
 
 
 def _feed(
@@ -76,7 +78,8 @@ def _feed(
         for event, _element in parser.read_events():
             depth += 1 if event == "start" else -1
             if depth >= max_depth:
-                raise ParseError(f"{kind} nested deeper than {max_depth} levels: page refused")
+                raise ParseError(N_("{kind} nested deeper than {depth} levels: page refused"),
+                                 kind=kind, depth=max_depth)
         budget.check(f"{kind} at byte {start}")
     return parser.close()
 
@@ -106,11 +109,11 @@ def parse_html(
             budget.check(f"HTML at byte {start}")
         root = parser.close()
     except etree.LxmlError as exc:
-        raise ParseError(f"unreadable HTML: {exc}") from exc
+        raise ParseError(N_("unreadable HTML: {error}"), error=str(exc)) from exc
     if root is None:
-        raise ParseError("no HTML document")
+        raise ParseError(N_("no HTML document"))
     if _deeper_than(max_depth)(root):
-        raise ParseError(f"HTML nested deeper than {max_depth} levels: page refused")
+        raise ParseError(N_("HTML nested deeper than {depth} levels: page refused"), depth=max_depth)
     return root
 
 
@@ -137,10 +140,11 @@ def load_json(text: str, limit: int = MAX_JSON_VALUES) -> Any:
     (also integers beyond Python's 4,300-digit conversion limit)."""
     values = text.count(",") + text.count("{") + text.count("[")
     if values > limit:
-        raise ParseError(f"JSON with more than {limit} values (about {values}): response refused")
+        raise ParseError(N_("JSON with more than {limit} values (about {count}): response refused"),
+                         limit=limit, count=values)
     try:
         return json.loads(text)
     except RecursionError:
-        raise ParseError("JSON nested too deeply: response refused") from None
+        raise ParseError(N_("JSON nested too deeply: response refused")) from None
     except ValueError as exc:  # JSONDecodeError, and int() of a 5,000-digit number
-        raise ParseError(f"malformed JSON: {exc}") from None
+        raise ParseError(N_("malformed JSON: {error}"), error=str(exc)) from None

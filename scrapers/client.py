@@ -30,13 +30,14 @@ import httpx
 from scrapers.base import Snapshot
 from scrapers.body import ACCEPT_ENCODING, read_limited
 from scrapers.clock import SYSTEM_CLOCK, Clock
-from scrapers.errors import FetchError, InvalidSource, RateLimited
+from scrapers.errors import N_, FetchError, InvalidSource, RateLimited
 from scrapers.hosts import HostGate, host_key
 from scrapers.localfile import read_file_url
 from scrapers.netguard import Resolver, check_host, check_url, resolve
 from scrapers.pinning import pinned_transport
 from scrapers.retry import RETRY_STATUSES, backoff, parse_retry_after
 from scrapers.robots import RobotsCache, robots_url
+from storage.errors import Message
 
 __all__ = ["ClientSettings", "PoliteClient"]
 
@@ -130,10 +131,8 @@ class PoliteClient:
             async with asyncio.timeout(deadline):
                 return await self._follow(url, headers or {}, respect_robots)
         except TimeoutError:
-            raise FetchError(
-                f"{url}: no complete response within the request deadline ({deadline:g}s)",
-                url=url,
-            ) from None
+            raise FetchError(N_("{url}: no complete response within the request deadline "
+                                "({seconds}s)"), url=url, seconds=f"{deadline:g}") from None
 
     async def _follow(
         self, url: str, headers: Mapping[str, str], respect_robots: bool
@@ -156,7 +155,9 @@ class PoliteClient:
                 response.body,
                 truncated=response.truncated,
             )
-        raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects", url=url)
+        raise FetchError(
+            N_("{url}: more than {count} redirects"), url=url, count=self.settings.max_redirects
+        )
 
     async def _check_address(self, url: str) -> None:
         if not self.settings.allow_private_networks:
@@ -170,17 +171,16 @@ class PoliteClient:
             except (httpx.TransportError, TimeoutError) as exc:
                 reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
                 if attempt == last:
-                    raise FetchError(
-                        f"{url}: {reason} (after {attempt + 1} tries)", url=url
-                    ) from exc
+                    raise FetchError(N_("{url}: {reason} (after {tries} tries)"), url=url,
+                                     reason=reason, tries=attempt + 1) from exc
                 await self._wait(self._backoff(attempt), ends, url, reason)
                 continue
             if response.status not in RETRY_STATUSES:
                 if response.status == 304 or 200 <= response.status < 400:
                     return response
-                raise FetchError(f"{url}: HTTP {response.status}", url=url, status=response.status)
+                raise FetchError(N_("{url}: HTTP {status}"), url=url, status=response.status)
             await self._retry_status(response, attempt, ends)
-        raise FetchError(f"{url}: no attempt made (max_retries < 0)", url=url)
+        raise FetchError(N_("{url}: no attempt made (max_retries < 0)"), url=url)
 
     def _backoff(self, attempt: int) -> float:
         return backoff(attempt, self.settings.backoff_base, self.settings.backoff_cap)
@@ -192,35 +192,33 @@ class PoliteClient:
         if asked is not None and (
             asked > self.settings.retry_after_cap or self._clock.monotonic() + asked > ends
         ):
-            raise self._rate_limited(url, status, asked, "beyond what one request waits")
+            why = Message(N_("beyond what one request waits"))
+            raise self._rate_limited(url, status, asked, why)
         if attempt == self.settings.max_retries:
-            message = f"after {attempt + 1} tries"
             if status == 429 or asked is not None:
-                raise self._rate_limited(url, status, asked, message)
-            raise FetchError(f"{url}: HTTP {status} ({message})", url=url, status=status)
+                why = Message(N_("after {tries} tries"), tries=attempt + 1)
+                raise self._rate_limited(url, status, asked, why)
+            raise FetchError(N_("{url}: HTTP {status} (after {tries} tries)"), url=url,
+                             status=status, tries=attempt + 1)
         wait = asked if asked is not None else self._backoff(attempt)
         await self._wait(wait, ends, url, f"HTTP {status}")
 
-    def _rate_limited(self, url: str, status: int, asked: float | None, why: str) -> RateLimited:
-        capped = None if asked is None else min(asked, self.settings.max_retry_after)
-        said = "" if asked is None else f", Retry-After {asked:.0f}s"
-        then = "" if capped is None else f"; this source may try again in {capped:.0f}s"
+    def _rate_limited(self, url: str, status: int, asked: float | None,
+                      why: Message) -> RateLimited:
+        if asked is None:
+            return RateLimited(N_("{url}: HTTP {status} ({why})"), url=url, status=status, why=why)
+        capped = min(asked, self.settings.max_retry_after)
         return RateLimited(
-            f"{url}: HTTP {status}{said} ({why}){then}",
-            url=url,
-            status=status,
-            retry_after=capped,
-            requested=asked,
-        )
+            N_("{url}: HTTP {status}, Retry-After {asked}s ({why}); this source may try again "
+               "in {seconds}s"), url=url, status=status, retry_after=capped, requested=asked,
+            asked=f"{asked:.0f}", why=why, seconds=f"{capped:.0f}")
 
     async def _wait(self, seconds: float, ends: float, url: str, reason: str) -> None:
         """Sleep before a retry, unless the request deadline would pass first."""
         if self._clock.monotonic() + seconds > ends:
-            raise FetchError(
-                f"{url}: {reason}; no time left for a retry within the request deadline "
-                f"({self.settings.request_deadline:g}s)",
-                url=url,
-            )
+            raise FetchError(N_("{url}: {reason}; no time left for a retry within the request "
+                                "deadline ({seconds}s)"), url=url, reason=reason,
+                             seconds=f"{self.settings.request_deadline:g}")
         log.info("retrying %s in %.2fs: %s", url, seconds, reason)
         await self._clock.sleep(seconds)
 
@@ -244,7 +242,9 @@ class PoliteClient:
                             cut,
                         )
                 except (httpx.InvalidURL, httpx.CookieConflict, UnicodeError) as exc:
-                    raise FetchError(f"{url}: request refused: {exc}", url=url) from exc
+                    raise FetchError(
+                        N_("{url}: request refused: {error}"), url=url, error=str(exc)
+                    ) from exc
 
     async def _check_robots(self, url: str) -> None:
         key = robots_url(url)
@@ -255,7 +255,7 @@ class PoliteClient:
                 status, text = await self._fetch_robots(key)
                 parser = self._robots.put(key, status, text)
         if not parser.can_fetch(self.settings.user_agent, url):
-            raise FetchError(f"{url}: disallowed by {key}", url=url)
+            raise FetchError(N_("{url}: disallowed by {robots}"), url=url, robots=key)
 
     async def _fetch_robots(self, url: str) -> tuple[int | None, str]:
         """(status, text) of robots.txt after up to 5 redirects; status None if unreachable."""
@@ -282,7 +282,9 @@ def _redirect_target(url: str, location: str) -> str:
     try:
         target = urljoin(url, location)
         if check_url(target) == "file":
-            raise FetchError(f"{url}: redirect to a file URL refused", url=url)
+            raise FetchError(N_("{url}: redirect to a file URL refused"), url=url)
     except (ValueError, InvalidSource) as exc:
-        raise FetchError(f"{url}: redirect to an unusable URL {location!r}: {exc}", url=url) from None
+        why = exc.as_message() if isinstance(exc, InvalidSource) else str(exc)
+        raise FetchError(N_("{url}: redirect to an unusable URL {location!r}: {error}"), url=url,
+                         location=location, error=why) from None
     return target

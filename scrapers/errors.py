@@ -10,11 +10,25 @@
 
 A cut (oversized) body is not an error of the client: the Snapshot says `truncated=True` and the
 adapter records it in `FetchResult.errors` (interfaces.md §2: "cut and recorded as an error").
+
+A failed source's error is shown to its users (`pantau sources list`, the web's sources table),
+in Indonesian by default. Like storage's errors (storage.errors), these are raised with an English
+template marked `N_` and its values, `FetchError(N_("{url}: HTTP {status}"), url=url,
+status=503)`: `str(error)` is the English text (logs, tests, `sources.last_error`), `template`
+and `params` are stored beside it, and the monitor renders them in the reader's language (the
+templates are ids of the `cli` catalog: `make messages` extracts scrapers/ too). A value may be a
+`storage.errors.Message`, translated with the rest; a message that is no template (a plain text,
+as tests raise) is kept as it is in every language.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from storage.errors import N_, TemplatedError
+
 __all__ = [
+    "N_",
     "FetchError",
     "InvalidSource",
     "ParseError",
@@ -24,8 +38,17 @@ __all__ = [
 ]
 
 
-class ScraperError(Exception):
-    """Base of every error the scrapers raise."""
+class ScraperError(TemplatedError):
+    """Base of every error the scrapers raise: an English template and its values."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        try:
+            super().__init__(template, **params)
+        except (KeyError, IndexError, ValueError):
+            # a text that does not fit its values is no template: kept as it is, never a crash
+            # of the run that was reporting something else
+            super().__init__(template)
+            self.params = {}
 
 
 class InvalidSource(ScraperError):
@@ -33,10 +56,13 @@ class InvalidSource(ScraperError):
 
 
 class FetchError(ScraperError):
-    """A request failed for good (after retries); `status` is the last HTTP status, if any."""
+    """A request failed for good (after retries); `status` is the last HTTP status, if any.
 
-    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
-        super().__init__(message)
+    `url` and `status` are values of the template too (`{url}`, `{status}`)."""
+
+    def __init__(self, template: str, *, url: str = "", status: int | None = None,
+                 **params: Any) -> None:
+        super().__init__(template, url=url, status=status, **params)
         self.url = url
         self.status = status
 
@@ -52,14 +78,15 @@ class RateLimited(FetchError):
 
     def __init__(
         self,
-        message: str,
+        template: str,
         *,
         url: str = "",
         status: int | None = 429,
         retry_after: float | None = None,
         requested: float | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message, url=url, status=status)
+        super().__init__(template, url=url, status=status, **params)
         self.retry_after = retry_after
         self.requested = retry_after if requested is None else requested
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from scrapers.base import Snapshot
-from scrapers.errors import FetchError
+from scrapers.errors import N_, FetchError
 
 __all__ = ["read_file_url"]
 
@@ -21,7 +21,7 @@ def read_file_url(url: str, limit: int) -> Snapshot:
             body = handle.read(limit + 1)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise FetchError(f"{url}: cannot read: {reason}", url=url) from exc
+        raise FetchError(N_("{url}: cannot read: {reason}"), url=url, reason=reason) from exc
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Snapshot.build(
         url, 200, {"content-type": kind}, body[:limit], truncated=len(body) > limit

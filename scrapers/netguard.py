@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from urllib.parse import urlsplit
 
-from scrapers.errors import FetchError, InvalidSource
+from scrapers.errors import N_, FetchError, InvalidSource
 
 __all__ = [
     "ALLOWED_SCHEMES",
@@ -38,9 +38,10 @@ def check_scheme(url: str) -> str:
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError as exc:
-        raise InvalidSource(f"{url}: not a usable URL ({exc})") from None
+        raise InvalidSource(N_("{url}: not a usable URL ({error})"), url=url, error=str(exc)) from None
     if scheme not in ALLOWED_SCHEMES:
-        raise InvalidSource(f"{url}: URL scheme {scheme or '(none)'!r} refused (http, https, file)")
+        raise InvalidSource(N_("{url}: URL scheme {scheme!r} refused (http, https, file)"), url=url,
+                            scheme=scheme or "(none)")
     return scheme
 
 
@@ -79,10 +80,10 @@ def check_url(url: str) -> str:
         scheme = check_scheme(url)
         parts = urlsplit(url)
         if scheme != "file" and not parts.hostname:
-            raise InvalidSource(f"{url}: no host name")
+            raise InvalidSource(N_("{url}: no host name"), url=url)
         _ = parts.port  # ValueError when not a number or out of range
     except ValueError as exc:
-        raise InvalidSource(f"{url}: not a usable URL ({exc})") from None
+        raise InvalidSource(N_("{url}: not a usable URL ({error})"), url=url, error=str(exc)) from None
     return scheme
 
 
@@ -116,8 +117,11 @@ def refuse_private(label: str, host: str, addresses: Iterable[str]) -> None:
     refused = [a for a in addresses if not is_public_address(a)]
     if refused:
         raise InvalidSource(
-            f"{label}: {host} resolves to a private/loopback/link-local address "
-            f"({', '.join(refused)}); set PANTAU_ALLOW_PRIVATE_NETWORKS=1 to allow"
+            N_("{label}: {host} resolves to a private/loopback/link-local address "
+               "({addresses}); set PANTAU_ALLOW_PRIVATE_NETWORKS=1 to allow"),
+            label=label,
+            host=host,
+            addresses=", ".join(refused),
         )
 
 
@@ -129,5 +133,7 @@ async def check_host(url: str, resolver: Resolver = resolve) -> None:
     try:
         addresses = await resolver(host, parts.port or (443 if parts.scheme == "https" else 80))
     except OSError as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
+        raise FetchError(
+            N_("cannot resolve {host}: {error}"), host=host, error=str(exc.strerror or exc)
+        ) from exc
     refuse_private(url, host, addresses)

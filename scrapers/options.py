@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from scrapers.base import SourceConfig
-from scrapers.errors import InvalidSource
+from scrapers.errors import N_, InvalidSource
 
 __all__ = ["DEFAULT_MAX_PAGES", "opt_bool", "opt_int", "opt_str", "respects_robots"]
 
@@ -28,17 +28,20 @@ def opt_bool(source: SourceConfig, key: str, default: bool) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise InvalidSource(f"source {source.name}: option {key} must be true/false, got {value!r}")
+    raise InvalidSource(N_("source {name}: option {key} must be true/false, got {value}"),
+                        name=source.name, key=key, value=repr(value))
 
 
 def opt_int(source: SourceConfig, key: str, default: int, minimum: int = 1) -> int:
     value = source.options.get(key, default)
     whole = isinstance(value, int) and not isinstance(value, bool)
     if not whole and not (isinstance(value, str) and _WHOLE.fullmatch(value)):
-        raise InvalidSource(f"source {source.name}: option {key} must be a whole number")
+        raise InvalidSource(N_("source {name}: option {key} must be a whole number"),
+                            name=source.name, key=key)
     number = int(value)
     if number < minimum:
-        raise InvalidSource(f"source {source.name}: option {key} must be ≥ {minimum}")
+        raise InvalidSource(N_("source {name}: option {key} must be ≥ {minimum}"),
+                            name=source.name, key=key, minimum=minimum)
     return number
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
-from scrapers.errors import FetchError, InvalidSource, ParseError
+from scrapers.errors import N_, FetchError, InvalidSource, ParseError
 from scrapers.options import respects_robots
 from scrapers.text import decode_body
 
@@ -23,6 +23,8 @@ T = TypeVar("T")
 __all__ = ["Page", "fetch_page", "parse_snapshot", "run_parser", "source_get", "text_parser"]
 
 log = logging.getLogger(__name__)
+# a parser's own words, cut so that "unreadable response (…)" stays within 500 characters
+_ERROR_CHARS = 500 - len("unreadable response ()")
 
 
 async def source_get(
@@ -52,7 +54,8 @@ def run_parser(parse: Callable[[Snapshot], T], snapshot: Snapshot) -> T:
         raise
     except (Exception, RecursionError) as exc:
         log.warning("parser failed on %s", snapshot.url, exc_info=True)
-        raise ParseError(f"unreadable response ({type(exc).__name__}: {exc})"[:500]) from exc
+        error = f"{type(exc).__name__}: {exc}"[:_ERROR_CHARS]
+        raise ParseError(N_("unreadable response ({error})"), error=error) from exc
 
 
 async def parse_snapshot(

@@ -8,6 +8,7 @@ never the posts or scores; the web layer caches the results for a minute.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuthorRow, Review, Source
 from storage.reviews import REVIEW_STATUSES
+from storage.stored_errors import text_in_language
 
 __all__ = [
     "Count2",
@@ -50,6 +52,14 @@ class SourceHealth:
     consecutive_failures: int
     posts_collected: int
     state: str  # ok | failing | silent | disabled | new
+    last_error_template: str | None = None
+    last_error_params: dict[str, Any] | None = None
+
+    def last_error_in(self, gettext: Callable[[str], str] | None) -> str | None:
+        """`last_error` in the language of `gettext`: a scraper's error translated from its
+        stored template, any other text as it is (storage.stored_errors)."""
+        return text_in_language(self.last_error, self.last_error_template,
+                                self.last_error_params, gettext)
 
 
 @dataclass(frozen=True)
@@ -163,6 +173,7 @@ def source_health(session: Session) -> list[SourceHealth]:
         name=s.name, type=s.type, url=s.url, enabled=s.enabled, region=s.region,
         interval_seconds=s.interval_seconds, last_run_at=s.last_run_at,
         last_success_at=s.last_success_at, last_error=s.last_error,
+        last_error_template=s.last_error_template, last_error_params=s.last_error_params,
         consecutive_failures=s.consecutive_failures, posts_collected=s.posts_collected,
         state=_state(s, now)) for s in session.scalars(
             select(Source).where(Source.removed_at.is_(None)).order_by(Source.name))]

@@ -80,6 +80,7 @@ def _take(session: Session, row: Source, owner: str, ttl: float, now: datetime) 
     previous = row.lease_owner if row.lease_owner and row.lease_owner != owner else None
     if previous is not None:  # its node died (or stalled past the TTL) during a run
         row.last_error = stopped_mid_run(previous, row.lease_expires_at)
+        row.last_error_template, row.last_error_params = None, None
         row.last_error_at = now
     row.lease_owner, row.lease_expires_at = owner, expires
     return Lease(row.id, row.name, owner, due, now, expires, row.interval_seconds, previous)

@@ -123,6 +123,10 @@ class Source(Base):
     last_run_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A scraper's error also as its English template and values (migration 0012), so it is
+    # shown in the reader's language; NULL for any other error (storage/stored_errors.py)
+    last_error_template: Mapped[str | None] = mapped_column(Text)
+    last_error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     last_error_at: Mapped[datetime | None]
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     posts_collected: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from storage.db import Database
 from storage.models import Source
+from storage.stored_errors import error_fields
 
 __all__ = [
     "SourceSchedule",
@@ -65,8 +66,8 @@ def record_run_failure(db: Database, source_id: int, message: str, now: datetime
     """
     with db.session() as session:
         session.execute(update(Source).where(Source.id == source_id).values(
-            last_run_at=now, last_error=message[:ERROR_LIMIT], last_error_at=now,
-            consecutive_failures=Source.consecutive_failures + 1))
+            last_run_at=now, last_error_at=now, consecutive_failures=Source.consecutive_failures + 1,
+            **error_fields(message, ERROR_LIMIT)))
         return int(session.scalar(select(Source.consecutive_failures)
                                   .where(Source.id == source_id)) or 0)
 
@@ -91,6 +92,7 @@ def release_dead_leases(db: Database, owners: Iterable[str], now: datetime) -> l
                                .with_for_update(skip_locked=True)).all()
         for row in rows:
             row.last_error = stopped_mid_run(str(row.lease_owner), row.lease_expires_at)
+            row.last_error_template, row.last_error_params = None, None
             row.last_error_at = now
             row.lease_owner, row.lease_expires_at = None, None
             freed.append(row.name)

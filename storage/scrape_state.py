@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
 from storage.models import Blob, Post, SnapshotRow, Source
+from storage.stored_errors import error_fields
 
 __all__ = [
     "RunSource",
@@ -23,6 +24,8 @@ __all__ = [
     "record_source_success",
     "store_snapshots",
 ]
+
+ERROR_LIMIT = 2000  # characters of sources.last_error kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +80,14 @@ def store_snapshots(session: Session, source_id: int, snapshots: Sequence[Snapsh
     return [row.id for row in rows]
 
 
-def record_source_failure(session: Session, source_id: int, message: str, now: datetime) -> None:
+def record_source_failure(session: Session, source_id: int, message: str, now: datetime, *,
+                          template: str | None = None,
+                          params: Mapping[str, Any] | None = None) -> None:
+    """A failed run in the source's health: `message` the English text, with the template and
+    values it renders (a scraper's error) when there are some, to be shown translated."""
     session.execute(update(Source).where(Source.id == source_id).values(
-        last_run_at=now, last_error=message[:2000], last_error_at=now,
-        consecutive_failures=Source.consecutive_failures + 1))
+        last_run_at=now, last_error_at=now, consecutive_failures=Source.consecutive_failures + 1,
+        **error_fields(message, ERROR_LIMIT, template, params)))
 
 
 def record_source_success(session: Session, source_id: int, *, cursor: Mapping[str, Any],
@@ -89,7 +96,7 @@ def record_source_success(session: Session, source_id: int, *, cursor: Mapping[s
                               "consecutive_failures": 0,
                               "posts_collected": Source.posts_collected + new}
     if errors:
-        values.update(last_error="; ".join(errors)[:2000], last_error_at=now)
+        values.update(error_fields("; ".join(errors), ERROR_LIMIT), last_error_at=now)
     session.execute(update(Source).where(Source.id == source_id).values(**values))
 
 

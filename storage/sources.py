@@ -7,7 +7,7 @@ revives the row. Rules (who may, what the config may change) live in monitor/ser
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import N_, DuplicateRow, SourceNotFound
 from storage.models import Source
+from storage.stored_errors import text_in_language
 
 __all__ = ["SourceDefinition", "SourceRow", "find_source", "list_sources", "insert_source",
            "redefine_source", "set_source_enabled", "mark_source_removed", "count_sources",
@@ -61,10 +62,18 @@ class SourceRow:
     posts_collected: int
     next_run_at: datetime | None
     removed_at: datetime | None
+    last_error_template: str | None = None
+    last_error_params: dict[str, Any] | None = None
 
     @property
     def removed(self) -> bool:
         return self.removed_at is not None
+
+    def last_error_in(self, gettext: Callable[[str], str] | None) -> str | None:
+        """`last_error` in the language of `gettext`: a scraper's error translated from its
+        stored template, any other text as it is (storage.stored_errors)."""
+        return text_in_language(self.last_error, self.last_error_template,
+                                self.last_error_params, gettext)
 
 
 def _row(source: Source) -> SourceRow:

@@ -91,7 +91,8 @@ def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
         row.name + ("" if row.enabled else " " + (_("(removed)") if row.removed
                                                    else _("(disabled)"))),
         row.type, f"{row.interval_seconds:g}s", _short(row.last_success_at),
-        row.consecutive_failures, row.posts_collected, row.last_error or ""] for row in rows]))
+        row.consecutive_failures, row.posts_collected, row.last_error_in(_) or ""]
+        for row in rows]))
 
 
 @sources_group.command("remove")

@@ -21,7 +21,7 @@ from monitor.i18n import LANGUAGES, gettext_for
 from monitor.policy import Actor, Right, can, user_actor
 from monitor.services.guard import require as require_right
 from monitor.services.sessions import language_of, live_session
-from monitor.web.templating import local_time, render, zone_label
+from monitor.web.templating import local_time, message_gettext, render, zone_label
 from storage.db import Database
 from storage.errors import TemplatedError
 from storage.web_sessions import SessionInfo
@@ -79,13 +79,7 @@ class WebContext:
     def error_text(self, error: TemplatedError) -> str:
         """A use case's message (or a configuration error's) in the page language: the web's own
         ids are in the web catalog, the use cases' and the settings' in the cli catalog."""
-        web, cli = gettext_for(self.language, "web"), gettext_for(self.language, "cli")
-
-        def either(message_id: str) -> str:
-            found = web(message_id)
-            return found if found != message_id else cli(message_id)
-
-        return error.translated(either)
+        return error.translated(message_gettext(self.language))
 
 
 def settings_of(request: Request) -> Settings:

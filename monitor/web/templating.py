@@ -8,7 +8,7 @@ hostile, and the only Markup built in Python is `highlight`, which escapes befor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,8 @@ from monitor.localtime import local_time, zone_label
 from monitor.web.mobilisation import roles_wording
 from monitor.web.words import word
 
-__all__ = ["TEMPLATES", "environment", "highlight", "local_time", "zone_label"]
+__all__ = ["TEMPLATES", "environment", "highlight", "local_time", "message_gettext",
+           "zone_label"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 def highlight(text: str, terms: Iterable[str]) -> Markup:
@@ -41,6 +42,19 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
     return Markup("".join(pieces))
 
 
+def message_gettext(language: str) -> Callable[[str], str]:
+    """`gettext` for messages raised elsewhere and shown on a page: the web's own ids are in the
+    web catalog, the use cases', storage's and the scrapers' (their errors' templates) in the
+    cli catalog."""
+    web, cli = translations(language, "web").gettext, translations(language, "cli").gettext
+
+    def either(message_id: str) -> str:
+        found = web(message_id)
+        return found if found != message_id else cli(message_id)
+
+    return either
+
+
 @cache
 def environment(language: str) -> Environment:
     if language not in LANGUAGES:
@@ -51,6 +65,9 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.globals["word"] = lambda table, code: catalog.gettext(word(table, code))
     env.globals["mobilisation_wording"] = lambda roles: roles_wording(roles, catalog.gettext)
+    messages = message_gettext(language)
+    # a source's last error in the page language (a scraper's error from its stored template)
+    env.globals["last_error"] = lambda source: source.last_error_in(messages)
     env.filters["highlight"] = highlight
     env.filters["pct"] = lambda v: f"{float(v) * 100:.0f}%"
     return env

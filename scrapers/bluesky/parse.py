@@ -13,7 +13,7 @@ from typing import Any
 from scrapers.bluesky.constants import PLATFORM, REPOST, WEB
 from scrapers.bounded import PageBudget, load_json
 from scrapers.dates import to_datetime
-from scrapers.errors import ParseError
+from scrapers.errors import N_, ParseError
 from scrapers.errors import error_reason as _reason
 from storage.records import Author, Media, PostRecord
 
@@ -77,7 +77,7 @@ def post_record(item: Mapping[str, Any]) -> PostRecord:
     post = item.get("post", item)
     uri = post.get("uri")
     if not isinstance(uri, str) or not uri.startswith("at://"):
-        raise ParseError("post without an at:// uri")
+        raise ParseError(N_("post without an at:// uri"))
     record = post.get("record") or {}
     author = post.get("author") or {}
     actor = author.get("handle") or author.get("did") or uri.split("/")[2]
@@ -103,10 +103,11 @@ def parse_page(text: str) -> BlueskyPage:
     data = load_json(text)
     budget = PageBudget()
     if not isinstance(data, Mapping):
-        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
+        raise ParseError(N_("expected a JSON object, got {type}"), type=type(data).__name__)
     items = data.get("feed", data.get("posts"))
     if not isinstance(items, list):
-        raise ParseError(f"no feed/posts list in response ({data.get('error') or 'unknown'})")
+        raise ParseError(N_("no feed/posts list in response ({error})"),
+                         error=str(data.get("error") or "unknown"))
     records, errors = [], []
     for index, item in enumerate(items):
         try:

@@ -24,7 +24,7 @@ from soupsieve import SelectorSyntaxError
 
 from scrapers.bounded import PageBudget, parse_html
 from scrapers.css import CompiledSelector, Unsupported, compile_selector
-from scrapers.errors import InvalidSource
+from scrapers.errors import N_, InvalidSource
 from scrapers.html.constants import SELECTOR_OPTIONS
 from scrapers.text import element_text, squash
 from scrapers.treetext import SoupText
@@ -180,7 +180,7 @@ def parse_items(markup: str, base: str, sel: Mapping[str, str], platform: str) -
         after = selectors.get("next")
         nxt = next(iter(after.select(tree)), None) if after is not None else None
     except SelectorSyntaxError as exc:
-        raise InvalidSource(f"invalid CSS selector: {exc}") from exc
+        raise InvalidSource(N_("invalid CSS selector: {error}"), error=str(exc)) from exc
     if not items:
         page.errors.append(f"no element matches the item selector {sel['item']!r}")
     href = nxt.get("href") if nxt is not None else None
@@ -206,7 +206,7 @@ def _soup_items(
             budget.check(f"item {number}")
         nxt = soup.select_one(sel["next"]) if sel.get("next") else None
     except SelectorSyntaxError as exc:
-        raise InvalidSource(f"invalid CSS selector: {exc}") from exc
+        raise InvalidSource(N_("invalid CSS selector: {error}"), error=str(exc)) from exc
     if not items:
         page.errors.append(f"no element matches the item selector {sel['item']!r}")
     if nxt is not None and nxt.get("href"):

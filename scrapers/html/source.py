@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.errors import InvalidSource
+from scrapers.errors import N_, InvalidSource
 from scrapers.html.constants import (
     DEFAULT_MAX_PAGES,
     KNOWN_IDS_KEPT,
@@ -26,7 +26,8 @@ __all__ = ["HtmlAdapter"]
 def _selectors(source: SourceConfig) -> dict[str, str]:
     selectors = {k: str(source.options[k]) for k in SELECTOR_OPTIONS if source.options.get(k)}
     if "item" not in selectors:
-        raise InvalidSource(f"source {source.name}: html sources need an `item` selector option")
+        raise InvalidSource(N_("source {name}: html sources need an `item` selector option"),
+                            name=source.name)
     return selectors
 
 

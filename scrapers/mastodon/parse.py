@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapers.bounded import PageBudget, load_json
 from scrapers.dates import to_datetime
-from scrapers.errors import ParseError
+from scrapers.errors import N_, ParseError
 from scrapers.errors import error_reason as _reason
 from scrapers.mastodon.constants import LINK, MEDIA_TYPES, PLATFORM
 from scrapers.text import html_to_text
@@ -77,7 +77,7 @@ def _extra(outer: Mapping[str, Any], status: Mapping[str, Any]) -> dict[str, Any
 def status_record(outer: Mapping[str, Any]) -> PostRecord:
     """One Status object → record; raises ParseError when it has no id."""
     if not isinstance(outer, Mapping) or outer.get("id") in (None, ""):
-        raise ParseError("status without an id")
+        raise ParseError(N_("status without an id"))
     status = outer.get("reblog") or outer
     return PostRecord(
         platform=PLATFORM,
@@ -98,7 +98,7 @@ def parse_statuses(text: str) -> tuple[list[PostRecord], list[str]]:
     if isinstance(data, Mapping) and "id" in data:
         data = [data]
     if not isinstance(data, list):
-        raise ParseError(f"expected a list of statuses, got {type(data).__name__}")
+        raise ParseError(N_("expected a list of statuses, got {type}"), type=type(data).__name__)
     records, errors = [], []
     for index, item in enumerate(data):
         try:

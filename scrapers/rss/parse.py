@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from scrapers.bounded import PageBudget
-from scrapers.errors import ParseError
+from scrapers.errors import N_, ParseError
 from scrapers.rss.constants import MEDIA_KINDS, PLATFORM, YOUTUBE_PLATFORM
 from scrapers.rss.prepare import OwnIds, feed_headers, item_ids, safe_body
 from scrapers.text import html_to_text
@@ -139,7 +139,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     if parsed.get("bozo"):
         warning = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
     if not parsed.entries and not parsed.get("version") and parsed.get("bozo"):
-        raise ParseError(f"not a feed ({warning})")
+        raise ParseError(N_("not a feed ({warning})"), warning=str(warning))
     entries = list(parsed.entries)
     if own_ids is None or len(own_ids) != len(entries):
         own_ids = [OwnIds(None, None)] * len(entries)  # lxml read the items differently

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
-from scrapers.errors import InvalidSource
+from scrapers.errors import N_, InvalidSource
 from scrapers.options import opt_str
 from scrapers.paging import parse_snapshot, source_get
 from scrapers.scraped import scraped
@@ -31,7 +31,7 @@ class UrlAdapter:
         self, source: SourceConfig, cursor: Mapping[str, Any], client: PoliteClient
     ) -> FetchResult:
         if urlsplit(source.url).scheme.lower() not in ("http", "https"):
-            raise InvalidSource(f"{source.url}: a reported page must be an http(s) URL")
+            raise InvalidSource(N_("{url}: a reported page must be an http(s) URL"), url=source.url)
         if cursor.get("fetched"):
             return FetchResult(cursor=dict(cursor), not_modified=True)
         platform = opt_str(source, "platform", PLATFORM) or PLATFORM

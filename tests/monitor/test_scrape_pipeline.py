@@ -164,3 +164,47 @@ def test_a_failing_source_is_recorded_and_keeps_what_was_stored(db: Database, fe
     if failure != "malformed":
         assert not report.ok and source.consecutive_failures == 1
     assert count(db, Post) == 2
+
+
+def test_a_scrapers_error_is_stored_with_its_template_and_values(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    """`last_error` is the English text as before; beside it the ScraperError's template (a
+    message id of the cli catalog) and its values, so the monitor can say it in Indonesian."""
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    feed.status = 503
+    report = scrape(db, settings)
+    with db.session() as session:
+        source = session.scalars(select(Source)).one()
+    assert not report.ok and report.errors == [source.last_error]
+    assert source.last_error == f"FetchError: {feed.url}: HTTP 503 (after 2 tries)"
+    assert source.last_error_template == "{url}: HTTP {status} (after {tries} tries)"
+    assert source.last_error_params == {"url": feed.url, "status": 503, "tries": 2}
+
+
+def test_a_rate_limit_is_stored_with_its_reason_as_a_nested_message(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    feed.status = 429
+    report = scrape(db, settings)
+    with db.session() as session:
+        source = session.scalars(select(Source)).one()
+    assert source.last_error == f"RateLimited: {feed.url}: HTTP 429 (after 2 tries)"
+    assert source.last_error_template == "{url}: HTTP {status} ({why})"
+    assert source.last_error_params == {"url": feed.url, "status": 429,
+                                        "why": {"template": "after {tries} tries",
+                                                "params": {"tries": 2}}}
+    assert report.retry_after is None  # the host named no time
+
+
+def test_a_failure_that_is_no_scrapers_error_is_stored_as_english_text_only(db: Database, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    class Broken:
+        type = "rss"
+
+        async def fetch(self, *args: object) -> None:
+            raise RuntimeError("adapter bug {x}")
+
+    add_source(db, SourceSpec("berita", "rss", "https://berita.example/feed", interval=60), settings)
+    monkeypatch.setattr("monitor.scrape.get_adapter", lambda _type: Broken())
+    scrape(db, settings)
+    with db.session() as session:
+        source = session.scalars(select(Source)).one()
+    assert source.last_error == "RuntimeError: adapter bug {x}"
+    assert (source.last_error_template, source.last_error_params) == (None, None)

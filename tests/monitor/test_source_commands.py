@@ -98,3 +98,23 @@ def test_a_source_is_disabled_and_enabled_again(env: Path) -> None:
 def test_scrape_without_a_name_or_all_is_an_error(env: Path) -> None:
     code, _, err = pantau("scrape")
     assert code == 2 and "--all" in err
+
+
+def test_the_source_listing_says_a_scrapers_error_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed source's last error is shown in the reader's language (PANTAU_LANG, Indonesian
+    by default); `--json` keeps the English text (interfaces.md §3)."""
+    assert pantau("sources", "add", "halaman", "--type", "html", "--url", "feed.xml")[0] == 0
+    code, out, _ = pantau("scrape", "halaman", "--no-classify", "--json")
+    english = "InvalidSource: source halaman: html sources need an `item` selector option"
+    assert code == 1 and json.loads(out)[0]["errors"] == [english]  # a source failed
+    monkeypatch.setenv("COLUMNS", "200")  # the table's last column is cut to the terminal
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, out, _ = pantau("sources", "list")
+    assert code == 0
+    assert "InvalidSource: sumber halaman: sumber html memerlukan opsi selektor `item`" in out
+    _, out, _ = pantau("sources", "list", "--json")
+    assert json.loads(out)[0]["last_error"] == english
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    _, out, _ = pantau("sources", "list")
+    assert english in out

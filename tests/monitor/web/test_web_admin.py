@@ -3,12 +3,16 @@ changed — all through the use cases, audited."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from web_helpers import PASSWORD, csrf_of, login, make_app, staff
 
+from monitor.config import SourceSpec, load_settings
+from monitor.scrape import make_client, run_source
+from monitor.sources import add_source
 from storage.db import Database
 from storage.models import AuditEntry
 
@@ -65,3 +69,35 @@ def test_a_source_the_settings_refuse_is_explained_in_the_page_language(
         refused = admin.post("/sources?lang=en", data=form)
         assert refused.status_code == 422
         assert "not a duration: &#39;1y&#39; (use 90, 90s, 15m or 1h)" in refused.text
+
+
+def _failed_source(db: Database, tmp_path: Path) -> None:
+    """An html source without its `item` selector: its run fails with InvalidSource."""
+    page = tmp_path / "page.html"
+    page.write_text("<html></html>")
+    settings = load_settings(cwd=tmp_path, environ={})
+    add_source(db, SourceSpec("halaman", "html", str(page), interval=60), settings)
+
+    async def run() -> None:
+        async with make_client(settings) as client:
+            await run_source(db, "halaman", client=client, scorer=None, settings=settings)
+    asyncio.run(run())
+
+
+def test_a_sources_last_error_is_shown_in_the_page_language(db: Database, tmp_path: Path) -> None:
+    """A scraper's error, stored in English with its template, is said in Indonesian by default
+    and in English with ?lang=en, on the sources page and on the dashboard."""
+    _failed_source(db, tmp_path)
+    staff(db, "admin", "lead")
+    indonesian = "InvalidSource: sumber halaman: sumber html memerlukan opsi selektor `item`"
+    english = "InvalidSource: source halaman: html sources need an `item` selector option"
+    with TestClient(make_app(db, tmp_path)) as admin:
+        login(admin, "admin")
+        page = admin.get("/sources").text
+        assert indonesian in page and english not in page
+        page = admin.get("/sources?lang=en").text
+        assert english in page and indonesian not in page
+    with TestClient(make_app(db, tmp_path)) as lead:
+        login(lead, "lead")
+        assert indonesian in lead.get("/dashboard").text
+        assert english in lead.get("/dashboard?lang=en").text

@@ -1,0 +1,70 @@
+"""An error kept in a row as its English text and, when it was raised with one, its template and
+values (storage.errors.TemplatedError), so it can be shown in a reader's language later.
+
+The English text stays the row's authority (listings, logs and audit entries read it as it is);
+the template and values are written beside it and cleared by every writer of a text that has
+none. A text may carry a prefix before the template's rendering (`FetchError: <message>`): the
+part the template renders is translated and the prefix kept. A text the template does not
+render (written by a writer that knew no template, or cut at the column's limit) is shown in
+English, as is any text without a template.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from storage.errors import Message, render
+
+__all__ = ["error_fields", "params_from_json", "params_to_json", "text_in_language"]
+
+
+def _value_to_json(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"template": value.template, "params": params_to_json(value.params)}
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN and Infinity are no JSON
+    if value is None or isinstance(value, str | int | float):
+        return value  # bool is an int
+    return str(value)
+
+
+def params_to_json(params: Mapping[str, Any]) -> dict[str, Any]:
+    """An error's values as JSON: a `Message` value as its template and values, a value JSON
+    cannot hold as its text."""
+    return {str(key): _value_to_json(value) for key, value in params.items()}
+
+
+def params_from_json(stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The values `params_to_json` stored, a `Message` value rebuilt."""
+    values: dict[str, Any] = {}
+    for key, value in (stored or {}).items():
+        if isinstance(value, Mapping) and set(value) == {"template", "params"}:
+            value = Message(str(value["template"]), **params_from_json(value["params"]))
+        values[key] = value
+    return values
+
+
+def error_fields(text: str, limit: int, template: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A row's `last_error`, `last_error_template` and `last_error_params` for an error's text
+    (cut at `limit`) and, if it was raised with one, its template and values; NULLs without."""
+    return {"last_error": text[:limit], "last_error_template": template or None,
+            "last_error_params": params_to_json(params or {}) if template else None}
+
+
+def text_in_language(text: str | None, template: str | None, params: Mapping[str, Any] | None,
+                     gettext: Callable[[str], str] | None) -> str | None:
+    """A stored error text in the language of `gettext`: the part its template renders
+    translated (with whatever precedes it kept), else the stored text as it is."""
+    if text is None or not template or gettext is None:
+        return text
+    values = params_from_json(params)
+    try:
+        english = render(template, values)
+    except (KeyError, IndexError, ValueError):
+        return text
+    if not english or not text.endswith(english):
+        return text
+    return text[:len(text) - len(english)] + render(template, values, gettext)

@@ -1,0 +1,175 @@
+"""A source's last error (storage.scrape_state, storage.stored_errors, migration 0012): the
+English text stays in `last_error`; an error raised with a template leaves the template and its
+values beside it, so it can be shown in a reader's language; every writer of a text without a
+template clears them. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from test_leases import _row, _source
+
+from storage import leases, schedule
+from storage.db import Database
+from storage.errors import N_, Message
+from storage.migrate import _config, upgrade
+from storage.models import Base
+from storage.scrape_state import record_source_failure, record_source_success
+from storage.sources import find_source
+from storage.stored_errors import params_from_json, params_to_json, text_in_language
+
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+TEMPLATE = N_("{url}: HTTP {status} ({why})")
+# A reader's catalog, as monitor.i18n gives it (the real one is tested in tests/monitor).
+CATALOG = {TEMPLATE: "{url}: respons HTTP {status} ({why})",
+           "after {tries} tries": "setelah {tries} kali percobaan"}
+
+
+def indonesian(message_id: str) -> str:
+    return CATALOG.get(message_id, message_id)
+
+
+def _fail(db: Database, source_id: int, *, at: datetime = T0) -> None:
+    why = Message(N_("after {tries} tries"), tries=2)
+    english = f"https://x.test/feed: HTTP 503 ({why})"
+    with db.session() as session:
+        record_source_failure(session, source_id, f"FetchError: {english}", at, template=TEMPLATE,
+                              params={"url": "https://x.test/feed", "status": 503, "why": why})
+
+
+def test_a_failure_with_a_template_keeps_it_and_its_values_beside_the_english_text(
+        db: Database) -> None:
+    sid = _source(db, "a")
+    _fail(db, sid)
+    row = _row(db, sid)
+    assert row.last_error == "FetchError: https://x.test/feed: HTTP 503 (after 2 tries)"
+    assert row.last_error_template == TEMPLATE
+    assert row.last_error_params == {"url": "https://x.test/feed", "status": 503,
+                                     "why": {"template": "after {tries} tries",
+                                             "params": {"tries": 2}}}
+    assert row.consecutive_failures == 1 and row.last_error_at == T0
+
+
+def test_the_listed_source_says_its_error_in_the_readers_language(db: Database) -> None:
+    sid = _source(db, "a")
+    _fail(db, sid)
+    with db.reader() as session:
+        source = find_source(session, "a")
+    assert source is not None
+    assert source.last_error_in(indonesian) == ("FetchError: https://x.test/feed: respons HTTP 503 "
+                                                "(setelah 2 kali percobaan)")
+    assert source.last_error_in(None) == source.last_error  # no catalog: the English text
+    assert source.last_error_in(lambda m: m) == source.last_error
+
+
+def test_a_failure_without_a_template_clears_the_previous_one(db: Database) -> None:
+    sid = _source(db, "a")
+    _fail(db, sid)
+    with db.session() as session:
+        record_source_failure(session, sid, "storing failed: OperationalError: locked",
+                              T0 + timedelta(seconds=1))
+    row = _row(db, sid)
+    assert (row.last_error, row.last_error_template, row.last_error_params) == (
+        "storing failed: OperationalError: locked", None, None)
+    assert row.consecutive_failures == 2
+
+
+def test_every_other_writer_of_the_last_error_clears_the_template(db: Database) -> None:
+    a, b, c, d = (_source(db, name) for name in "abcd")
+    for sid in (a, b, c, d):
+        _fail(db, sid)
+    schedule.record_run_failure(db, a, "KeyError: 'id'", T0 + timedelta(seconds=1))
+    with db.session() as session:
+        record_source_success(session, b, cursor={}, new=0, errors=["page 2: HTTP 500"],
+                              now=T0 + timedelta(seconds=1))
+    assert leases.claim_source(db, c, "h:1:dead", ttl=60, now=T0)
+    assert leases.claim_source(db, c, "h:2:new", ttl=60, now=T0 + timedelta(minutes=5))
+    assert leases.claim_source(db, d, "h:1:dead", ttl=60, now=T0)
+    assert schedule.release_dead_leases(db, ["h:1:dead"], T0 + timedelta(seconds=3)) == ["d"]
+    texts = {sid: _row(db, sid) for sid in (a, b, c, d)}
+    assert texts[a].last_error == "KeyError: 'id'"
+    assert texts[b].last_error == "page 2: HTTP 500"
+    assert texts[c].last_error.startswith("node h:1:dead stopped mid-run")
+    assert texts[d].last_error.startswith("node h:1:dead stopped mid-run")
+    assert all((r.last_error_template, r.last_error_params) == (None, None)
+               for r in texts.values())
+
+
+def test_a_success_without_page_errors_keeps_the_last_error_and_its_template(
+        db: Database) -> None:
+    sid = _source(db, "a")
+    _fail(db, sid)
+    with db.session() as session:
+        record_source_success(session, sid, cursor={}, new=1, errors=[],
+                              now=T0 + timedelta(seconds=1))
+    row = _row(db, sid)
+    assert row.consecutive_failures == 0 and row.last_error_template == TEMPLATE
+
+
+def test_a_text_its_template_does_not_render_is_shown_as_it_is() -> None:
+    params = {"url": "https://x.test/feed", "status": 503, "why": "x"}
+    assert text_in_language("something else entirely", TEMPLATE, params,
+                            indonesian) == "something else entirely"
+    cut = ("FetchError: https://x.test/feed: HTTP 503 (x)")[:30]  # cut at the column's limit
+    assert text_in_language(cut, TEMPLATE, params, indonesian) == cut
+    assert text_in_language("old text", None, None, indonesian) == "old text"
+    assert text_in_language(None, TEMPLATE, params, indonesian) is None
+    assert text_in_language("{url}", "{url}", {}, indonesian) == "{url}"
+    broken = {"status": 503}  # values that do not fit the template
+    assert text_in_language("a: HTTP 503", TEMPLATE, broken, indonesian) == "a: HTTP 503"
+
+
+def test_values_are_stored_as_json_and_a_message_value_comes_back_as_one() -> None:
+    why = Message(N_("after {tries} tries"), tries=3)
+    stored = params_to_json({"why": why, "status": 429, "seconds": 1.5, "ok": True,
+                             "none": None, "odd": float("nan"), "path": ("a", "b")})
+    assert stored == {"why": {"template": "after {tries} tries", "params": {"tries": 3}},
+                      "status": 429, "seconds": 1.5, "ok": True, "none": None, "odd": "nan",
+                      "path": "('a', 'b')"}
+    back = params_from_json(stored)
+    assert isinstance(back["why"], Message) and back["why"] == "after 3 tries"
+    assert back["why"].translated(indonesian) == "setelah 3 kali percobaan"
+    assert params_from_json(None) == {}
+
+
+def _columns(db: Database) -> set[str]:
+    with db.engine.connect() as connection:
+        return {c["name"] for c in inspect(connection).get_columns("sources")}
+
+
+def test_the_migration_adds_and_drops_the_columns_and_old_rows_keep_their_text(
+        db_url: str) -> None:
+    database = Database(db_url)
+    config = _config()
+    try:
+        upgrade(database)
+        sid = _source(database, "a")
+        _fail(database, sid)
+        assert {"last_error_template", "last_error_params"} <= _columns(database)
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0010")
+        assert not {"last_error_template", "last_error_params"} & _columns(database)
+        with database.engine.connect() as connection:
+            kept = connection.scalar(text("SELECT last_error FROM sources"))
+        assert kept == "FetchError: https://x.test/feed: HTTP 503 (after 2 tries)"
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        row = _row(database, sid)
+        assert (row.last_error_template, row.last_error_params) == (None, None)
+        with database.reader() as session:
+            source = find_source(session, "a")
+        assert source is not None and source.last_error_in(indonesian) == kept  # English, as before
+    finally:
+        database.dispose()
+
+
+def test_the_model_and_the_migrations_agree_on_the_sources_table(db: Database) -> None:
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert not [d for d in differences if "sources" in repr(d)]
