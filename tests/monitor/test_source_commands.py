@@ -118,3 +118,23 @@ def test_the_source_listing_says_a_scrapers_error_in_indonesian_by_default(
     monkeypatch.setenv("PANTAU_LANG", "en")
     _, out, _ = pantau("sources", "list")
     assert english in out
+
+
+def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pantau scrape` prints each source's error in the reader's language (PANTAU_LANG,
+    Indonesian by default): a scraper's error from its template, the values (the URL, the
+    system's reason) as they are; `--json` keeps the English text."""
+    assert pantau("sources", "add", "hilang", "--type", "rss", "--url", "hilang.xml")[0] == 0
+    monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
+    code, out, _ = pantau("scrape", "hilang", "--no-classify", "--json")
+    [english] = json.loads(out)[0]["errors"]
+    url = (env / "hilang.xml").as_uri()
+    assert code == 1 and english == f"FetchError: {url}: cannot read: No such file or directory"
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, out, _ = pantau("scrape", "hilang", "--no-classify")
+    assert code == 1
+    assert f"FetchError: {url}: tidak dapat dibaca: No such file or directory" in out
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    code, out, _ = pantau("scrape", "hilang", "--no-classify")
+    assert code == 1 and english in out
