@@ -33,7 +33,7 @@ from scrapers import (
 from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
-from storage.errors import Message
+from storage.errors import N_, Message
 from storage.records import PostRecord
 from storage.retry import write_with_retry
 from storage.scrape_state import (
@@ -170,13 +170,15 @@ def _failure_text(exc: BaseException) -> str:
 
 def _fail(db: Database, report: ScrapeReport, source_id: int, message: str,
           error: ScraperError | None = None) -> ScrapeReport:
-    """The run failed: `message` (English; a `Message` when it is a scraper's error) in the
-    report and the source's health, with the template and values of a scraper's `error` it ends
-    with, so that it is shown in the reader's language."""
+    """The run failed: `message` (English; a `Message` when it has a template) in the report
+    and the source's health, with the template and values of a scraper's `error` it ends with
+    (else of the `Message`), so that it is shown in the reader's language."""
     report.ok = False
     report.errors.append(message)
     now = datetime.now(UTC)
-    template, params = (error.template, error.params) if error is not None else (None, None)
+    template, params = ((error.template, error.params) if error is not None
+                        else (message.template, message.params) if isinstance(message, Message)
+                        else (None, None))
 
     def work(session: Any) -> None:
         record_source_failure(session, source_id, message, now, template=template, params=params)
@@ -239,7 +241,8 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         totals = await _store(db, source.id, result, scorer)
     except Exception as exc:
         log.exception("source=%s outcome=store_failed", name)
-        return _fail(db, report, source.id, f"storing failed: {type(exc).__name__}: {str(exc)[:300]}")
+        return _fail(db, report, source.id, Message(
+            N_("storing failed: {error}"), error=f"{type(exc).__name__}: {str(exc)[:300]}"))
     report.fetched = totals.fetched + adapter_rejected + adapter_duplicates
     report.new, report.updated, report.unchanged = totals.new, totals.updated, totals.unchanged
     report.duplicates = totals.duplicates + adapter_duplicates
