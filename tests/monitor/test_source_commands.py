@@ -138,3 +138,25 @@ def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
     monkeypatch.setenv("PANTAU_LANG", "en")
     code, out, _ = pantau("scrape", "hilang", "--no-classify")
     assert code == 1 and english in out
+
+
+def test_scrape_says_why_a_sources_item_was_rejected_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file source's line the codec refuses is named by its line number and reason, both in
+    the reader's language, as `pantau import` says it."""
+    lines = [{"platform": "x", "external_id": "a", "text": "baik"},
+             {"platform": "x", "text": "tanpa id"}]
+    (env / "posts.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines),
+                                     encoding="utf-8")
+    assert pantau("sources", "add", "berkas", "--type", "jsonl", "--url", "posts.jsonl")[0] == 0
+    url = (env / "posts.jsonl").as_uri()
+    monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
+    code, out, _ = pantau("scrape", "berkas", "--no-classify", "--json")
+    [report] = json.loads(out)
+    assert code == 0 and (report["new"], report["rejected"]) == (1, 1)
+    [english] = report["errors"]
+    assert english.startswith(f"{url}: line 2: ") and "external_id" in english
+    (env / "posts.jsonl").write_text(json.dumps(lines[1]) + "\n", encoding="utf-8")
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, out, _ = pantau("scrape", "berkas", "--no-classify")
+    assert code == 0 and f"{url}: baris 1: external_id wajib diisi" in out
