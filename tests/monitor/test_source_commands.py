@@ -160,3 +160,24 @@ def test_scrape_says_why_a_sources_item_was_rejected_in_indonesian_by_default(
     monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
     code, out, _ = pantau("scrape", "berkas", "--no-classify")
     assert code == 0 and f"{url}: baris 1: external_id wajib diisi" in out
+
+
+def test_scrape_and_the_listing_say_a_page_error_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that succeeds with a page error: `pantau scrape` and `pantau sources list` say it
+    in the reader's language (the listing from the stored template and values)."""
+    (env / "halaman.html").write_text("<html><body><p>Belum ada berita.</p></body></html>",
+                                      encoding="utf-8")
+    assert pantau("sources", "add", "halaman", "--type", "html", "--url", "halaman.html",
+                  "--option", "item=article")[0] == 0
+    url = (env / "halaman.html").as_uri()
+    monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    indonesian = f"{url}: tidak ada elemen yang cocok dengan selektor item 'article'"
+    code, out, _ = pantau("scrape", "halaman", "--no-classify")
+    assert code == 0 and indonesian in out
+    _, out, _ = pantau("sources", "list")
+    assert indonesian in out
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    _, out, _ = pantau("sources", "list")
+    assert f"{url}: no element matches the item selector 'article'" in out
