@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from storage.errors import Message
+
 __all__ = ["COUNTS", "MAX_ERRORS", "IngestStats"]
 
 COUNTS = ("fetched", "new", "updated", "unchanged", "duplicates", "rejected")
@@ -38,8 +40,10 @@ class IngestStats:
             self.errors.append(message)
 
     def reject(self, where: str, reason: str) -> None:
+        """One item rejected: `where: reason`, a `Message` (either part may be one, translated
+        where it is shown; the pattern itself is structure, no message id)."""
         self.rejected += 1
-        self.note(f"{where}: {reason}")
+        self.note(Message("{where}: {reason}", where=where, reason=reason))
 
     def add(self, other: IngestStats) -> None:
         for name in (*COUNTS, "scored", "flagged", "queued"):

@@ -12,6 +12,10 @@ Imported and scraped posts both come through `ingest_items`, one batch at a time
    the transaction (bounded, logged); any other failure retries the batch item by item and
    rejects only the items that still fail.
 Every batch reconciles: fetched = new + updated + unchanged + duplicates + rejected.
+
+A rejection's reason (and any other note in `IngestStats.errors`) is English text that users
+read (`pantau import`, `pantau scrape`): each is a `storage.errors.Message`, its template marked
+N_ in the cli catalog, so that the command line prints it in the reader's language.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from monitor.import_run import ImportRun, read_ahead
 from monitor.ingest_stats import COUNTS, IngestStats
 from storage.db import Database
+from storage.errors import N_, Message, TemplatedError
 from storage.import_evidence import RawLine, attach_raw_lines
 from storage.interchange import LineResult
 from storage.posts import AuthorCache, StoredPost, content_sha256, store_posts
@@ -93,8 +98,19 @@ def _key(item: Item) -> Key:
     return (item.record.platform, item.record.external_id)
 
 
+def _line(number: int) -> Message:
+    """Where an imported item came from, `line N`, in the reader's language where shown."""
+    return Message(N_("line {number}"), number=number)
+
+
 def _brief(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+    """A failure as `Kind: first line` (cut at 300 characters); a storage or classifier error
+    of one short line as a `Message`, so that its text is translated with the reason's."""
+    text = str(exc)
+    if isinstance(exc, TemplatedError) and "\n" not in text and len(text) <= 300:
+        # "{kind}: {error}" is structure, no message id: only the error's template translates
+        return Message("{kind}: {error}", kind=type(exc).__name__, error=exc.as_message())
+    return f"{type(exc).__name__}: {text.splitlines()[0][:300] if text else ''}"
 
 
 def _checked(items: Sequence[Item], stats: IngestStats, reject: Rejecter) -> list[Item]:
@@ -149,7 +165,7 @@ def _prescore(db: Database, items: list[Item], scorer: Scorer | None,
     for n, result in zip(todo, results, strict=True):
         if isinstance(result, BaseException):
             failed.add(n)
-            reject(items[n], f"scoring failed: {_brief(result)}")
+            reject(items[n], Message(N_("scoring failed: {error}"), error=_brief(result)))
         else:
             predictions[_key(items[n])] = (digests[n], result)
     return [item for n, item in enumerate(items) if n not in failed], predictions
@@ -230,7 +246,7 @@ def _store_isolated(db: Database, items: list[Item], predictions: Predictions, s
         if cache is not None:
             cache.clear()
         if len(items) == 1:
-            reject(items[0], f"not stored: {_brief(exc)}")
+            reject(items[0], Message(N_("not stored: {error}"), error=_brief(exc)))
             return []
         log.warning("storing a batch of %d failed (%s); storing item by item", len(items), _brief(exc))
         written = []
@@ -240,7 +256,7 @@ def _store_isolated(db: Database, items: list[Item], predictions: Predictions, s
             except SYSTEMIC:
                 raise  # the database itself is unreachable: no item is to blame
             except Exception as item_exc:  # noqa: BLE001 (isolation)
-                reject(item, f"not stored: {_brief(item_exc)}")
+                reject(item, Message(N_("not stored: {error}"), error=_brief(item_exc)))
     for part in written:
         _count(stats, part)
     return [post for part in written for post in part.unscored]
@@ -260,13 +276,15 @@ def _score_late(db: Database, posts: list[StoredPost], scorer: Scorer, stats: In
     try:
         queued = write_with_retry(db, lambda s: _write_scores(s, rows, dict(updated)))
     except Exception as exc:  # noqa: BLE001 (isolation)
-        stats.note(f"{len(rows)} posts stored but not scored: {_brief(exc)}")
+        stats.note(Message(N_("{count} posts stored but not scored: {error}"), count=len(rows),
+                           error=_brief(exc)))
         return
     stats.scored += len(rows)
     stats.flagged += sum(r.flagged for r in rows)
     stats.queued += queued
     if len(rows) < len(posts):
-        stats.note(f"{len(posts) - len(rows)} posts stored but not scored (the model failed)")
+        stats.note(Message(N_("{count} posts stored but not scored (the model failed)"),
+                           count=len(posts) - len(rows)))
 
 
 def ingest_items(
@@ -317,14 +335,14 @@ def import_lines(
             for line in chunk:
                 if line.record is None:
                     stats.fetched += 1
-                    stats.reject(f"line {line.line}", line.error or "rejected")
+                    stats.reject(_line(line.line), line.error or Message(N_("rejected")))
                     if on_error:
                         on_error(line)
                 else:
                     raw = (RawLine(line.original, line.original_type or "application/octet-stream",
                                    f"import:{origin or '-'}#line={line.line}")
                            if line.original is not None else None)
-                    items.append(Item(line.record, f"line {line.line}", line=line.line,
+                    items.append(Item(line.record, _line(line.line), line=line.line,
                                       checked=line.checked, raw=raw))
             stats.add(ingest_items(db, items, scorer=scorer, source_id=source_id,
                                    author_cache=authors, on_reject=line_rejected))
@@ -365,7 +383,8 @@ def score_unscored(db: Database, scorer: Scorer, *, batch_size: int = BATCH_SIZE
         rows = []
         for post, result in zip(stored, results, strict=True):
             if isinstance(result, BaseException):
-                total.note(f"post {post.id}: scoring failed: {_brief(result)}")
+                total.note(Message(N_("post {id}: scoring failed: {error}"), id=post.id,
+                                   error=_brief(result)))
             else:
                 rows.append(_score_row(post, result))
         total.queued += write_with_retry(db, partial(_write_scores, rows=rows, updated={}))

@@ -33,6 +33,7 @@ from scrapers import (
 from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
+from storage.errors import N_, Message
 from storage.records import PostRecord
 from storage.retry import write_with_retry
 from storage.scrape_state import (
@@ -67,6 +68,8 @@ class ScrapeReport:
     marked_deleted: int = 0
     not_modified: bool = False
     ok: bool = True
+    # English texts; one with a template (a scraper's error, a rejected item's reason) is a
+    # storage.errors.Message, which `pantau scrape` prints in the reader's language
     errors: list[str] = field(default_factory=list)
     run_id: int | None = None
     # Seconds until this source may be fetched again, when the host asked (capped Retry-After
@@ -155,14 +158,27 @@ def _adapter_counts(result: FetchResult) -> tuple[int, int]:
     return int(getattr(result, "rejected", 0) or 0), int(getattr(result, "duplicates", 0) or 0)
 
 
+def _failure_text(exc: BaseException) -> str:
+    """A failed run's error, `Kind: message`: a scraper's error as a `Message` (its own template
+    and values nested under the kind, which is a class name and stays as it is), so that
+    `pantau scrape` prints it in the reader's language; any other error as English text."""
+    if isinstance(exc, ScraperError):
+        # "{kind}: {error}" is structure, no message id: only the error's template translates
+        return Message("{kind}: {error}", kind=type(exc).__name__, error=exc.as_message())
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _fail(db: Database, report: ScrapeReport, source_id: int, message: str,
           error: ScraperError | None = None) -> ScrapeReport:
-    """The run failed: `message` (English) in the source's health, with the template and values
-    of a scraper's `error` it ends with, so that it is shown in the reader's language."""
+    """The run failed: `message` (English; a `Message` when it has a template) in the report
+    and the source's health, with the template and values of a scraper's `error` it ends with
+    (else of the `Message`), so that it is shown in the reader's language."""
     report.ok = False
     report.errors.append(message)
     now = datetime.now(UTC)
-    template, params = (error.template, error.params) if error is not None else (None, None)
+    template, params = ((error.template, error.params) if error is not None
+                        else (message.template, message.params) if isinstance(message, Message)
+                        else (None, None))
 
     def work(session: Any) -> None:
         record_source_failure(session, source_id, message, now, template=template, params=params)
@@ -216,7 +232,7 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         retry_after = getattr(exc, "retry_after", None)
         if isinstance(retry_after, int | float) and not isinstance(retry_after, bool):
             report.retry_after = float(retry_after)
-        return _fail(db, report, source.id, f"{type(exc).__name__}: {exc}",
+        return _fail(db, report, source.id, _failure_text(exc),
                      exc if isinstance(exc, ScraperError) else None)
     report.not_modified, report.errors = result.not_modified, list(result.errors)
     report.snapshots = len(result.snapshots)
@@ -225,7 +241,8 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         totals = await _store(db, source.id, result, scorer)
     except Exception as exc:
         log.exception("source=%s outcome=store_failed", name)
-        return _fail(db, report, source.id, f"storing failed: {type(exc).__name__}: {str(exc)[:300]}")
+        return _fail(db, report, source.id, Message(
+            N_("storing failed: {error}"), error=f"{type(exc).__name__}: {str(exc)[:300]}"))
     report.fetched = totals.fetched + adapter_rejected + adapter_duplicates
     report.new, report.updated, report.unchanged = totals.new, totals.updated, totals.unchanged
     report.duplicates = totals.duplicates + adapter_duplicates

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from scrapers.errors import N_
+from storage.errors import Message
 from storage.records import PostRecord
 
 if TYPE_CHECKING:
@@ -96,9 +98,9 @@ class FetchResult:
         """Keep a snapshot; record a cut body as an error. Returns its index."""
         self.snapshots.append(snapshot)
         if snapshot.truncated:
-            self.errors.append(
-                f"{snapshot.url}: body cut at {len(snapshot.body)} bytes (max_response_bytes)"
-            )
+            self.errors.append(Message(
+                N_("{url}: body cut at {size} bytes (max_response_bytes)"),
+                url=snapshot.url, size=len(snapshot.body)))
         return len(self.snapshots) - 1
 
 

@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.client import PoliteClient
 from scrapers.conditional import conditional_headers, validators
+from scrapers.errors import N_
 from scrapers.options import opt_str
 from scrapers.paging import parse_snapshot, source_get
 from scrapers.scraped import scraped
+from storage.errors import Message
 from storage.interchange import decode_interchange
 from storage.records import PostRecord
 
@@ -45,7 +47,8 @@ class ParsedFile:
 
 
 def parse_file(body: bytes, fmt: str, platform: str | None = None) -> ParsedFile:
-    """Bytes → (line, record) pairs and `line N: reason` errors (capped at MAX_ERRORS)."""
+    """Bytes → (line, record) pairs and `line N: reason` errors (capped at MAX_ERRORS), each a
+    `storage.errors.Message`."""
     records: list[tuple[int, PostRecord]] = []
     errors: list[str] = []
     rejected = 0
@@ -55,7 +58,11 @@ def parse_file(body: bytes, fmt: str, platform: str | None = None) -> ParsedFile
             continue
         rejected += 1
         if len(errors) < MAX_ERRORS:
-            errors.append(f"line {line.line}: {line.error}")
+            # a Message (the codec's reason is one): `pantau scrape` prints it translated; the
+            # "{where}: {reason}" pattern is structure, no message id
+            errors.append(Message("{where}: {reason}", where=Message(N_("line {number}"),
+                                                                      number=line.line),
+                                  reason=line.error))
     return ParsedFile(records, errors, rejected)
 
 
@@ -92,7 +99,7 @@ async def fetch_file(
         return parse_file(snapshot.body, fmt, platform)
 
     parsed = await parse_snapshot(result, source.url, snapshot, parse_body) or ParsedFile([], [], 0)
-    result.errors += [f"{source.url}: {e}" for e in parsed.errors]
+    result.errors += [Message("{url}: {error}", url=source.url, error=e) for e in parsed.errors]
     kept = _dedupe(parsed.records)
     result.posts = [scraped(r, source, index) for r in kept]
     result.rejected, result.duplicates = parsed.rejected, len(parsed.records) - len(kept)

@@ -14,6 +14,7 @@ from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.errors import N_, FetchError, InvalidSource, ParseError
 from scrapers.options import respects_robots
 from scrapers.text import decode_body
+from storage.errors import Message
 
 if TYPE_CHECKING:
     from scrapers.client import PoliteClient
@@ -65,7 +66,8 @@ async def parse_snapshot(
     try:
         return await asyncio.to_thread(run_parser, parse, snapshot)
     except ParseError as exc:
-        result.errors.append(f"{url}: {exc}")
+        # a Message, shown in the reader's language; "{url}: {error}" is structure, no id
+        result.errors.append(Message("{url}: {error}", url=url, error=exc.as_message()))
         return None
 
 
@@ -99,7 +101,7 @@ async def fetch_page(
     except FetchError as exc:
         if first:
             raise  # the first request failing fails the run
-        result.errors.append(str(exc))
+        result.errors.append(exc.as_message())
         return None
     index = result.add_snapshot(snapshot)
     parsed = await parse_snapshot(result, url, snapshot, parse)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.dialect import insert_ignore
 from storage.models import Blob, Post, SnapshotRow, Source
-from storage.stored_errors import error_fields
+from storage.stored_errors import error_fields, joined_error_fields
 
 __all__ = [
     "RunSource",
@@ -92,11 +92,14 @@ def record_source_failure(session: Session, source_id: int, message: str, now: d
 
 def record_source_success(session: Session, source_id: int, *, cursor: Mapping[str, Any],
                           new: int, errors: Sequence[str], now: datetime) -> None:
+    """A run that succeeded; with `errors` (a page or an item failed: English texts, a
+    `storage.errors.Message` where it has a template), they are its last error, with their
+    templates and values when they fit (stored_errors.joined_error_fields)."""
     values: dict[str, Any] = {"cursor": dict(cursor), "last_run_at": now, "last_success_at": now,
                               "consecutive_failures": 0,
                               "posts_collected": Source.posts_collected + new}
     if errors:
-        values.update(error_fields("; ".join(errors), ERROR_LIMIT), last_error_at=now)
+        values.update(joined_error_fields(errors, ERROR_LIMIT), last_error_at=now)
     session.execute(update(Source).where(Source.id == source_id).values(**values))
 
 

@@ -12,12 +12,13 @@ English, as is any text without a template.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from storage.errors import Message, render
 
-__all__ = ["error_fields", "params_from_json", "params_to_json", "text_in_language"]
+__all__ = ["error_fields", "joined_error_fields", "params_from_json", "params_to_json",
+           "text_in_language"]
 
 
 def _value_to_json(value: Any) -> Any:
@@ -52,6 +53,23 @@ def error_fields(text: str, limit: int, template: str | None = None,
     (cut at `limit`) and, if it was raised with one, its template and values; NULLs without."""
     return {"last_error": text[:limit], "last_error_template": template or None,
             "last_error_params": params_to_json(params or {}) if template else None}
+
+
+def joined_error_fields(errors: Sequence[str], limit: int,
+                        separator: str = "; ") -> dict[str, Any]:
+    """`error_fields` of several errors joined (a run that succeeded with some pages or items
+    failing): one that is a `Message` keeps its template and values; several, when any is one,
+    a template joining them, `{e0}; {e1}`, each error its value (structure, no message id: only
+    the errors' own templates translate). A joined text longer than `limit` is cut and kept
+    without a template, shown in English as any cut text is."""
+    text = separator.join(errors)
+    if len(text) > limit or not any(isinstance(error, Message) for error in errors):
+        return error_fields(text, limit)
+    if len(errors) == 1 and isinstance(errors[0], Message):
+        return error_fields(text, limit, errors[0].template, errors[0].params)
+    template = separator.replace("{", "{{").replace("}", "}}").join(
+        f"{{e{n}}}" for n in range(len(errors)))
+    return error_fields(text, limit, template, {f"e{n}": error for n, error in enumerate(errors)})
 
 
 def text_in_language(text: str | None, template: str | None, params: Mapping[str, Any] | None,

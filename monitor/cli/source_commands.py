@@ -18,6 +18,7 @@ from monitor.cli.app import (
     open_db,
     pass_app,
     refusals,
+    text_in_language,
 )
 from monitor.cli.help_text import N_
 from monitor.cli.tables import Column, render
@@ -147,6 +148,8 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
                    as_json: bool) -> None:
     """Run sources once now; prints per source: fetched = new + updated + unchanged +
     duplicates + rejected, flagged, errors."""
+    # the errors in the reader's language (each a storage.errors.Message when it has a
+    # template); --json keeps their English text, as `sources list --json` does
     if not names and not run_all:
         fail(_("name one or more sources, or pass --all"))
     settings = app.settings
@@ -171,7 +174,8 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
                    Column(_("flagged"), 7, ">"), Column(_("errors"))]
         click.echo(render(columns, [[
             r.name, r.fetched, r.new, r.updated, r.unchanged, r.duplicates, r.rejected, r.flagged,
-            "; ".join(r.errors) or (_("not modified") if r.not_modified else "-")]
+            "; ".join(text_in_language(e) for e in r.errors)
+            or (_("not modified") if r.not_modified else "-")]
             for r in reports]))
     if any(not r.ok for r in reports):
         raise SystemExit(1)

@@ -29,6 +29,7 @@ from scrapers.html.constants import SELECTOR_OPTIONS
 from scrapers.text import element_text, squash
 from scrapers.treetext import SoupText
 from scrapers.url.metadata import read_date
+from storage.errors import Message
 from storage.records import Author, PostRecord
 
 __all__ = ["HtmlPage", "parse_items"]
@@ -175,14 +176,16 @@ def parse_items(markup: str, base: str, sel: Mapping[str, str], platform: str) -
             if record.text:
                 page.records.append(record)
             else:
-                page.errors.append(f"item {number}: no text (selector {sel.get('text')!r})")
+                page.errors.append(Message(N_("item {number}: no text (selector {selector!r})"),
+                                           number=number, selector=sel.get("text")))
             budget.check(f"item {number}")
         after = selectors.get("next")
         nxt = next(iter(after.select(tree)), None) if after is not None else None
     except SelectorSyntaxError as exc:
         raise InvalidSource(N_("invalid CSS selector: {error}"), error=str(exc)) from exc
     if not items:
-        page.errors.append(f"no element matches the item selector {sel['item']!r}")
+        page.errors.append(Message(N_("no element matches the item selector {selector!r}"),
+                                   selector=sel["item"]))
     href = nxt.get("href") if nxt is not None else None
     if href:
         page.next_url = urljoin(base, href)
@@ -202,13 +205,15 @@ def _soup_items(
             if record.text:
                 page.records.append(record)
             else:
-                page.errors.append(f"item {number}: no text (selector {sel.get('text')!r})")
+                page.errors.append(Message(N_("item {number}: no text (selector {selector!r})"),
+                                           number=number, selector=sel.get("text")))
             budget.check(f"item {number}")
         nxt = soup.select_one(sel["next"]) if sel.get("next") else None
     except SelectorSyntaxError as exc:
         raise InvalidSource(N_("invalid CSS selector: {error}"), error=str(exc)) from exc
     if not items:
-        page.errors.append(f"no element matches the item selector {sel['item']!r}")
+        page.errors.append(Message(N_("no element matches the item selector {selector!r}"),
+                                   selector=sel["item"]))
     if nxt is not None and nxt.get("href"):
         page.next_url = urljoin(base, str(nxt["href"]))
     return page

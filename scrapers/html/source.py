@@ -19,6 +19,7 @@ from scrapers.options import opt_int, opt_str
 from scrapers.paging import fetch_page
 from scrapers.scraped import scraped
 from scrapers.text import decode_body
+from storage.errors import Message
 
 __all__ = ["HtmlAdapter"]
 
@@ -56,7 +57,8 @@ class HtmlAdapter:
             if fetched is None:
                 break
             page, index = fetched.parsed, fetched.index
-            result.errors += [f"{url}: {e}" for e in page.errors]
+            # Messages, shown in the reader's language; "{url}: {error}" is structure, no id
+            result.errors += [Message("{url}: {error}", url=url, error=e) for e in page.errors]
             result.posts += [scraped(r, source, index) for r in page.records]
             ids = [r.external_id for r in page.records]
             if page_no == 0 and ids:

@@ -24,6 +24,7 @@ from scrapers.errors import N_, ParseError
 from scrapers.rss.constants import MEDIA_KINDS, PLATFORM, YOUTUBE_PLATFORM
 from scrapers.rss.prepare import OwnIds, feed_headers, item_ids, safe_body
 from scrapers.text import html_to_text
+from storage.errors import Message
 from storage.records import Author, Media, PostRecord
 
 __all__ = ["ParsedFeed", "parse_feed"]
@@ -146,7 +147,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     if warning and any(m in warning for m in _CUT_SHORT):
         if len(entries) > len(_CLOSED_ENTRY.findall(body)):
             entries.pop()  # the document stops inside its last entry: it is incomplete
-        warning = f"feed ends early ({warning})"
+        warning = Message(N_("feed ends early ({warning})"), warning=warning)
     else:
         warning = None
     records = []

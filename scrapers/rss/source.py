@@ -12,6 +12,7 @@ from scrapers.paging import parse_snapshot, source_get
 from scrapers.rss.constants import ACCEPT
 from scrapers.rss.parse import ParsedFeed, parse_feed
 from scrapers.scraped import scraped
+from storage.errors import Message
 
 __all__ = ["RssAdapter"]
 
@@ -40,7 +41,8 @@ class RssAdapter:
             return result
         records, warning = parsed
         if warning:
-            result.errors.append(f"{snapshot.url}: {warning}")
+            # a Message, shown in the reader's language; "{url}: {error}" is structure, no id
+            result.errors.append(Message("{url}: {error}", url=snapshot.url, error=warning))
         if warning or snapshot.truncated:
             result.cursor = dict(cursor)  # no validators: fetch the whole feed again next run
         result.posts = [scraped(r, source, index) for r in records]

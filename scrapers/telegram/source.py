@@ -8,11 +8,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.base import FetchResult, SourceConfig
 from scrapers.client import PoliteClient
+from scrapers.errors import N_
 from scrapers.options import opt_int
 from scrapers.paging import fetch_page, text_parser
 from scrapers.scraped import scraped
 from scrapers.telegram.constants import DEFAULT_MAX_PAGES
 from scrapers.telegram.parse import message_number, page_number, parse_page
+from storage.errors import Message
 
 __all__ = ["TelegramAdapter", "before_url"]
 
@@ -46,7 +48,8 @@ class TelegramAdapter:
             page, index = fetched.parsed, fetched.index
             if not page.records:
                 if page_no == 0:
-                    result.errors.append(f"{url}: no messages on the channel page")
+                    result.errors.append(
+                        Message(N_("{url}: no messages on the channel page"), url=url))
                 break
             numbers = [message_number(r.external_id) for r in page.records]
             result.posts += [

@@ -15,6 +15,7 @@ from scrapers.scraped import scraped
 from scrapers.text import decode_body
 from scrapers.url.constants import PLATFORM
 from scrapers.url.parse import parse_page
+from storage.errors import Message
 from storage.records import PostRecord
 
 __all__ = ["UrlAdapter"]
@@ -47,7 +48,7 @@ class UrlAdapter:
         index = result.add_snapshot(snapshot)
         record = await parse_snapshot(result, source.url, snapshot, parse)
         if record is None or not record.text:
-            result.errors.append(f"{source.url}: no text found on the page")
+            result.errors.append(Message(N_("{url}: no text found on the page"), url=source.url))
             return result
         result.posts.append(scraped(record, source, index))
         return result

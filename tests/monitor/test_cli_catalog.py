@@ -10,6 +10,7 @@ SOURCES = [*sorted((REPO / "monitor" / "cli").glob("*.py")),
            *sorted((REPO / "monitor" / "services").glob("*.py")),
            *sorted((REPO / "monitor" / "evidence").glob("*.py")), REPO / "monitor" / "errors.py",
            REPO / "monitor" / "config.py", REPO / "monitor" / "sources.py",
+           REPO / "monitor" / "pipeline.py", REPO / "monitor" / "scrape.py",
            REPO / "monitor" / "jobs" / "processes.py", REPO / "monitor" / "jobs" / "scheduler.py"]
 
 

@@ -209,3 +209,28 @@ def test_an_edit_later_in_the_same_file_keeps_the_earlier_version(ready_db: str,
         [old] = session.scalars(select(PostVersion).where(PostVersion.post_id == post.id)).all()
     db.dispose()
     assert (post.version, post.text, old.version, old.text) == (2, "teks kedua, diubah", 1, "teks pertama")
+
+
+def test_a_line_the_database_refuses_is_reported_in_indonesian_by_default(
+        ready_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why the pipeline rejected a line (here: the database refused its row) is said in the
+    reader's language, as the codec's reasons are; the database's own words stay as they are."""
+    from test_isolation import poison_the_database, write_jsonl
+
+    from storage.db import Database
+
+    database = Database(ready_db)
+    poison_the_database(database, "racun")
+    database.dispose()
+    source = tmp_path / "posts.jsonl"
+    write_jsonl(source, ["a", "b", "racun", "c"])
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, _, err = run(ready_db, "import", str(source), "--no-classify")
+    assert code == 1
+    [line] = [line for line in err.splitlines() if "posts.jsonl:3:" in line]
+    assert line.startswith(f"{source}:3: ditolak: tidak disimpan: ")
+    assert "poisoned row refused" in line
+    write_jsonl(source, ["racun"])
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    code, _, err = run(ready_db, "import", str(source), "--no-classify")
+    assert code == 1 and f"{source}:1: rejected: not stored: " in err

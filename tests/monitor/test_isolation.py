@@ -129,3 +129,19 @@ def test_records_built_by_adapters_are_checked_at_the_boundary(db: Database, poi
         assert (stats.new, stats.rejected) == (3, 1)
     with db.reader() as session:
         assert session.scalar(select(func.count()).select_from(Post)) == stats.new
+
+
+def test_why_an_item_was_rejected_is_a_message_the_indonesian_catalog_translates(db: Database) -> None:
+    """Reasons are English text (logs, run records) that keep their template and values, so the
+    command line can say them in Indonesian; the exception's own words stay as they are."""
+    from monitor.i18n import gettext_for
+    from storage.errors import Message
+
+    records = [PostRecord("x", "1", "ayo coblos"), PostRecord("x", "2", "mojibake \u00b3")]
+    stats = ingest_items(db, [Item(r, f"x/{r.external_id}") for r in records],
+                         scorer=KeywordScorer())
+    [reason] = stats.errors
+    assert reason == "x/2: scoring failed: ValueError: invalid literal for int() with base 10: '³'"
+    assert isinstance(reason, Message)
+    assert reason.translated(gettext_for("id")) == (
+        "x/2: penilaian gagal: ValueError: invalid literal for int() with base 10: '³'")

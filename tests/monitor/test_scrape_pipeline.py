@@ -18,10 +18,12 @@ import pytest
 from sqlalchemy import func, select
 
 from monitor.config import SourceSpec, load_settings
+from monitor.i18n import gettext_for
 from monitor.scrape import ScrapeReport, make_client, run_source
 from monitor.sources import add_source
 from storage.db import Database
 from storage.models import Blob, Post, PostSnapshot, PostVersion, SnapshotRow, Source
+from storage.sources import list_sources
 
 
 class FeedServer:
@@ -208,3 +210,46 @@ def test_a_failure_that_is_no_scrapers_error_is_stored_as_english_text_only(db: 
         source = session.scalars(select(Source)).one()
     assert source.last_error == "RuntimeError: adapter bug {x}"
     assert (source.last_error_template, source.last_error_params) == (None, None)
+
+
+def test_a_page_without_items_is_stored_with_its_template_and_values(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    """A run that succeeds with a page error (here: no element matches the item selector)
+    keeps the English text and, beside it, the error's template and values, the page's URL
+    as structure: the monitor says it in Indonesian."""
+    feed.body = b"<html><body><p>Tidak ada berita hari ini.</p></body></html>"
+    add_source(db, SourceSpec("halaman", "html", feed.url, interval=60,
+                              options={"item": "article"}), settings)
+    report = scrape(db, settings, "halaman")
+    with db.session() as session:
+        source = session.scalars(select(Source)).one()
+    english = f"{feed.url}: no element matches the item selector 'article'"
+    assert report.ok and report.errors == [english] == [source.last_error]
+    assert source.last_error_template == "{url}: {error}"
+    assert source.last_error_params == {
+        "url": feed.url, "error": {"template": "no element matches the item selector {selector!r}",
+                                   "params": {"selector": "article"}}}
+    with db.reader() as session:
+        [row] = list_sources(session)
+    assert row.last_error_in(gettext_for("id")) == (
+        f"{feed.url}: tidak ada elemen yang cocok dengan selektor item 'article'")
+
+
+@pytest.mark.parametrize("body", [b"<rss><channel><item><title>rusak", b"bukan umpan sama sekali"],
+                         ids=["ends early", "not a feed"])
+def test_a_page_that_does_not_parse_is_stored_with_its_template_and_values(db: Database, feed: FeedServer, settings, body: bytes) -> None:  # type: ignore[no-untyped-def]
+    feed.body = rss({"a1": "satu"})
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    scrape(db, settings)
+    feed.body = body
+    report = scrape(db, settings)
+    with db.session() as session:
+        source = session.scalars(select(Source)).one()
+    assert report.ok and report.errors == [source.last_error]
+    assert source.last_error.startswith(f"{feed.url}: ")
+    assert source.last_error_template == "{url}: {error}"
+    assert source.last_error_params["url"] == feed.url
+    assert set(source.last_error_params["error"]) == {"template", "params"}
+    with db.reader() as session:
+        [row] = list_sources(session)
+    indonesian = row.last_error_in(gettext_for("id"))
+    assert indonesian and indonesian.startswith(f"{feed.url}: ") and indonesian != row.last_error

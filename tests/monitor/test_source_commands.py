@@ -118,3 +118,66 @@ def test_the_source_listing_says_a_scrapers_error_in_indonesian_by_default(
     monkeypatch.setenv("PANTAU_LANG", "en")
     _, out, _ = pantau("sources", "list")
     assert english in out
+
+
+def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pantau scrape` prints each source's error in the reader's language (PANTAU_LANG,
+    Indonesian by default): a scraper's error from its template, the values (the URL, the
+    system's reason) as they are; `--json` keeps the English text."""
+    assert pantau("sources", "add", "hilang", "--type", "rss", "--url", "hilang.xml")[0] == 0
+    monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
+    code, out, _ = pantau("scrape", "hilang", "--no-classify", "--json")
+    [english] = json.loads(out)[0]["errors"]
+    url = (env / "hilang.xml").as_uri()
+    assert code == 1 and english == f"FetchError: {url}: cannot read: No such file or directory"
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, out, _ = pantau("scrape", "hilang", "--no-classify")
+    assert code == 1
+    assert f"FetchError: {url}: tidak dapat dibaca: No such file or directory" in out
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    code, out, _ = pantau("scrape", "hilang", "--no-classify")
+    assert code == 1 and english in out
+
+
+def test_scrape_says_why_a_sources_item_was_rejected_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file source's line the codec refuses is named by its line number and reason, both in
+    the reader's language, as `pantau import` says it."""
+    lines = [{"platform": "x", "external_id": "a", "text": "baik"},
+             {"platform": "x", "text": "tanpa id"}]
+    (env / "posts.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines),
+                                     encoding="utf-8")
+    assert pantau("sources", "add", "berkas", "--type", "jsonl", "--url", "posts.jsonl")[0] == 0
+    url = (env / "posts.jsonl").as_uri()
+    monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
+    code, out, _ = pantau("scrape", "berkas", "--no-classify", "--json")
+    [report] = json.loads(out)
+    assert code == 0 and (report["new"], report["rejected"]) == (1, 1)
+    [english] = report["errors"]
+    assert english.startswith(f"{url}: line 2: ") and "external_id" in english
+    (env / "posts.jsonl").write_text(json.dumps(lines[1]) + "\n", encoding="utf-8")
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, out, _ = pantau("scrape", "berkas", "--no-classify")
+    assert code == 0 and f"{url}: baris 1: external_id wajib diisi" in out
+
+
+def test_scrape_and_the_listing_say_a_page_error_in_indonesian_by_default(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that succeeds with a page error: `pantau scrape` and `pantau sources list` say it
+    in the reader's language (the listing from the stored template and values)."""
+    (env / "halaman.html").write_text("<html><body><p>Belum ada berita.</p></body></html>",
+                                      encoding="utf-8")
+    assert pantau("sources", "add", "halaman", "--type", "html", "--url", "halaman.html",
+                  "--option", "item=article")[0] == 0
+    url = (env / "halaman.html").as_uri()
+    monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    indonesian = f"{url}: tidak ada elemen yang cocok dengan selektor item 'article'"
+    code, out, _ = pantau("scrape", "halaman", "--no-classify")
+    assert code == 0 and indonesian in out
+    _, out, _ = pantau("sources", "list")
+    assert indonesian in out
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    _, out, _ = pantau("sources", "list")
+    assert f"{url}: no element matches the item selector 'article'" in out

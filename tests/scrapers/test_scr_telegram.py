@@ -103,3 +103,28 @@ def test_failing_older_page_keeps_the_newer_posts(
     result = _fetch(server, "/s/topwar_official")
     assert len(result.posts) == 12 and "HTTP 500" in result.errors[0]
     assert result.cursor == {"last_id": 71008}
+
+
+def test_a_failing_older_page_is_recorded_with_its_template_and_values(
+    server: FixtureServer, fixtures_dir: Path
+) -> None:
+    """A later page's error is recorded as the FetchError's Message (template and values), so
+    the source's last error can be said in the reader's language; its text is the English."""
+    from storage.errors import Message
+
+    newest = (fixtures_dir / "telegram" / "topwar_official_channel_page.html").read_bytes()
+    server.routes["/s/topwar_official"] = lambda seen: (
+        Reply(500, b"down") if seen.query else Reply(200, newest)
+    )
+    [error] = _fetch(server, "/s/topwar_official").errors
+    assert isinstance(error, Message) and error.endswith(": HTTP 500 (after 3 tries)")
+    assert error.template == "{url}: HTTP {status} (after {tries} tries)"
+    assert error.params["status"] == 500 and "before=" in error.params["url"]
+
+
+def test_a_channel_page_with_no_messages_is_recorded_as_a_message(server: FixtureServer) -> None:
+    from storage.errors import Message
+
+    server.routes["/s/gone"] = Reply(200, b"<html><body>Channel not found</body></html>")
+    [error] = _fetch(server, "/s/gone").errors
+    assert isinstance(error, Message) and error.template == "{url}: no messages on the channel page"

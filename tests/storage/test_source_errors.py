@@ -110,6 +110,51 @@ def test_a_success_without_page_errors_keeps_the_last_error_and_its_template(
     assert row.consecutive_failures == 0 and row.last_error_template == TEMPLATE
 
 
+def test_a_success_with_page_errors_keeps_their_templates_and_values(db: Database) -> None:
+    """A run that stored what it could while a page or an item failed: the joined English
+    text as before, and beside it a template joining the errors, each a value (a Message's
+    template and values nested, a plain text as it is), so it is said in the reader's
+    language."""
+    sid = _source(db, "a")
+    page = Message("{url}: {error}", url="https://x.test/2",
+                   error=Message(N_("after {tries} tries"), tries=3))
+    with db.session() as session:
+        record_source_success(session, sid, cursor={}, new=1, now=T0,
+                              errors=[page, "item 4: odd {braces}"])
+    row = _row(db, sid)
+    assert row.last_error == "https://x.test/2: after 3 tries; item 4: odd {braces}"
+    assert row.last_error_template == "{e0}; {e1}"
+    assert row.last_error_params == {
+        "e0": {"template": "{url}: {error}",
+               "params": {"url": "https://x.test/2",
+                          "error": {"template": "after {tries} tries", "params": {"tries": 3}}}},
+        "e1": "item 4: odd {braces}"}
+    with db.reader() as session:
+        source = find_source(session, "a")
+    assert source is not None and source.last_error_in(indonesian) == (
+        "https://x.test/2: setelah 3 kali percobaan; item 4: odd {braces}")
+
+
+def test_a_success_with_one_page_error_keeps_its_own_template(db: Database) -> None:
+    sid = _source(db, "a")
+    with db.session() as session:
+        record_source_success(session, sid, cursor={}, new=0, now=T0,
+                              errors=[Message(N_("after {tries} tries"), tries=2)])
+    row = _row(db, sid)
+    assert (row.last_error, row.last_error_template, row.last_error_params) == (
+        "after 2 tries", "after {tries} tries", {"tries": 2})
+
+
+def test_page_errors_too_long_for_the_column_are_kept_cut_in_english_only(db: Database) -> None:
+    sid = _source(db, "a")
+    errors = [Message(N_("after {tries} tries"), tries=n) for n in range(300)]
+    with db.session() as session:
+        record_source_success(session, sid, cursor={}, new=0, now=T0, errors=errors)
+    row = _row(db, sid)
+    assert row.last_error == "; ".join(errors)[:2000]
+    assert (row.last_error_template, row.last_error_params) == (None, None)
+
+
 def test_a_text_its_template_does_not_render_is_shown_as_it_is() -> None:
     params = {"url": "https://x.test/feed", "status": 503, "why": "x"}
     assert text_in_language("something else entirely", TEMPLATE, params,
