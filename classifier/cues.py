@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["CUE_TAGS", "FIRST_PERSON", "SELF_ONLY", "SELF_WINDOW", "cue_tag"]
+__all__ = ["CUE_TAGS", "FIRST_PERSON", "SELF_ONLY", "SELF_WINDOW", "cue_tag", "office_tag"]
 
 _ASN = """
 asn pns pppk cpns nip korpri tpp golongan eselon pangkat satker opd aparatur
@@ -52,6 +52,32 @@ SELF_WINDOW = 3
 
 # Heads and secretaries of offices are written as one word: Kadishub, Kadinsos, Sekdis PU.
 _ASN_PREFIXES = ("kadis", "kadin", "sekdis", "kabid", "kabag", "kasubag", "kasubbag", "kasie")
+
+
+# `office_words` (round 11): offices the guide's list lacks, and handles that glue an ASN word to
+# a name or a place ("kppnpalu", "penyuluhkb", "pnsmuna", "kacabdis"). A separate list, read only
+# by preparers with the flag, so that older models prepare as they were trained.
+_ASN_MORE = frozenset("""
+kppn kpknl djp djpb bpkp bpk kejari kejati kejaksaan pengadilan imigrasi bmkg bnn bnnk basarnas
+kemenkumham kemensos kemenpan kementan kemenhub kemenpupr kemendes kemenaker kemenperin
+kacabdis cabdis disdikbud dikpora disdukcapil dpkp dkp dpmptsp bapperida bappelitbangda
+bakesbangpol kasubid kasubbid bapas kanim kantah kankemenag
+""".split())
+_OFFICE_PREFIXES = ("pns", "pppk", "cpns", "penyuluh", "kacab", "kppn", "widyaiswara", "dinkes",
+                    "disdik", "dikbud", "dinsos", "bkpsdm", "bappeda", "dukcapil", "puskesmas",
+                    "kemenag", "pemkab", "pemkot", "pemprov", "setda", "kecamatan",
+                    "kelurahan", "sekcam", "bapenda", "bpbd")
+
+
+@lru_cache(maxsize=100_000)
+def office_tag(token: str, handle: bool = False) -> str | None:
+    """`_asn_` for an office word outside the guide's list, and (`handle`) for a handle part
+    that begins with an ASN word ("kppnpalu", "pnsmuna"); None otherwise."""
+    if token in _ASN_MORE:
+        return "_asn_"
+    if handle and len(token) >= 6 and token.isalpha() and token.startswith(_OFFICE_PREFIXES):
+        return "_asn_"
+    return None
 
 
 @lru_cache(maxsize=100_000)

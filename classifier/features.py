@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from classifier.cues import cue_tag
+from classifier.cues import cue_tag, office_tag
 from classifier.marks import mark_text
 from classifier.slang import SLANG
 
@@ -97,6 +97,7 @@ class PrepSettings:
     contest_post: bool = False  # `_contest_` for every number of a contest post without election words
     caps_words: bool = False  # `_caps_` only for pronounceable words (SEJATI), not acronyms (PPDB)
     daily_numbers: bool = False  # queue/room/quiz numbers are `_contest_`; "nomor 47" no pair number
+    office_words: bool = False  # `_asn_` for offices beyond the guide's list and glued handles
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
@@ -110,13 +111,14 @@ class PrepSettings:
                    selfref=bool(prep.get("selfref", False)),
                    contest_post=bool(prep.get("contest_post", False)),
                    caps_words=bool(prep.get("caps_words", False)),
-                   daily_numbers=bool(prep.get("daily_numbers", False)))
+                   daily_numbers=bool(prep.get("daily_numbers", False)),
+                   office_words=bool(prep.get("office_words", False)))
 
     def as_dict(self) -> dict[str, bool]:
         out = {"stem": self.stem, "marks": self.marks, "negation": self.negation}
         # only when on: older states prepare as they were trained
         for key in ("kin", "contest", "caps", "selfref", "contest_post", "caps_words",
-                    "daily_numbers"):
+                    "daily_numbers", "office_words"):
             if getattr(self, key):
                 out[key] = True
         return out
@@ -232,8 +234,9 @@ class TextPreparer:
         else:
             produced = ("_mention_",)
         out: list[str] = []
+        more = self.settings.office_words
         for token in produced:
-            tag = cue_tag(token)
+            tag = cue_tag(token) or (office_tag(token) if more else None)
             if tag:
                 out.append(tag)
             out.append(token)
@@ -300,8 +303,15 @@ class TextPreparer:
                 spans.append(span)
             elif span not in seen:
                 seen.add(span)
-                for part in self.split_compound(source[span[0]:span[1]]) or (token,):
-                    tag = cue_tag(part)
+                whole = source[span[0]:span[1]]
+                parts = self.split_compound(whole) or (token,)
+                more = self.settings.office_words
+                if more:  # "p3k" is one word (pppk), not p, 3, k
+                    joined = self.normalise_word(whole)
+                    if len(parts) > 1 and any(cue_tag(t) for t in joined):
+                        parts = joined
+                for part in parts:
+                    tag = cue_tag(part) or (office_tag(part, handle=True) if more else None)
                     if tag:
                         tokens.append(tag)
                         spans.append(span)

@@ -12,8 +12,10 @@ Four measurements, reported side by side (`python -m classifier.honest [--params
   only the labeling guide (not the seed corpus, the code or the other sets), for the issue's
   failure classes; never trained on, and only its aggregate figures are read.
   `classifier/eval/fresh-a.jsonl` is a second, larger one (300 posts) by a third writer under
-  the same rules; `classifier/eval/fresh-b.jsonl` (100 posts, round 10) a fourth writer's,
-  written for the issue's hardest classes (short signals, partisan decisions, minimal pairs).
+  the same rules. `classifier/eval/fresh-c.jsonl` (100 posts, round 11) is a sixth writer's and
+  `fresh-d.jsonl` (160 posts) a fifth writer's, written for the issue's hardest classes (short
+  signals, partisan decisions, minimal pairs); the fourth writer's set of round 10 is training
+  data since round 11 (`classifier/seed/*-round10-writer4.jsonl`).
 - **Ordinary text** `classifier/eval/ordinary.jsonl`: everyday Indonesian posts and political
   chatter by citizens, none an ASN campaigning: the share flagged stands in for the real-text
   flag rate.
@@ -45,7 +47,7 @@ __all__ = ["EVAL_DIR", "HELD_OUT_SETS", "group_ids", "grouped_predictions", "hon
            "mean_report", "report"]
 
 EVAL_DIR = Path(__file__).parent / "eval"
-HELD_OUT_SETS = ("holdout", "fresh", "fresh-a", "fresh-b")  # labeled posts never trained on, reported like the CV
+HELD_OUT_SETS = ("holdout", "fresh", "fresh-a", "fresh-c", "fresh-d")  # labeled posts never trained on, reported like the CV
 _POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev-set.jsonl"
 
