@@ -21,7 +21,7 @@ from monitor.cli.app import (
     text_in_language,
 )
 from monitor.cli.help_text import N_
-from monitor.cli.tables import Column, render
+from monitor.cli.tables import Column, render, render_notes
 from monitor.config import ConfigError, SourceSpec, parse_duration
 
 if TYPE_CHECKING:
@@ -85,15 +85,19 @@ def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
     if as_json:
         emit_json([source_rows.source_health(row) for row in rows])
         return
-    columns = [Column(_("name"), 16), Column(_("type"), 8), Column(_("every"), 7, ">"),
+    columns = [Column(_("name"), 13), Column(_("type"), 8), Column(_("every"), 7, ">"),
                Column(_("last success"), 16), Column(_("fails"), 5, ">"),
                Column(_("posts"), 7, ">"), Column(_("last error"))]
+    errors = [(row.name, row.last_error_in(_) or "") for row in rows]
     click.echo(render(columns, [[
         row.name + ("" if row.enabled else " " + (_("(removed)") if row.removed
                                                    else _("(disabled)"))),
         row.type, f"{row.interval_seconds:g}s", _short(row.last_success_at),
-        row.consecutive_failures, row.posts_collected, row.last_error_in(_) or ""]
-        for row in rows]))
+        row.consecutive_failures, row.posts_collected, error]
+        for row, (_name, error) in zip(rows, errors, strict=True)]))
+    notes = render_notes("\n" + _("Last errors in full:"), errors)
+    if notes:  # the table's last column cuts them at 80 columns
+        click.echo(notes)
 
 
 @sources_group.command("remove")
@@ -167,16 +171,20 @@ def scrape_command(app: AppContext, names: tuple[str, ...], run_all: bool, no_cl
     if as_json:
         emit_json([r.as_dict() for r in reports])
     else:
-        # fetched = new + updated + unchanged + duplicates + rejected (every run reconciles)
+        # fetched = new + updated + unchanged + duplicates + rejected (every run reconciles);
+        # errors would be cut to nothing at 80 columns: they follow the table, in full
         columns = [Column(_("source"), 14), Column(_("fetched"), 7, ">"), Column(_("new"), 5, ">"),
                    Column(_("updated"), 7, ">"), Column(_("unchanged"), 7, ">"),
                    Column(_("duplicates"), 8, ">"), Column(_("rejected"), 7, ">"),
-                   Column(_("flagged"), 7, ">"), Column(_("errors"))]
+                   Column(_("flagged"), 7, ">")]
         click.echo(render(columns, [[
-            r.name, r.fetched, r.new, r.updated, r.unchanged, r.duplicates, r.rejected, r.flagged,
-            "; ".join(text_in_language(e) for e in r.errors)
-            or (_("not modified") if r.not_modified else "-")]
+            r.name, r.fetched, r.new, r.updated, r.unchanged, r.duplicates, r.rejected, r.flagged]
             for r in reports]))
+        notes = render_notes("\n" + _("Notes:"), [
+            (r.name, "; ".join(text_in_language(e) for e in r.errors)
+             or (_("not modified") if r.not_modified else "")) for r in reports])
+        if notes:
+            click.echo(notes)
     if any(not r.ok for r in reports):
         raise SystemExit(1)
 

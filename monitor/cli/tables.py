@@ -9,11 +9,12 @@ Scraped text is shown as text: control characters become spaces, nothing is inte
 from __future__ import annotations
 
 import shutil
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Column", "render", "terminal_width", "clean"]
+__all__ = ["Column", "render", "render_notes", "terminal_width", "clean"]
 
 MIN_FLEX = 12
 
@@ -67,3 +68,16 @@ def render(columns: Sequence[Column], rows: Sequence[Sequence[object]],
         parts = [_fit(clean(cell), w, c.align) for cell, w, c in zip(cells, widths, columns, strict=True)]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
+
+
+def render_notes(title: str, notes: Sequence[tuple[str, str]], width: int | None = None) -> str:
+    """Texts a table cell cuts (a source's error), in full under the table: a title, then
+    "name: text" per note, wrapped at `width` with the continuation lines indented; "" when
+    no note has a text."""
+    width = width or terminal_width()
+    lines = []
+    for name, text in notes:
+        if text:
+            lines.append(textwrap.fill(clean(f"{name}: {text}"), max(20, width),
+                                       subsequent_indent="  ", break_on_hyphens=False))
+    return "\n".join([title, *lines]) if lines else ""

@@ -181,3 +181,30 @@ def test_scrape_and_the_listing_say_a_page_error_in_indonesian_by_default(
     monkeypatch.setenv("PANTAU_LANG", "en")
     _, out, _ = pantau("sources", "list")
     assert f"{url}: no element matches the item selector 'article'" in out
+
+
+def test_at_80_columns_a_sources_error_is_printed_whole_under_the_table(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table's last column cuts an error to a few characters at 80 columns (piped output);
+    `pantau sources list` and `pantau scrape` print each error in full under the table,
+    wrapped at the width, in the reader's language."""
+    assert pantau("sources", "add", "halaman", "--type", "html", "--url", "feed.xml")[0] == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, out, _ = pantau("scrape", "halaman", "--no-classify")
+    assert code == 1 and "Catatan:" in out
+    for command, title in ((("scrape", "halaman", "--no-classify"), "Catatan:"),
+                           (("sources", "list"), "Kesalahan terakhir selengkapnya:")):
+        _, out, _ = pantau(*command)
+        assert all(len(line) <= 80 for line in out.splitlines()), out
+        whole = " ".join(out.split(title, 1)[1].split())
+        assert ("halaman: InvalidSource: sumber halaman: sumber html memerlukan opsi selektor "
+                "`item`") in whole, out
+
+
+def test_a_listing_without_errors_prints_no_notes(env: Path) -> None:
+    assert pantau("sources", "add", "baru", "--type", "rss", "--url", "feed.xml")[0] == 0
+    _, out, _ = pantau("sources", "list")
+    assert "in full" not in out and "selengkapnya" not in out
+    _, out, _ = pantau("scrape", "baru", "--no-classify")
+    assert "Notes:" not in out or "baru:" in out  # a note only for a source that has one
