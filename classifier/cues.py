@@ -60,7 +60,7 @@ _ASN_PREFIXES = ("kadis", "kadin", "sekdis", "kabid", "kabag", "kasubag", "kasub
 _ASN_MORE = frozenset("""
 kppn kpknl djp djpb bpkp bpk kejari kejati kejaksaan pengadilan imigrasi bmkg bnn bnnk basarnas
 kemenkumham kemensos kemenpan kementan kemenhub kemenpupr kemendes kemenaker kemenperin
-kacabdis cabdis disdikbud dikpora disdukcapil dpkp dkp dpmptsp bapperida bappelitbangda
+kacabdis cabdis disdikbud dikpora dpkp dkp bapperida bappelitbangda
 bakesbangpol kasubid kasubbid bapas kanim kantah kankemenag
 """.split())
 _OFFICE_PREFIXES = ("pns", "pppk", "cpns", "penyuluh", "kacab", "kppn", "widyaiswara", "dinkes",

@@ -297,6 +297,7 @@ class TextPreparer:
         tokens: list[str] = []
         spans: list[tuple[int, int]] = []
         seen: set[tuple[int, int]] = set()
+        more = self.settings.office_words
         for token, span in zip(raw_tokens, raw_spans, strict=False):
             if span[1] > handle_len:
                 tokens.append(token)
@@ -305,7 +306,6 @@ class TextPreparer:
                 seen.add(span)
                 whole = source[span[0]:span[1]]
                 parts = self.split_compound(whole) or (token,)
-                more = self.settings.office_words
                 if more:  # "p3k" is one word (pppk), not p, 3, k
                     joined = self.normalise_word(whole)
                     if len(parts) > 1 and any(cue_tag(t) for t in joined):

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from storage.db import Database
 from storage.models import Source
 from storage.schedule import stopped_mid_run
+from storage.stored_errors import error_fields
 
 __all__ = [
     "Lease",
@@ -79,8 +80,8 @@ def _take(session: Session, row: Source, owner: str, ttl: float, now: datetime) 
     expires = now + timedelta(seconds=ttl)
     previous = row.lease_owner if row.lease_owner and row.lease_owner != owner else None
     if previous is not None:  # its node died (or stalled past the TTL) during a run
-        row.last_error = stopped_mid_run(previous, row.lease_expires_at)
-        row.last_error_template, row.last_error_params = None, None
+        for key, value in error_fields(stopped_mid_run(previous, row.lease_expires_at)).items():
+            setattr(row, key, value)
         row.last_error_at = now
     row.lease_owner, row.lease_expires_at = owner, expires
     return Lease(row.id, row.name, owner, due, now, expires, row.interval_seconds, previous)

@@ -25,9 +25,6 @@ __all__ = [
     "stopped_mid_run",
 ]
 
-ERROR_LIMIT = 2000
-
-
 @dataclass(frozen=True)
 class SourceSchedule:
     """One source as the scheduler sees it."""
@@ -67,7 +64,7 @@ def record_run_failure(db: Database, source_id: int, message: str, now: datetime
     with db.session() as session:
         session.execute(update(Source).where(Source.id == source_id).values(
             last_run_at=now, last_error_at=now, consecutive_failures=Source.consecutive_failures + 1,
-            **error_fields(message, ERROR_LIMIT)))
+            **error_fields(message)))
         return int(session.scalar(select(Source.consecutive_failures)
                                   .where(Source.id == source_id)) or 0)
 
@@ -91,8 +88,9 @@ def release_dead_leases(db: Database, owners: Iterable[str], now: datetime) -> l
         rows = session.scalars(select(Source).where(Source.lease_owner.in_(dead))
                                .with_for_update(skip_locked=True)).all()
         for row in rows:
-            row.last_error = stopped_mid_run(str(row.lease_owner), row.lease_expires_at)
-            row.last_error_template, row.last_error_params = None, None
+            for key, value in error_fields(stopped_mid_run(str(row.lease_owner),
+                                                           row.lease_expires_at)).items():
+                setattr(row, key, value)
             row.last_error_at = now
             row.lease_owner, row.lease_expires_at = None, None
             freed.append(row.name)

@@ -25,9 +25,6 @@ __all__ = [
     "store_snapshots",
 ]
 
-ERROR_LIMIT = 2000  # characters of sources.last_error kept
-
-
 @dataclass(frozen=True, slots=True)
 class RunSource:
     id: int
@@ -87,7 +84,7 @@ def record_source_failure(session: Session, source_id: int, message: str, now: d
     values it renders (a scraper's error) when there are some, to be shown translated."""
     session.execute(update(Source).where(Source.id == source_id).values(
         last_run_at=now, last_error_at=now, consecutive_failures=Source.consecutive_failures + 1,
-        **error_fields(message, ERROR_LIMIT, template, params)))
+        **error_fields(message, template, params)))
 
 
 def record_source_success(session: Session, source_id: int, *, cursor: Mapping[str, Any],
@@ -99,7 +96,7 @@ def record_source_success(session: Session, source_id: int, *, cursor: Mapping[s
                               "consecutive_failures": 0,
                               "posts_collected": Source.posts_collected + new}
     if errors:
-        values.update(joined_error_fields(errors, ERROR_LIMIT), last_error_at=now)
+        values.update(joined_error_fields(errors), last_error_at=now)
     session.execute(update(Source).where(Source.id == source_id).values(**values))
 
 

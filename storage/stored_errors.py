@@ -17,7 +17,7 @@ from typing import Any
 
 from storage.errors import Message, render
 
-__all__ = ["error_fields", "joined_error_fields", "params_from_json", "params_to_json",
+__all__ = ["ERROR_LIMIT", "error_fields", "joined_error_fields", "params_from_json", "params_to_json",
            "text_in_language"]
 
 
@@ -37,6 +37,9 @@ def params_to_json(params: Mapping[str, Any]) -> dict[str, Any]:
     return {str(key): _value_to_json(value) for key, value in params.items()}
 
 
+ERROR_LIMIT = 2000  # characters of sources.last_error kept
+
+
 def params_from_json(stored: Mapping[str, Any] | None) -> dict[str, Any]:
     """The values `params_to_json` stored, a `Message` value rebuilt."""
     values: dict[str, Any] = {}
@@ -47,29 +50,30 @@ def params_from_json(stored: Mapping[str, Any] | None) -> dict[str, Any]:
     return values
 
 
-def error_fields(text: str, limit: int, template: str | None = None,
+def error_fields(text: str, template: str | None = None,
                  params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A row's `last_error`, `last_error_template` and `last_error_params` for an error's text
-    (cut at `limit`) and, if it was raised with one, its template and values; NULLs without."""
-    return {"last_error": text[:limit], "last_error_template": template or None,
+    (cut at ERROR_LIMIT) and, if it was raised with one, its template and values; NULLs
+    without. Every writer of `last_error` goes through here, so no stale template outlives
+    the text it rendered."""
+    return {"last_error": text[:ERROR_LIMIT], "last_error_template": template or None,
             "last_error_params": params_to_json(params or {}) if template else None}
 
 
-def joined_error_fields(errors: Sequence[str], limit: int,
-                        separator: str = "; ") -> dict[str, Any]:
+def joined_error_fields(errors: Sequence[str], separator: str = "; ") -> dict[str, Any]:
     """`error_fields` of several errors joined (a run that succeeded with some pages or items
     failing): one that is a `Message` keeps its template and values; several, when any is one,
     a template joining them, `{e0}; {e1}`, each error its value (structure, no message id: only
-    the errors' own templates translate). A joined text longer than `limit` is cut and kept
+    the errors' own templates translate). A joined text longer than ERROR_LIMIT is cut and kept
     without a template, shown in English as any cut text is."""
     text = separator.join(errors)
-    if len(text) > limit or not any(isinstance(error, Message) for error in errors):
-        return error_fields(text, limit)
+    if len(text) > ERROR_LIMIT or not any(isinstance(error, Message) for error in errors):
+        return error_fields(text)
     if len(errors) == 1 and isinstance(errors[0], Message):
-        return error_fields(text, limit, errors[0].template, errors[0].params)
+        return error_fields(text, errors[0].template, errors[0].params)
     template = separator.replace("{", "{{").replace("}", "}}").join(
         f"{{e{n}}}" for n in range(len(errors)))
-    return error_fields(text, limit, template, {f"e{n}": error for n, error in enumerate(errors)})
+    return error_fields(text, template, {f"e{n}": error for n, error in enumerate(errors)})
 
 
 def text_in_language(text: str | None, template: str | None, params: Mapping[str, Any] | None,

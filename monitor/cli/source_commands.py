@@ -88,14 +88,15 @@ def sources_list(app: AppContext, include_removed: bool, as_json: bool) -> None:
     columns = [Column(_("name"), 13), Column(_("type"), 8), Column(_("every"), 7, ">"),
                Column(_("last success"), 16), Column(_("fails"), 5, ">"),
                Column(_("posts"), 7, ">"), Column(_("last error"))]
-    errors = [(row.name, row.last_error_in(_) or "") for row in rows]
+    errors = [row.last_error_in(_) or "" for row in rows]
     click.echo(render(columns, [[
         row.name + ("" if row.enabled else " " + (_("(removed)") if row.removed
                                                    else _("(disabled)"))),
         row.type, f"{row.interval_seconds:g}s", _short(row.last_success_at),
         row.consecutive_failures, row.posts_collected, error]
-        for row, (_name, error) in zip(rows, errors, strict=True)]))
-    notes = render_notes("\n" + _("Last errors in full:"), errors)
+        for row, error in zip(rows, errors, strict=True)]))
+    notes = render_notes("\n" + _("Last errors in full:"),
+                         [(row.name, error) for row, error in zip(rows, errors, strict=True)])
     if notes:  # the table's last column cuts them at 80 columns
         click.echo(notes)
 
