@@ -15,7 +15,10 @@ Four measurements, reported side by side (`python -m classifier.honest [--params
   the same rules. `classifier/eval/fresh-c.jsonl` (100 posts, round 11) is a sixth writer's and
   `fresh-d.jsonl` (160 posts) a fifth writer's, written for the issue's hardest classes (short
   signals, partisan decisions, minimal pairs); the fourth writer's set of round 10 is training
-  data since round 11 (`classifier/seed/*-round10-writer4.jsonl`).
+  data since round 11 (`classifier/seed/*-round10-writer4.jsonl`). `fresh-e.jsonl` and
+  `fresh-f.jsonl` (180 posts each, round 12) are a seventh and an eighth writer's: minimal
+  pairs of orders given for a pair against orders given for a rule, and short campaign lines
+  at the end of long posts, each beside the same author's neutral post.
 - **Ordinary text** `classifier/eval/ordinary.jsonl`: everyday Indonesian posts and political
   chatter by citizens, none an ASN campaigning: the share flagged stands in for the real-text
   flag rate.
@@ -47,7 +50,7 @@ __all__ = ["EVAL_DIR", "HELD_OUT_SETS", "group_ids", "grouped_predictions", "hon
            "mean_report", "report"]
 
 EVAL_DIR = Path(__file__).parent / "eval"
-HELD_OUT_SETS = ("holdout", "fresh", "fresh-a", "fresh-c", "fresh-d")  # labeled posts never trained on, reported like the CV
+HELD_OUT_SETS = ("holdout", "fresh", "fresh-a", "fresh-c", "fresh-d", "fresh-e", "fresh-f")  # labeled posts never trained on, reported like the CV
 _POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev-set.jsonl"
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from classifier import Model
 from classifier.corpus import SEED_DIR, iter_seed_records
 from classifier.groups import group_ids, similar_pairs
-from classifier.honest import EVAL_DIR, _predict, load_eval, ordinary_report, report
+from classifier.honest import EVAL_DIR, HELD_OUT_SETS, _predict, load_eval, ordinary_report, report
 from storage.records import PostRecord
 
 
@@ -30,7 +30,7 @@ def test_eval_files_are_apart_from_the_seed_corpus(seed_records: list[PostRecord
     assert EVAL_DIR.parent == SEED_DIR.parent and EVAL_DIR != SEED_DIR
     seed_ids = {(r.platform, r.external_id) for r in seed_records}
     seed_texts = {raw["text"] for _, _, raw in iter_seed_records()}
-    for name in ("holdout", "fresh", "fresh-a", "fresh-c", "fresh-d", "ordinary"):
+    for name in (*HELD_OUT_SETS, "ordinary"):
         records = load_eval(name)
         assert records and not {(r.platform, r.external_id) for r in records} & seed_ids
         assert not {r.text for r in records} & seed_texts
@@ -58,7 +58,7 @@ def test_fresh_sets_meet_the_ranking_targets(model: Model, name: str) -> None:
 
 def test_eval_sets_are_apart_from_each_other() -> None:
     texts = {name: {r.text for r in load_eval(name)}
-             for name in ("holdout", "fresh", "fresh-a", "fresh-c", "fresh-d")}
+             for name in HELD_OUT_SETS}
     for a, b in combinations(texts, 2):
         assert not texts[a] & texts[b], (a, b)
 
