@@ -33,7 +33,7 @@ from scrapers import (
 from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
-from storage.errors import N_, Message
+from storage.errors import N_, Message, error_kind
 from storage.records import PostRecord
 from storage.retry import write_with_retry
 from storage.scrape_state import (
@@ -160,11 +160,14 @@ def _adapter_counts(result: FetchResult) -> tuple[int, int]:
 
 def _failure_text(exc: BaseException) -> str:
     """A failed run's error, `Kind: message`: a scraper's error as a `Message` (its own template
-    and values nested under the kind, which is a class name and stays as it is), so that
-    `pantau scrape` prints it in the reader's language; any other error as English text."""
+    and values nested under the kind, a class name kept in the English text and said as its
+    label, storage.errors.error_kind), so that `pantau scrape` prints it in the reader's
+    language; any other error as English text."""
     if isinstance(exc, ScraperError):
-        # "{kind}: {error}" is structure, no message id: only the error's template translates
-        return Message("{kind}: {error}", kind=type(exc).__name__, error=exc.as_message())
+        # "{kind}: {error}" is structure, no message id: the kind's label and the error's
+        # template translate
+        return Message("{kind}: {error}", kind=error_kind(type(exc).__name__),
+                       error=exc.as_message())
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -128,3 +128,16 @@ def test_the_english_text_and_its_translation_carry_the_values_verbatim(
     catalog = _catalog("id")
     assert error.translated(lambda m: catalog.get(m) or m) == (
         f"{url}: respons HTTP {status} (setelah {tries} kali percobaan)")
+
+
+def test_every_error_kind_is_said_as_a_label_the_indonesian_catalog_translates() -> None:
+    """A failed run's text begins with its error's class name (`FetchError: …`, kept for
+    scripts); readers read a label instead, in Indonesian by default."""
+    from storage.errors import ERROR_KINDS, error_kind
+
+    assert set(ERROR_KINDS) == ERRORS
+    catalog = _catalog("id")
+    assert all(catalog.get(label) for label in ERROR_KINDS.values())
+    assert error_kind("FetchError").translated(lambda m: catalog.get(m) or m) == "Gagal mengambil"
+    assert error_kind("InvalidSource").translated(lambda m: catalog.get(m) or m) == (
+        "Sumber tidak valid")
