@@ -125,9 +125,10 @@ def test_the_source_listing_says_a_scrapers_error_in_indonesian_by_default(
 
 def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
         env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pantau scrape` prints each source's error in the reader's language (PANTAU_LANG,
-    Indonesian by default): a scraper's error from its template, the values (the URL, the
-    system's reason) as they are; `--json` keeps the English text."""
+    """`pantau scrape` and `pantau sources list` print each source's error in the reader's
+    language (PANTAU_LANG, Indonesian by default): a scraper's error from its template, its
+    kind as a label, the URL as it is and the system's reason as a short one; `--json` keeps
+    the English text, the system's own words in it."""
     assert pantau("sources", "add", "hilang", "--type", "rss", "--url", "hilang.xml")[0] == 0
     monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
     code, out, _ = pantau("scrape", "hilang", "--no-classify", "--json")
@@ -137,11 +138,15 @@ def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
     monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
     code, out, _ = pantau("scrape", "hilang", "--no-classify")
     assert code == 1
-    assert f"Gagal mengambil: {url}: tidak dapat dibaca: No such file or directory" in out
+    assert f"Gagal mengambil: {url}: tidak dapat dibaca: berkas tidak ditemukan" in out
+    _, out, _ = pantau("sources", "list")
+    assert f"Gagal mengambil: {url}: tidak dapat dibaca: berkas tidak ditemukan" in out
     monkeypatch.setenv("PANTAU_LANG", "en")
     code, out, _ = pantau("scrape", "hilang", "--no-classify")
-    assert code == 1 and f"Fetch failed: {url}: cannot read: No such file or directory" in out
-    assert "FetchError" not in out
+    assert code == 1 and f"Fetch failed: {url}: cannot read: file not found" in out
+    assert "FetchError" not in out and "No such file" not in out
+    _, out, _ = pantau("sources", "list")
+    assert f"Fetch failed: {url}: cannot read: file not found" in out
 
 
 def test_scrape_says_why_a_sources_item_was_rejected_in_indonesian_by_default(
