@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from storage.db import Database
+from storage.errors import N_, Message
 from storage.models import Source
 from storage.stored_errors import error_fields
 
@@ -74,10 +75,14 @@ def record_run_failure(db: Database, source_id: int, message: str, now: datetime
                                   .where(Source.id == source_id)) or 0)
 
 
-def stopped_mid_run(owner: str, expires_at: datetime | None) -> str:
-    """The health message of a source whose run was cut short by its node's death."""
-    until = f" (lease until {expires_at.isoformat(timespec='seconds')})" if expires_at else ""
-    return f"node {owner} stopped mid-run{until}"
+def stopped_mid_run(owner: str, expires_at: datetime | None) -> Message:
+    """The health message of a source whose run was cut short by its node's death: a
+    `Message`, its template and values stored beside the English text (error_fields), so that
+    it is said in the reader's language."""
+    if expires_at is None:
+        return Message(N_("node {owner} stopped mid-run"), owner=owner)
+    return Message(N_("node {owner} stopped mid-run (lease until {until})"), owner=owner,
+                   until=expires_at.isoformat(timespec="seconds"))
 
 
 def release_dead_leases(db: Database, owners: Iterable[str], now: datetime) -> list[str]:

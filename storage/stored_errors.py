@@ -60,9 +60,11 @@ def params_from_json(stored: Mapping[str, Any] | None) -> dict[str, Any]:
 def error_fields(text: str, template: str | None = None,
                  params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A row's `last_error`, `last_error_template` and `last_error_params` for an error's text
-    (cut at ERROR_LIMIT) and, if it was raised with one, its template and values; NULLs
-    without. Every writer of `last_error` goes through here, so no stale template outlives
-    the text it rendered."""
+    (cut at ERROR_LIMIT) and, if it was raised with one, its template and values (a `Message`
+    text without them brings its own); NULLs without. Every writer of `last_error` goes through
+    here, so no stale template outlives the text it rendered."""
+    if template is None and isinstance(text, Message):
+        template, params = text.template, text.params
     return {"last_error": text[:ERROR_LIMIT], "last_error_template": template or None,
             "last_error_params": params_to_json(params or {}) if template else None}
 

@@ -33,7 +33,9 @@ TEMPLATE = N_("{url}: HTTP {status} ({why})")
 CATALOG = {TEMPLATE: "{url}: respons HTTP {status} ({why})",
            "after {tries} tries": "setelah {tries} kali percobaan",
            "Fetch failed": "Gagal mengambil", "file not found": "berkas tidak ditemukan",
-           "{url}: cannot read: {reason}": "{url}: tidak dapat dibaca: {reason}"}
+           "{url}: cannot read: {reason}": "{url}: tidak dapat dibaca: {reason}",
+           "node {owner} stopped mid-run (lease until {until})":
+               "node {owner} berhenti di tengah proses (klaim berlaku sampai {until})"}
 
 
 def indonesian(message_id: str) -> str:
@@ -88,6 +90,7 @@ def test_a_failure_without_a_template_clears_the_previous_one(db: Database) -> N
 
 
 def test_every_other_writer_of_the_last_error_clears_the_template(db: Database) -> None:
+    """A writer of a text without a template clears the previous one."""
     a, b, c, d = (_source(db, name) for name in "abcd")
     for sid in (a, b, c, d):
         _fail(db, sid)
@@ -105,7 +108,24 @@ def test_every_other_writer_of_the_last_error_clears_the_template(db: Database) 
     assert texts[c].last_error.startswith("node h:1:dead stopped mid-run")
     assert texts[d].last_error.startswith("node h:1:dead stopped mid-run")
     assert all((r.last_error_template, r.last_error_params) == (None, None)
-               for r in texts.values())
+               for r in (texts[a], texts[b]))
+    # a lease taken over, or released as dead, writes its own template instead
+    assert {texts[c].last_error_template, texts[d].last_error_template} == {
+        "node {owner} stopped mid-run (lease until {until})"}
+
+
+def test_a_run_cut_short_by_its_nodes_death_is_said_in_the_readers_language(
+        db: Database) -> None:
+    sid = _source(db, "a")
+    assert leases.claim_source(db, sid, "h:1:dead", ttl=60, now=T0)
+    assert leases.claim_source(db, sid, "h:2:new", ttl=60, now=T0 + timedelta(minutes=5))
+    with db.reader() as session:
+        source = find_source(session, "a")
+    english = "node h:1:dead stopped mid-run (lease until 2026-01-01T12:01:00+00:00)"
+    assert source is not None and source.last_error == english
+    assert source.last_error_in(indonesian) == (
+        "node h:1:dead berhenti di tengah proses (klaim berlaku sampai 2026-01-01T12:01:00+00:00)")
+    assert source.last_error_in(lambda m: m) == english
 
 
 def test_a_success_without_page_errors_keeps_the_last_error_and_its_template(
