@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monitor.config import Settings
+from monitor.errors import NotFound
 from monitor.ingest_stats import COUNTS, IngestStats
 from monitor.pipeline import Item, Scorer, ingest_items
 from scrapers import (
@@ -33,7 +34,7 @@ from scrapers import (
 from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
-from storage.errors import N_, Message
+from storage.errors import N_, Message, TemplatedError, error_kind
 from storage.records import PostRecord
 from storage.retry import write_with_retry
 from storage.scrape_state import (
@@ -47,7 +48,8 @@ from storage.scrape_state import (
 from storage.source_runs import finish_run, start_run
 from storage.validation import LIMITS
 
-__all__ = ["ScrapeReport", "client_settings", "fit_external_id", "make_client", "run_source"]
+__all__ = ["ScrapeReport", "client_settings", "crash_reason", "crashed", "fit_external_id",
+           "make_client", "run_source"]
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -160,12 +162,31 @@ def _adapter_counts(result: FetchResult) -> tuple[int, int]:
 
 def _failure_text(exc: BaseException) -> str:
     """A failed run's error, `Kind: message`: a scraper's error as a `Message` (its own template
-    and values nested under the kind, which is a class name and stays as it is), so that
-    `pantau scrape` prints it in the reader's language; any other error as English text."""
+    and values nested under the kind, a class name kept in the English text and said as its
+    label, storage.errors.error_kind), so that `pantau scrape` prints it in the reader's
+    language; any other error as English text."""
     if isinstance(exc, ScraperError):
-        # "{kind}: {error}" is structure, no message id: only the error's template translates
-        return Message("{kind}: {error}", kind=type(exc).__name__, error=exc.as_message())
+        # "{kind}: {error}" is structure, no message id: the kind's label and the error's
+        # template translate
+        return Message("{kind}: {error}", kind=error_kind(type(exc).__name__),
+                       error=exc.as_message())
     return f"{type(exc).__name__}: {exc}"
+
+
+def crash_reason(exc: BaseException) -> str:
+    """Why a run raised instead of reporting (a source gone meanwhile, a bug): an error raised
+    with a template (every TemplatedError: a use case's, storage's, a scraper's) as its
+    `Message`, said in the reader's language; any other error as its type and English text."""
+    if isinstance(exc, TemplatedError):
+        return exc.as_message()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def crashed(name: str, exc: BaseException) -> ScrapeReport:
+    """The report of a run that raised: failed, its one error saying that the run stopped and
+    why (`crash_reason`), so that `pantau scrape` prints it in the reader's language."""
+    return ScrapeReport(name=name, ok=False,
+                        errors=[Message(N_("the run stopped: {error}"), error=crash_reason(exc))])
 
 
 def _fail(db: Database, report: ScrapeReport, source_id: int, message: str,
@@ -195,8 +216,8 @@ def _fail(db: Database, report: ScrapeReport, source_id: int, message: str,
 def _start(db: Database, name: str) -> tuple[RunSource, int]:
     def work(session: Any) -> tuple[RunSource, int]:
         row = load_run_source(session, name)
-        if row is None:
-            raise LookupError(f"no source named {name!r}")
+        if row is None:  # removed or renamed since it was named: said in the reader's language
+            raise NotFound(N_("no source named {name!r} (see `pantau sources list`)"), name=name)
         return row, start_run(session, kind="scrape", source_name=name, actor=ACTOR,
                               source_id=row.id)
     return write_with_retry(db, work)

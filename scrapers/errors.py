@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.errors import N_, TemplatedError
+from storage.errors import N_, Message, TemplatedError
 
 __all__ = [
     "N_",
@@ -35,6 +35,7 @@ __all__ = [
     "RateLimited",
     "ScraperError",
     "error_reason",
+    "item_error",
 ]
 
 
@@ -96,5 +97,18 @@ class ParseError(ScraperError):
 
 
 def error_reason(exc: BaseException) -> str:
-    """A failure as one line: our own errors by their message, anything else with its type."""
-    return str(exc) if isinstance(exc, ScraperError) else f"{type(exc).__name__}: {exc}"
+    """A failure as one line: our own errors by their message (a `Message`, shown in the
+    reader's language), anything else with its type (English text)."""
+    return exc.as_message() if isinstance(exc, ScraperError) else f"{type(exc).__name__}: {exc}"
+
+
+def item_error(template: str, number: int, exc: BaseException, limit: int = 300) -> str:
+    """One item's failure (the others are kept) as a `Message`: `template` (marked `N_`, with
+    `{number}` and `{reason}`) and the item's number and `error_reason`. A reason too long for
+    `limit` characters in all is cut first, so the whole stays a Message."""
+    reason = error_reason(exc)
+    error = Message(template, number=number, reason=reason)
+    if len(error) <= limit:
+        return error
+    return Message(template, number=number,
+                   reason=str(reason)[:max(0, limit - (len(error) - len(reason)))])

@@ -9,6 +9,7 @@ from urllib.request import url2pathname
 
 from scrapers.base import Snapshot
 from scrapers.errors import N_, FetchError
+from storage.errors import os_reason
 
 __all__ = ["read_file_url"]
 
@@ -20,7 +21,7 @@ def read_file_url(url: str, limit: int) -> Snapshot:
         with path.open("rb") as handle:
             body = handle.read(limit + 1)
     except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
+        reason = os_reason(exc)  # the system's words, said as a short reason when known
         raise FetchError(N_("{url}: cannot read: {reason}"), url=url, reason=reason) from exc
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Snapshot.build(

@@ -21,14 +21,20 @@ text (for logs and tests); `translated(gettext)` renders it through the caller's
 templates are message ids of the `cli` catalog (`make messages` extracts storage/ too), and the
 CLI and the web app translate them where they are shown (monitor.cli.app.refusals,
 monitor.services.guard). A value may itself be a `Message`, translated with the rest.
+
+A `Worded` value is an outside text kept as it is in the English (the system's words for an
+errno, `os_reason`; a parser's own warning; an error's class name, `error_kind`), which a
+reader, an English one too, reads as a label of the catalog instead.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["N_", "Message", "render", "TemplatedError", "StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
+__all__ = ["N_", "Message", "Worded", "ERROR_KINDS", "error_kind", "os_reason", "render",
+           "TemplatedError", "StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
            "SourceNotFound", "StaleVersion", "StaleDecision", "DuplicateRow", "InvalidValue",
            "UserError"]
 
@@ -70,6 +76,60 @@ class Message(str):
 
     def translated(self, gettext: Callable[[str], str] | None) -> str:
         return render(self.template, self.params, gettext)
+
+
+class Worded(Message):
+    """An outside text kept as it is in every English text (the system's words for an errno, a
+    parser's own warning, an exception's class name): stored, logged and compared as that text,
+    and shown to a reader, an English one too, as `template` rendered through their catalog."""
+
+    def __new__(cls, text: str, template: str, **params: Any) -> Worded:
+        worded = str.__new__(cls, text)
+        worded.template = template
+        worded.params = params
+        return worded
+
+    def translated(self, gettext: Callable[[str], str] | None) -> str:
+        return str(self) if gettext is None else render(self.template, self.params, gettext)
+
+
+# The kinds of error a failed run's text begins with, `FetchError: …` (the scrapers' error
+# tree, scrapers.errors): class names, kept as they are in the English texts that scripts read,
+# shown to readers as these labels.
+ERROR_KINDS = {
+    "ScraperError": N_("Source run failed"),
+    "InvalidSource": N_("Invalid source"),
+    "FetchError": N_("Fetch failed"),
+    "RateLimited": N_("Rate limited"),
+    "ParseError": N_("Unreadable content"),
+}
+
+
+def error_kind(name: str) -> str:
+    """An error's class name, `Worded` with its label when it has one (ERROR_KINDS)."""
+    label = ERROR_KINDS.get(name)
+    return name if label is None else Worded(name, label)
+
+
+# errno → a short reason, for the errors met reading a file; the system's words stay the English
+_OS_REASONS = {
+    errno.ENOENT: N_("file not found"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a directory, not a file"),
+    errno.ENOTDIR: N_("a part of the path is not a directory"),
+    errno.ENAMETOOLONG: N_("the file name is too long"),
+    errno.ELOOP: N_("too many symbolic links"),
+    errno.EIO: N_("input/output error"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the system refused a file: the system's own words (`strerror`, else the error's
+    text), `Worded` with a short reason the catalog translates when its errno is a known one."""
+    text = str(getattr(exc, "strerror", None) or exc)
+    reason = _OS_REASONS.get(getattr(exc, "errno", None) or 0)
+    return text if reason is None else Worded(text, reason)
 
 
 class TemplatedError(Exception):

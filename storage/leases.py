@@ -10,7 +10,8 @@ node that dies keeps its lease only until `lease_expires_at`, after which anyone
 
 Leases are short (`scheduler.lease_ttl`, a minute by default) and a live node renews all of its
 leases at once (`renew_all`, its heartbeat), so a lease outlives its node by at most one TTL.
-Whoever takes over an expired lease writes "node X stopped mid-run" into the source's health.
+Whoever takes over an expired lease writes "node X stopped mid-run" into the source's health
+(with its template, said in the reader's language).
 
 Times are the caller's UTC clock: nodes on different machines must keep their clocks in sync
 (NTP), as the deployment guide says.

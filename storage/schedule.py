@@ -6,13 +6,15 @@ columns themselves are written only by storage.leases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
 from storage.db import Database
+from storage.errors import N_, Message
 from storage.models import Source
 from storage.stored_errors import error_fields
 
@@ -56,23 +58,31 @@ def get_schedule(db: Database, source_id: int) -> SourceSchedule | None:
         return None if row is None else _schedule(row)
 
 
-def record_run_failure(db: Database, source_id: int, message: str, now: datetime) -> int:
-    """A run that ended in an exception nobody recorded: count it in the source's health.
+def record_run_failure(db: Database, source_id: int, message: str, now: datetime, *,
+                       template: str | None = None,
+                       params: Mapping[str, Any] | None = None) -> int:
+    """A run that ended in an exception nobody recorded: count it in the source's health,
+    `message` the English text, with the template and values of the error it ends with when it
+    was raised with one (storage.errors.TemplatedError), to be shown translated.
 
     Returns the new number of consecutive failures (0 if the source is gone).
     """
     with db.session() as session:
         session.execute(update(Source).where(Source.id == source_id).values(
             last_run_at=now, last_error_at=now, consecutive_failures=Source.consecutive_failures + 1,
-            **error_fields(message)))
+            **error_fields(message, template, params)))
         return int(session.scalar(select(Source.consecutive_failures)
                                   .where(Source.id == source_id)) or 0)
 
 
-def stopped_mid_run(owner: str, expires_at: datetime | None) -> str:
-    """The health message of a source whose run was cut short by its node's death."""
-    until = f" (lease until {expires_at.isoformat(timespec='seconds')})" if expires_at else ""
-    return f"node {owner} stopped mid-run{until}"
+def stopped_mid_run(owner: str, expires_at: datetime | None) -> Message:
+    """The health message of a source whose run was cut short by its node's death: a
+    `Message`, its template and values stored beside the English text (error_fields), so that
+    it is said in the reader's language."""
+    if expires_at is None:
+        return Message(N_("node {owner} stopped mid-run"), owner=owner)
+    return Message(N_("node {owner} stopped mid-run (lease until {until})"), owner=owner,
+                   until=expires_at.isoformat(timespec="seconds"))
 
 
 def release_dead_leases(db: Database, owners: Iterable[str], now: datetime) -> list[str]:

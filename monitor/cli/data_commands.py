@@ -24,6 +24,7 @@ from monitor.cli.app import (
 from monitor.cli.help_text import N_
 from monitor.cli.labels import label
 from monitor.policy import operator_actor
+from storage.errors import os_reason
 
 if TYPE_CHECKING:
     from monitor.pipeline import IngestStats
@@ -80,7 +81,8 @@ def _open_input(path: str) -> tuple[IO[bytes], str]:
     try:
         return open(path, "rb"), path
     except OSError as exc:
-        fail(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror))
+        fail(_("cannot read {path}: {reason}").format(
+            path=path, reason=text_in_language(os_reason(exc))))
 
 
 def _summary(stats: dict[str, int]) -> str:

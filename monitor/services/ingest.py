@@ -16,7 +16,7 @@ from monitor.config import Settings
 from monitor.errors import N_, NotFound
 from monitor.pipeline import IngestStats, Scorer, import_lines, score_unscored
 from monitor.policy import Actor, Right
-from monitor.scrape import ScrapeReport, make_client, run_source
+from monitor.scrape import ScrapeReport, crashed, make_client, run_source
 from monitor.services.guard import require
 from monitor.services.sources import sync_config
 from storage.audit import append_audit
@@ -97,7 +97,6 @@ def scrape_now(db: Database, actor: Actor, names: Sequence[str], settings: Setti
     reports = []
     for name, outcome in zip(targets, outcomes, strict=True):
         if isinstance(outcome, BaseException):
-            outcome = ScrapeReport(name=name, ok=False,
-                                   errors=[f"{type(outcome).__name__}: {outcome}"])
+            outcome = crashed(name, outcome)  # its error in the reader's language
         reports.append(outcome)
     return reports

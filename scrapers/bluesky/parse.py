@@ -13,8 +13,7 @@ from typing import Any
 from scrapers.bluesky.constants import PLATFORM, REPOST, WEB
 from scrapers.bounded import PageBudget, load_json
 from scrapers.dates import to_datetime
-from scrapers.errors import N_, ParseError
-from scrapers.errors import error_reason as _reason
+from scrapers.errors import N_, ParseError, item_error
 from storage.records import Author, Media, PostRecord
 
 __all__ = ["BlueskyPage", "parse_page", "post_record"]
@@ -99,7 +98,8 @@ def post_record(item: Mapping[str, Any]) -> PostRecord:
 
 
 def parse_page(text: str) -> BlueskyPage:
-    """Records, next cursor and per-item errors of one XRPC response."""
+    """Records, next cursor and per-item errors (each a `storage.errors.Message`) of one XRPC
+    response."""
     data = load_json(text)
     budget = PageBudget()
     if not isinstance(data, Mapping):
@@ -113,7 +113,7 @@ def parse_page(text: str) -> BlueskyPage:
         try:
             records.append(post_record(item))
         except Exception as exc:  # noqa: BLE001 - one malformed item never costs the others
-            errors.append(f"item #{index}: {_reason(exc)}"[:300])
+            errors.append(item_error(N_("item #{number}: {reason}"), index, exc))
         budget.check(f"item #{index}")
     cursor = data.get("cursor")
     return BlueskyPage(records, str(cursor) if cursor else None, errors)

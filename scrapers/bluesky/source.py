@@ -15,6 +15,7 @@ from scrapers.dates import to_datetime
 from scrapers.options import opt_int
 from scrapers.paging import fetch_page, text_parser
 from scrapers.scraped import scraped
+from storage.errors import Message
 from storage.records import PostRecord
 
 __all__ = ["BlueskyAdapter", "with_cursor"]
@@ -58,7 +59,8 @@ class BlueskyAdapter:
             if fetched is None:
                 break
             page, index = fetched.parsed, fetched.index
-            result.errors += [f"{url}: {e}" for e in page.errors]
+            # Messages, shown in the reader's language; "{url}: {error}" is structure, no id
+            result.errors += [Message("{url}: {error}", url=url, error=e) for e in page.errors]
             times = [t for t in map(_seen_at, page.records) if t]
             result.posts += [
                 scraped(r, source, index) for r in page.records if r.external_id not in seen

@@ -11,8 +11,7 @@ from typing import Any
 
 from scrapers.bounded import PageBudget, load_json
 from scrapers.dates import to_datetime
-from scrapers.errors import N_, ParseError
-from scrapers.errors import error_reason as _reason
+from scrapers.errors import N_, ParseError, item_error
 from scrapers.mastodon.constants import LINK, MEDIA_TYPES, PLATFORM
 from scrapers.text import html_to_text
 from storage.records import Author, Media, PostRecord
@@ -92,7 +91,8 @@ def status_record(outer: Mapping[str, Any]) -> PostRecord:
 
 
 def parse_statuses(text: str) -> tuple[list[PostRecord], list[str]]:
-    """(records, per-item errors). Raises ParseError for JSON that is not a Status list/object."""
+    """(records, per-item errors, each a `storage.errors.Message`). Raises ParseError for JSON
+    that is not a Status list/object."""
     data = load_json(text)
     budget = PageBudget()
     if isinstance(data, Mapping) and "id" in data:
@@ -104,6 +104,6 @@ def parse_statuses(text: str) -> tuple[list[PostRecord], list[str]]:
         try:
             records.append(status_record(item))
         except Exception as exc:  # noqa: BLE001 - one malformed status never costs the others
-            errors.append(f"status #{index}: {_reason(exc)}"[:300])
+            errors.append(item_error(N_("status #{number}: {reason}"), index, exc))
         budget.check(f"status #{index}")
     return records, errors

@@ -14,6 +14,7 @@ from scrapers.mastodon.parse import parse_links, parse_statuses
 from scrapers.options import opt_int
 from scrapers.paging import fetch_page, text_parser
 from scrapers.scraped import scraped
+from storage.errors import Message
 
 __all__ = ["MastodonAdapter", "with_min_id"]
 
@@ -51,7 +52,8 @@ class MastodonAdapter:
             if page is None:
                 break
             (records, errors), index = page.parsed, page.index
-            result.errors += [f"{url}: {e}" for e in errors]
+            # Messages, shown in the reader's language; "{url}: {error}" is structure, no id
+            result.errors += [Message("{url}: {error}", url=url, error=e) for e in errors]
             fresh = [
                 r
                 for r in records

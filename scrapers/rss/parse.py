@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
+from xml.sax import SAXParseException
 
 import feedparser
 
@@ -24,7 +25,7 @@ from scrapers.errors import N_, ParseError
 from scrapers.rss.constants import MEDIA_KINDS, PLATFORM, YOUTUBE_PLATFORM
 from scrapers.rss.prepare import OwnIds, feed_headers, item_ids, safe_body
 from scrapers.text import html_to_text
-from storage.errors import Message
+from storage.errors import Message, Worded
 from storage.records import Author, Media, PostRecord
 
 __all__ = ["ParsedFeed", "parse_feed"]
@@ -33,6 +34,20 @@ _CUT_SHORT = ("no element found", "unclosed token")  # expat at a premature end 
 _CLOSED_ENTRY = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 
 _COUNT = re.compile(r"[0-9]{1,18}")  # ASCII digits: "³".isdigit() is True too
+
+# expat's words for what is wrong with a document, said to readers in their language
+_EXPAT = {
+    "no element found": N_("the document stops before its end"),
+    "unclosed token": N_("a tag is left unclosed"),
+    "syntax error": N_("not XML"),
+    "not well-formed (invalid token)": N_("a character or tag XML does not allow"),
+    "mismatched tag": N_("a closing tag that does not match its opening tag"),
+    "undefined entity": N_("an undefined entity"),
+    "junk after document element": N_("text after the end of the document"),
+    "XML or text declaration not at start of entity": N_("the XML declaration is not at the start"),
+    "unclosed CDATA section": N_("a CDATA section is left unclosed"),
+}
+_NOT_XML = re.compile(r"(\S{1,100}) is not an XML media type")  # feedparser's NonXMLContentType
 
 ParsedFeed = tuple[list[PostRecord], str | None]
 
@@ -117,6 +132,23 @@ def _record(
     )
 
 
+def _warning(exc: object) -> str:
+    """feedparser's complaint as one line: `Type: text`, the parser's own English words (kept
+    as they are in the stored text), `Worded` so that a reader reads what is wrong in their
+    language when the complaint is a known one (expat's, or a body not served as XML). The
+    parser's line and column are left out for readers: they count in the document feedparser
+    re-encoded, not in the one fetched."""
+    text = f"{type(exc).__name__}: {exc}"
+    label = _EXPAT.get(exc.getMessage()) if isinstance(exc, SAXParseException) else None
+    if label is not None:
+        return Worded(text, label)
+    served = _NOT_XML.fullmatch(str(exc)) if type(exc).__name__ == "NonXMLContentType" else None
+    if served:
+        return Worded(text, N_("served as {media_type}, which is no XML media type"),
+                      media_type=served.group(1))
+    return text
+
+
 def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     """(records, warning). The warning is set when the feed ends early (truncated or broken
     off; an entry left unclosed is dropped); other leniently parsed quirks (a blank line
@@ -136,11 +168,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
         resolve_relative_uris=False,
     )
     budget.check("feedparser")
-    warning = None
-    if parsed.get("bozo"):
-        warning = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
+    warning = _warning(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     if not parsed.entries and not parsed.get("version") and parsed.get("bozo"):
-        raise ParseError(N_("not a feed ({warning})"), warning=str(warning))
+        raise ParseError(N_("not a feed ({warning})"), warning=warning)
     entries = list(parsed.entries)
     if own_ids is None or len(own_ids) != len(entries):
         own_ids = [OwnIds(None, None)] * len(entries)  # lxml read the items differently

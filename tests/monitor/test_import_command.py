@@ -234,3 +234,20 @@ def test_a_line_the_database_refuses_is_reported_in_indonesian_by_default(
     monkeypatch.setenv("PANTAU_LANG", "en")
     code, _, err = run(ready_db, "import", str(source), "--no-classify")
     assert code == 1 and f"{source}:1: rejected: not stored: " in err
+
+
+def test_a_file_that_cannot_be_read_is_said_by_a_short_reason_in_the_readers_language(
+        ready_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system's words ("No such file or directory") become a short reason in the
+    reader's language when the errno is a known one: Indonesian by default, English with
+    PANTAU_LANG=en."""
+    missing = tmp_path / "tidak-ada.jsonl"
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, _, err = run(ready_db, "import", str(missing), "--no-classify")
+    assert code == 2 and f"tidak dapat membaca {missing}: berkas tidak ditemukan" in err
+    assert "No such file" not in err
+    monkeypatch.setenv("PANTAU_LANG", "en")
+    code, _, err = run(ready_db, "import", str(missing), "--no-classify")
+    assert code == 2 and f"cannot read {missing}: file not found" in err
+    code, _, err = run(ready_db, "import", str(tmp_path), "--no-classify")  # a directory
+    assert code == 2 and f"cannot read {tmp_path}: it is a directory, not a file" in err

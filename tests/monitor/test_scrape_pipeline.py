@@ -7,6 +7,7 @@ removed, the server failing. Posts stored before a failure stay stored.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -253,3 +254,20 @@ def test_a_page_that_does_not_parse_is_stored_with_its_template_and_values(db: D
         [row] = list_sources(session)
     indonesian = row.last_error_in(gettext_for("id"))
     assert indonesian and indonesian.startswith(f"{feed.url}: ") and indonesian != row.last_error
+
+
+def test_a_malformed_mastodon_status_is_stored_with_its_template_and_said_in_indonesian(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]
+    """A run that stores the good statuses and skips a malformed one: the source's last error
+    is the English text as before, with its template and values beside it, so that it is said
+    in Indonesian by default and in English with the English catalog."""
+    feed.body = json.dumps([{"id": "1", "content": "<p>Halo</p>", "account": {"acct": "a"}},
+                            {"no": "id"}]).encode()
+    add_source(db, SourceSpec("toot", "mastodon", feed.url, interval=60), settings)
+    report = scrape(db, settings, "toot")
+    english = f"{feed.url}: status #1: status without an id"
+    assert report.ok and report.new == 1 and report.errors == [english]
+    with db.reader() as session:
+        [row] = list_sources(session)
+    assert row.last_error == english and row.last_error_template == "{url}: {error}"
+    assert row.last_error_in(gettext_for("id")) == f"{feed.url}: kiriman #1: status tanpa id"
+    assert row.last_error_in(gettext_for("en")) == english

@@ -103,7 +103,8 @@ def test_scrape_without_a_name_or_all_is_an_error(env: Path) -> None:
 def test_the_source_listing_says_a_scrapers_error_in_indonesian_by_default(
         env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failed source's last error is shown in the reader's language (PANTAU_LANG, Indonesian
-    by default); `--json` keeps the English text (interfaces.md §3)."""
+    by default), its kind said as a label; `--json` keeps the English text with the error's
+    class name (interfaces.md §3)."""
     assert pantau("sources", "add", "halaman", "--type", "html", "--url", "feed.xml")[0] == 0
     code, out, _ = pantau("scrape", "halaman", "--no-classify", "--json")
     english = "InvalidSource: source halaman: html sources need an `item` selector option"
@@ -112,19 +113,22 @@ def test_the_source_listing_says_a_scrapers_error_in_indonesian_by_default(
     monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
     code, out, _ = pantau("sources", "list")
     assert code == 0
-    assert "InvalidSource: sumber halaman: sumber html memerlukan opsi selektor `item`" in out
+    assert "Sumber tidak valid: sumber halaman: sumber html memerlukan opsi selektor `item`" in out
+    assert "InvalidSource" not in out
     _, out, _ = pantau("sources", "list", "--json")
     assert json.loads(out)[0]["last_error"] == english
     monkeypatch.setenv("PANTAU_LANG", "en")
     _, out, _ = pantau("sources", "list")
-    assert english in out
+    assert "Invalid source: source halaman: html sources need an `item` selector option" in out
+    assert "InvalidSource" not in out
 
 
 def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
         env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pantau scrape` prints each source's error in the reader's language (PANTAU_LANG,
-    Indonesian by default): a scraper's error from its template, the values (the URL, the
-    system's reason) as they are; `--json` keeps the English text."""
+    """`pantau scrape` and `pantau sources list` print each source's error in the reader's
+    language (PANTAU_LANG, Indonesian by default): a scraper's error from its template, its
+    kind as a label, the URL as it is and the system's reason as a short one; `--json` keeps
+    the English text, the system's own words in it."""
     assert pantau("sources", "add", "hilang", "--type", "rss", "--url", "hilang.xml")[0] == 0
     monkeypatch.setenv("COLUMNS", "400")  # the table's last column is cut to the terminal
     code, out, _ = pantau("scrape", "hilang", "--no-classify", "--json")
@@ -134,10 +138,15 @@ def test_scrape_says_a_failing_sources_error_in_indonesian_by_default(
     monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
     code, out, _ = pantau("scrape", "hilang", "--no-classify")
     assert code == 1
-    assert f"FetchError: {url}: tidak dapat dibaca: No such file or directory" in out
+    assert f"Gagal mengambil: {url}: tidak dapat dibaca: berkas tidak ditemukan" in out
+    _, out, _ = pantau("sources", "list")
+    assert f"Gagal mengambil: {url}: tidak dapat dibaca: berkas tidak ditemukan" in out
     monkeypatch.setenv("PANTAU_LANG", "en")
     code, out, _ = pantau("scrape", "hilang", "--no-classify")
-    assert code == 1 and english in out
+    assert code == 1 and f"Fetch failed: {url}: cannot read: file not found" in out
+    assert "FetchError" not in out and "No such file" not in out
+    _, out, _ = pantau("sources", "list")
+    assert f"Fetch failed: {url}: cannot read: file not found" in out
 
 
 def test_scrape_says_why_a_sources_item_was_rejected_in_indonesian_by_default(
@@ -198,8 +207,8 @@ def test_at_80_columns_a_sources_error_is_printed_whole_under_the_table(
         _, out, _ = pantau(*command)
         assert all(len(line) <= 80 for line in out.splitlines()), out
         whole = " ".join(out.split(title, 1)[1].split())
-        assert ("halaman: InvalidSource: sumber halaman: sumber html memerlukan opsi selektor "
-                "`item`") in whole, out
+        assert ("halaman: Sumber tidak valid: sumber halaman: sumber html memerlukan opsi "
+                "selektor `item`") in whole, out
 
 
 def test_a_listing_without_errors_prints_no_notes(env: Path) -> None:

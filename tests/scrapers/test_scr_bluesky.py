@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,24 @@ def test_error_response_is_recorded(server: FixtureServer) -> None:
     server.routes[XRPC] = Reply(200, b'{"error": "InvalidRequest", "message": "bad actor"}')
     result = _fetch(server, server.url(XRPC))
     assert result.posts == [] and "InvalidRequest" in result.errors[0]
+
+
+def test_a_malformed_item_is_recorded_as_a_message_said_in_indonesian(
+    server: FixtureServer,
+) -> None:
+    """One malformed feed item costs only itself; its error is a Message (the URL, the item's
+    number and the reason as values), said in Indonesian by default, in English with the
+    English catalog."""
+    from monitor.i18n import gettext_for
+    from storage.errors import Message
+
+    good = {"post": {"uri": "at://did:plc:a/app.bsky.feed.post/1", "record": {"text": "Halo"},
+                     "author": {"handle": "a.bsky.social"}}}
+    server.routes[XRPC] = Reply(200, json.dumps({"feed": [good, {"post": {"uri": "x"}}]}).encode())
+    result = _fetch(server, server.url(XRPC))
+    [error] = result.errors
+    assert len(result.posts) == 1 and isinstance(error, Message)
+    assert error == f"{server.url(XRPC)}: item #1: post without an at:// uri"
+    assert error.translated(gettext_for("id")) == (
+        f"{server.url(XRPC)}: butir #1: unggahan tanpa URI at://")
+    assert error.translated(gettext_for("en")) == error

@@ -128,3 +128,31 @@ def test_the_english_text_and_its_translation_carry_the_values_verbatim(
     catalog = _catalog("id")
     assert error.translated(lambda m: catalog.get(m) or m) == (
         f"{url}: respons HTTP {status} (setelah {tries} kali percobaan)")
+
+
+def test_every_error_kind_is_said_as_a_label_the_indonesian_catalog_translates() -> None:
+    """A failed run's text begins with its error's class name (`FetchError: …`, kept for
+    scripts); readers read a label instead, in Indonesian by default."""
+    from storage.errors import ERROR_KINDS, error_kind
+
+    assert set(ERROR_KINDS) == ERRORS
+    catalog = _catalog("id")
+    assert all(catalog.get(label) for label in ERROR_KINDS.values())
+    assert error_kind("FetchError").translated(lambda m: catalog.get(m) or m) == "Gagal mengambil"
+    assert error_kind("InvalidSource").translated(lambda m: catalog.get(m) or m) == (
+        "Sumber tidak valid")
+
+
+def test_an_items_error_is_a_message_its_reason_cut_to_fit() -> None:
+    """One item's failure keeps its template and values; a long reason (no error of ours) is
+    cut so that the whole stays within 300 characters and still a Message."""
+    from scrapers.errors import item_error
+
+    catalog = _catalog("id")
+    ours = item_error(N_("item #{number}: {reason}"), 3, ParseError(N_("post without an at:// uri")))
+    assert isinstance(ours, Message) and ours == "item #3: post without an at:// uri"
+    assert ours.translated(lambda m: catalog.get(m) or m) == "butir #3: unggahan tanpa URI at://"
+    long = item_error(N_("item #{number}: {reason}"), 4, ValueError("x" * 1000))
+    assert isinstance(long, Message) and len(long) == 300
+    assert long.startswith("item #4: ValueError: xxx")
+    assert long.translated(lambda m: catalog.get(m) or m).startswith("butir #4: ValueError: xxx")

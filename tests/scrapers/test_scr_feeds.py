@@ -226,3 +226,51 @@ def test_active_content_in_entries_leaves_only_the_visible_words(kind: str) -> N
     # (the fallback text of <object>, <iframe> and <noscript> stays, as it did with the sanitiser)
     for marker in ("x1", "x2", "x3", "x6", "x7", "x8", "steal", "alert", "<", "javascript"):
         assert marker not in records[0].text, marker
+
+
+@pytest.mark.parametrize(("body", "content_type", "english", "indonesian", "said_in_english"), [
+    (b"<rss><channel><item><title>rusak", "application/rss+xml",
+     "feed ends early (SAXParseException: <unknown>:2:32: no element found)",
+     "feed terputus sebelum selesai (dokumen terpotong sebelum selesai)",
+     "feed ends early (the document stops before its end)"),
+    (b"bukan umpan sama sekali", "application/xml",
+     "not a feed (SAXParseException: <unknown>:2:0: syntax error)",
+     "bukan feed (bukan XML)", "not a feed (not XML)"),
+    (b"<html><body><p>Berita</p></body></html>", "text/html",
+     "not a feed (NonXMLContentType: text/html is not an XML media type)",
+     "bukan feed (dikirim sebagai text/html, bukan jenis media XML)",
+     "not a feed (served as text/html, which is no XML media type)"),
+], ids=["ends early", "not XML", "served as HTML"])
+def test_the_parsers_warning_is_said_in_the_readers_language(
+        body: bytes, content_type: str, english: str, indonesian: str, said_in_english: str,
+) -> None:
+    """feedparser's own words stay the English text (stored, logged); a reader reads what is
+    wrong in their language, Indonesian by default, English with the English catalog."""
+    from monitor.i18n import gettext_for
+    from scrapers.errors import ParseError
+    from storage.errors import Message
+
+    try:
+        warning: Message = parse_feed(body, {"Content-Type": content_type}, "https://x.test/")[1]
+    except ParseError as exc:
+        warning = exc.as_message()
+    assert isinstance(warning, Message) and warning == english
+    assert warning.translated(gettext_for("id")) == indonesian
+    assert warning.translated(gettext_for("en")) == said_in_english
+
+
+def test_a_complaint_the_catalog_does_not_know_is_said_in_the_parsers_words() -> None:
+    """An expat complaint without a label stays the parser's English text in every language."""
+    from xml.sax import SAXParseException
+
+    from scrapers.rss.parse import _warning
+
+    class Where:
+        def getSystemId(self) -> None: return None  # noqa: N802, E704
+        def getPublicId(self) -> None: return None  # noqa: N802, E704
+        def getLineNumber(self) -> int: return 3  # noqa: N802, E704
+        def getColumnNumber(self) -> int: return 7  # noqa: N802, E704
+
+    text = _warning(SAXParseException("some new complaint", None, Where()))  # type: ignore[arg-type]
+    assert text == "SAXParseException: <unknown>:3:7: some new complaint"
+    assert not hasattr(text, "translated")

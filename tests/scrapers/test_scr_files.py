@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from scrape_helpers import fast_settings, run, with_client
 from scrape_server import FixtureServer, Reply
 
@@ -77,3 +78,21 @@ def test_csv_rows(tmp_path: Path) -> None:
     assert post.record.media[0].type == "video"
     assert len(result.errors) == 3
     assert ["line 3", "line 4", "line 5"] == [e.split(": ")[1] for e in result.errors]
+
+
+def test_a_file_that_cannot_be_read_keeps_the_systems_words_and_gives_a_short_reason(
+    tmp_path: Path,
+) -> None:
+    """The English text keeps the system's words (scripts read it); a reader reads a short
+    reason for a known errno, in Indonesian by default."""
+    from monitor.i18n import gettext_for
+    from scrapers.errors import FetchError
+    from scrapers.localfile import read_file_url
+
+    url = (tmp_path / "hilang.jsonl").as_uri()
+    with pytest.raises(FetchError) as raised:
+        read_file_url(url, 1000)
+    assert str(raised.value) == f"{url}: cannot read: No such file or directory"
+    assert raised.value.translated(gettext_for("id")) == (
+        f"{url}: tidak dapat dibaca: berkas tidak ditemukan")
+    assert raised.value.translated(gettext_for("en")) == f"{url}: cannot read: file not found"

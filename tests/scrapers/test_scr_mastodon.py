@@ -110,3 +110,38 @@ def test_malformed_json_is_a_recorded_error(server: FixtureServer) -> None:
     result = _fetch(server, "/api/v1/timelines/tag/x")
     assert result.posts == [] and "malformed JSON" in result.errors[0]
     assert len(result.snapshots) == 1
+
+
+def test_a_malformed_status_is_recorded_as_a_message_said_in_indonesian(
+    server: FixtureServer,
+) -> None:
+    """One malformed status costs only itself; its error is a Message (the URL, the status's
+    number and the reason as values), so a source's last error says it in the reader's
+    language: Indonesian by default, English with the English catalog."""
+    from monitor.i18n import gettext_for
+    from storage.errors import Message
+
+    good = {"id": "1", "content": "<p>Halo</p>", "account": {"acct": "a"}}
+    server.routes["/api/v1/timelines/tag/x"] = Reply(200, json.dumps([good, {"no": "id"}]).encode())
+    result = _fetch(server, "/api/v1/timelines/tag/x")
+    url = server.url("/api/v1/timelines/tag/x")
+    [error] = result.errors
+    assert len(result.posts) == 1 and isinstance(error, Message)
+    assert error == f"{url}: status #1: status without an id"  # the English text, as before
+    assert error.translated(gettext_for("id")) == f"{url}: kiriman #1: status tanpa id"
+    assert error.translated(gettext_for("en")) == error
+
+
+def test_a_status_that_fails_for_another_reason_says_it_as_it_is_within_a_message() -> None:
+    """A reason that is no error of ours (a bug, hostile JSON) is its type and text in English,
+    inside the status's Message; the status's number is said in the reader's language."""
+    from monitor.i18n import gettext_for
+    from storage.errors import Message
+
+    status = {"id": "1", "account": {"acct": "a"}, "media_attachments": [1]}
+    [error] = parse_statuses(json.dumps([status]))[1]
+    assert isinstance(error, Message)
+    assert error == "status #0: AttributeError: 'int' object has no attribute 'get'"
+    assert error.translated(gettext_for("id")) == (
+        "kiriman #0: AttributeError: 'int' object has no attribute 'get'")
+    assert error.template == "status #{number}: {reason}"

@@ -15,18 +15,27 @@ from test_leases import _row, _source
 
 from storage import leases, schedule
 from storage.db import Database
-from storage.errors import N_, Message
+from storage.errors import ERROR_KINDS, N_, Message, Worded, error_kind, os_reason
 from storage.migrate import _config, upgrade
 from storage.models import Base
 from storage.scrape_state import record_source_failure, record_source_success
 from storage.sources import find_source
-from storage.stored_errors import params_from_json, params_to_json, text_in_language
+from storage.stored_errors import (
+    kind_in_language,
+    params_from_json,
+    params_to_json,
+    text_in_language,
+)
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 TEMPLATE = N_("{url}: HTTP {status} ({why})")
 # A reader's catalog, as monitor.i18n gives it (the real one is tested in tests/monitor).
 CATALOG = {TEMPLATE: "{url}: respons HTTP {status} ({why})",
-           "after {tries} tries": "setelah {tries} kali percobaan"}
+           "after {tries} tries": "setelah {tries} kali percobaan",
+           "Fetch failed": "Gagal mengambil", "file not found": "berkas tidak ditemukan",
+           "{url}: cannot read: {reason}": "{url}: tidak dapat dibaca: {reason}",
+           "node {owner} stopped mid-run (lease until {until})":
+               "node {owner} berhenti di tengah proses (klaim berlaku sampai {until})"}
 
 
 def indonesian(message_id: str) -> str:
@@ -60,10 +69,12 @@ def test_the_listed_source_says_its_error_in_the_readers_language(db: Database) 
     with db.reader() as session:
         source = find_source(session, "a")
     assert source is not None
-    assert source.last_error_in(indonesian) == ("FetchError: https://x.test/feed: respons HTTP 503 "
-                                                "(setelah 2 kali percobaan)")
+    assert source.last_error_in(indonesian) == ("Gagal mengambil: https://x.test/feed: respons "
+                                                "HTTP 503 (setelah 2 kali percobaan)")
     assert source.last_error_in(None) == source.last_error  # no catalog: the English text
-    assert source.last_error_in(lambda m: m) == source.last_error
+    # an English reader reads the kind as its label too; the stored text keeps the class name
+    assert source.last_error_in(lambda m: m) == ("Fetch failed: https://x.test/feed: HTTP 503 "
+                                                 "(after 2 tries)")
 
 
 def test_a_failure_without_a_template_clears_the_previous_one(db: Database) -> None:
@@ -79,6 +90,7 @@ def test_a_failure_without_a_template_clears_the_previous_one(db: Database) -> N
 
 
 def test_every_other_writer_of_the_last_error_clears_the_template(db: Database) -> None:
+    """A writer of a text without a template clears the previous one."""
     a, b, c, d = (_source(db, name) for name in "abcd")
     for sid in (a, b, c, d):
         _fail(db, sid)
@@ -96,7 +108,24 @@ def test_every_other_writer_of_the_last_error_clears_the_template(db: Database) 
     assert texts[c].last_error.startswith("node h:1:dead stopped mid-run")
     assert texts[d].last_error.startswith("node h:1:dead stopped mid-run")
     assert all((r.last_error_template, r.last_error_params) == (None, None)
-               for r in texts.values())
+               for r in (texts[a], texts[b]))
+    # a lease taken over, or released as dead, writes its own template instead
+    assert {texts[c].last_error_template, texts[d].last_error_template} == {
+        "node {owner} stopped mid-run (lease until {until})"}
+
+
+def test_a_run_cut_short_by_its_nodes_death_is_said_in_the_readers_language(
+        db: Database) -> None:
+    sid = _source(db, "a")
+    assert leases.claim_source(db, sid, "h:1:dead", ttl=60, now=T0)
+    assert leases.claim_source(db, sid, "h:2:new", ttl=60, now=T0 + timedelta(minutes=5))
+    with db.reader() as session:
+        source = find_source(session, "a")
+    english = "node h:1:dead stopped mid-run (lease until 2026-01-01T12:01:00+00:00)"
+    assert source is not None and source.last_error == english
+    assert source.last_error_in(indonesian) == (
+        "node h:1:dead berhenti di tengah proses (klaim berlaku sampai 2026-01-01T12:01:00+00:00)")
+    assert source.last_error_in(lambda m: m) == english
 
 
 def test_a_success_without_page_errors_keeps_the_last_error_and_its_template(
@@ -159,7 +188,7 @@ def test_a_text_its_template_does_not_render_is_shown_as_it_is() -> None:
     params = {"url": "https://x.test/feed", "status": 503, "why": "x"}
     assert text_in_language("something else entirely", TEMPLATE, params,
                             indonesian) == "something else entirely"
-    cut = ("FetchError: https://x.test/feed: HTTP 503 (x)")[:30]  # cut at the column's limit
+    cut = ("RuntimeError: https://x.test/feed: HTTP 503 (x)")[:30]  # cut at the column's limit
     assert text_in_language(cut, TEMPLATE, params, indonesian) == cut
     assert text_in_language("old text", None, None, indonesian) == "old text"
     assert text_in_language(None, TEMPLATE, params, indonesian) is None
@@ -179,6 +208,60 @@ def test_values_are_stored_as_json_and_a_message_value_comes_back_as_one() -> No
     assert isinstance(back["why"], Message) and back["why"] == "after 3 tries"
     assert back["why"].translated(indonesian) == "setelah 3 kali percobaan"
     assert params_from_json(None) == {}
+
+
+def test_an_errors_kind_is_said_as_its_label_and_kept_as_its_class_name() -> None:
+    """`FetchError: …` stays the stored English text (scripts read it); a reader, an English one
+    too, reads the kind as its label, with or without a template, the rest as it would be."""
+    text = "FetchError: https://x.test/feed: HTTP 503 (x)"
+    params = {"url": "https://x.test/feed", "status": 503, "why": "x"}
+    assert text_in_language(text, TEMPLATE, params, indonesian) == (
+        "Gagal mengambil: https://x.test/feed: respons HTTP 503 (x)")
+    assert text_in_language(text, None, None, indonesian) == (
+        "Gagal mengambil: https://x.test/feed: HTTP 503 (x)")
+    assert text_in_language(text, None, None, lambda m: m) == (
+        "Fetch failed: https://x.test/feed: HTTP 503 (x)")
+    assert text_in_language(text, TEMPLATE, params, None) == text
+    assert kind_in_language("RuntimeError: adapter bug", indonesian) == "RuntimeError: adapter bug"
+    assert kind_in_language("FetchError", indonesian) == "FetchError"  # no kind without ": "
+    kind = error_kind("FetchError")
+    assert kind == "FetchError" and kind.translated(indonesian) == "Gagal mengambil"
+    assert kind.translated(lambda m: m) == "Fetch failed" and kind.translated(None) == kind
+    assert error_kind("RuntimeError") == "RuntimeError"
+    assert not isinstance(error_kind("RuntimeError"), Message)
+
+
+def test_every_kind_of_the_scrapers_error_tree_has_a_label() -> None:
+    import scrapers.errors
+
+    kinds = {name for name, value in vars(scrapers.errors).items()
+             if isinstance(value, type) and issubclass(value, scrapers.errors.ScraperError)}
+    assert kinds == set(ERROR_KINDS)
+
+
+def test_a_worded_value_keeps_its_outside_text_in_english_and_round_trips_as_json() -> None:
+    """The system's own words stay in the English text; the reader reads the short reason."""
+    missing = FileNotFoundError(2, "No such file or directory")
+    reason = os_reason(missing)
+    assert isinstance(reason, Worded) and reason == "No such file or directory"
+    error = Message(N_("{url}: cannot read: {reason}"), url="file:///x", reason=reason)
+    assert error == "file:///x: cannot read: No such file or directory"
+    assert error.translated(indonesian) == "file:///x: tidak dapat dibaca: berkas tidak ditemukan"
+    assert error.translated(lambda m: m) == "file:///x: cannot read: file not found"
+    stored = params_to_json(error.params)
+    assert stored["reason"] == {"template": "file not found", "params": {},
+                                "text": "No such file or directory"}
+    assert text_in_language(f"FetchError: {error}", error.template, stored, indonesian) == (
+        "Gagal mengambil: file:///x: tidak dapat dibaca: berkas tidak ditemukan")
+    back = params_from_json(stored)["reason"]
+    assert isinstance(back, Worded) and back == reason and back.template == "file not found"
+
+
+def test_an_os_error_without_a_known_errno_keeps_the_systems_words() -> None:
+    assert os_reason(OSError(28, "No space left on device")) == "No space left on device"
+    assert not isinstance(os_reason(OSError(28, "No space left on device")), Message)
+    assert os_reason(ValueError("embedded null byte")) == "embedded null byte"
+    assert isinstance(os_reason(PermissionError(13, "Permission denied")), Worded)
 
 
 def _columns(db: Database) -> set[str]:
@@ -209,7 +292,9 @@ def test_the_migration_adds_and_drops_the_columns_and_old_rows_keep_their_text(
         assert (row.last_error_template, row.last_error_params) == (None, None)
         with database.reader() as session:
             source = find_source(session, "a")
-        assert source is not None and source.last_error_in(indonesian) == kept  # English, as before
+        # English, as before, but for its kind, said as its label
+        assert source is not None and source.last_error_in(indonesian) == (
+            "Gagal mengambil: https://x.test/feed: HTTP 503 (after 2 tries)")
     finally:
         database.dispose()
 

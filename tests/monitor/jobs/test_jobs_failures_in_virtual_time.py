@@ -109,3 +109,35 @@ def _last_error(db: Database, name: str) -> str | None:
     with db.reader() as session:
         return session.execute(text("SELECT last_error FROM sources WHERE name = :n"),
                                {"n": name}).scalar_one()
+
+
+def test_a_crash_raised_with_a_template_is_kept_in_the_sources_health_to_be_translated(
+        db: Database, tmp_path: Path) -> None:
+    """An exception nobody recorded keeps its English text in the source's last error, as
+    ever; raised with a template (a source gone meanwhile), the template and values are kept
+    beside it, so that the listing says it in Indonesian by default."""
+    from monitor.errors import N_, NotFound
+    from monitor.i18n import gettext_for
+    from storage.sources import find_source
+
+    add_sources(db, tmp_path, ["hilang"], interval=10)
+    clock = FakeClock()
+    runs = ScriptedRuns(db, clock)
+    gone = NotFound(N_("no source named {name!r} (see `pantau sources list`)"), name="hilang")
+    runs.scripts["hilang"] = lambda n: Outcome(raises=gone)
+
+    async def body() -> None:
+        scheduler = node(db, clock, runs, "n1", config(resync=5.0))
+        await scheduler.start()
+        while not runs.times["hilang"]:
+            await clock.run_for(1)
+        await clock.run_for(1)
+        await scheduler.stop(grace=0)
+
+    simulate(body)
+    english = "NotFound: no source named 'hilang' (see `pantau sources list`)"
+    assert _last_error(db, "hilang") == english
+    with db.reader() as session:
+        row = find_source(session, "hilang")
+    assert row is not None and row.last_error_in(gettext_for("id")) == (
+        "NotFound: tidak ada sumber bernama 'hilang' (lihat `pantau sources list`)")

@@ -126,3 +126,61 @@ def test_training_is_audited_and_needs_the_train_right(db: Database,
     assert audit_count(db) == before + 1
     assert last_audit(db).details["records"] == done.records
     assert done.version in {m.version for m in models.list_models(db, dina, registry_settings)}
+
+
+@pytest.fixture
+def run_settings(tmp_path: Path, db: Database) -> Settings:
+    return load_settings(None, database_url=db.url, environ={"PANTAU_HOME": str(tmp_path)})
+
+
+def test_a_run_that_crashes_is_reported_as_stopped_in_the_readers_language(
+        db: Database, run_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One source's crash is its report's error, never the others' loss: an error raised with
+    a template is said in the reader's language (Indonesian by default), any other as its type
+    and English text."""
+    from monitor.config import SourceSpec
+    from monitor.i18n import gettext_for
+    from monitor.scrape import run_source
+    from monitor.sources import add_source
+    from storage.errors import Message
+
+    settings = run_settings
+    for name in ("hilang", "rusak"):
+        add_source(db, SourceSpec(name, "rss", f"https://{name}.example/feed", interval=60),
+                   settings)
+
+    async def crash(db: Database, name: str, **_: object) -> None:
+        if name == "hilang":  # removed meanwhile: the run's own lookup fails
+            await run_source(db, "sudah-tidak-ada", **_)  # type: ignore[arg-type]
+        raise RuntimeError("adapter bug")
+
+    monkeypatch.setattr("monitor.services.ingest.run_source", crash)
+    gone, broken = ingest.scrape_now(db, LOCAL, ["hilang", "rusak"], settings, scorer=None)
+    [error] = gone.errors
+    assert not gone.ok and isinstance(error, Message)
+    assert error == ("the run stopped: no source named 'sudah-tidak-ada' "
+                     "(see `pantau sources list`)")
+    assert error.translated(gettext_for("id")) == (
+        "proses terhenti: tidak ada sumber bernama 'sudah-tidak-ada' (lihat `pantau sources list`)")
+    assert error.translated(gettext_for("en")) == error
+    assert not broken.ok and broken.errors == ["the run stopped: RuntimeError: adapter bug"]
+    assert broken.errors[0].translated(gettext_for("id")) == (
+        "proses terhenti: RuntimeError: adapter bug")
+
+
+def test_a_run_of_a_source_that_is_gone_is_refused_as_not_found(
+        db: Database, run_settings: Settings) -> None:
+    import asyncio
+
+    from monitor.i18n import gettext_for
+    from monitor.scrape import make_client, run_source
+
+    async def run() -> None:
+        async with make_client(run_settings) as client:
+            await run_source(db, "ghost", client=client, scorer=None, settings=run_settings)
+
+    with pytest.raises(NotFound) as refused:
+        asyncio.run(run())
+    assert str(refused.value) == "no source named 'ghost' (see `pantau sources list`)"
+    assert refused.value.translated(gettext_for("id")) == (
+        "tidak ada sumber bernama 'ghost' (lihat `pantau sources list`)")

@@ -86,17 +86,18 @@ def _failed_source(db: Database, tmp_path: Path) -> None:
 
 def test_a_sources_last_error_is_shown_in_the_page_language(db: Database, tmp_path: Path) -> None:
     """A scraper's error, stored in English with its template, is said in Indonesian by default
-    and in English with ?lang=en, on the sources page and on the dashboard."""
+    and in English with ?lang=en, on the sources page and on the dashboard; its kind (the class
+    name in the stored text) as a label in both."""
     _failed_source(db, tmp_path)
     staff(db, "admin", "lead")
-    indonesian = "InvalidSource: sumber halaman: sumber html memerlukan opsi selektor `item`"
-    english = "InvalidSource: source halaman: html sources need an `item` selector option"
+    indonesian = "Sumber tidak valid: sumber halaman: sumber html memerlukan opsi selektor `item`"
+    english = "Invalid source: source halaman: html sources need an `item` selector option"
     with TestClient(make_app(db, tmp_path)) as admin:
         login(admin, "admin")
         page = admin.get("/sources").text
-        assert indonesian in page and english not in page
+        assert indonesian in page and english not in page and "InvalidSource" not in page
         page = admin.get("/sources?lang=en").text
-        assert english in page and indonesian not in page
+        assert english in page and indonesian not in page and "InvalidSource" not in page
     with TestClient(make_app(db, tmp_path)) as lead:
         login(lead, "lead")
         assert indonesian in lead.get("/dashboard").text
