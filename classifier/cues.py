@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["CUE_TAGS", "FIRST_PERSON", "SELF_ONLY", "SELF_WINDOW", "cue_tag", "office_tag"]
+__all__ = ["CUE_TAGS", "FIRST_PERSON", "INSTITUTIONS", "NEEDS_STATUS", "SELF_ONLY", "SELF_WINDOW",
+           "STATUS_WORDS", "cue_tag", "office_tag"]
 
 _ASN = """
 asn pns pppk cpns nip korpri tpp golongan eselon pangkat satker opd aparatur
@@ -67,6 +68,18 @@ _OFFICE_PREFIXES = ("pns", "pppk", "cpns", "penyuluh", "kacab", "kppn", "widyais
                     "disdik", "dikbud", "dinsos", "bkpsdm", "bappeda", "dukcapil", "puskesmas",
                     "kemenag", "pemkab", "pemkot", "pemprov", "setda", "kecamatan",
                     "kelurahan", "sekcam", "bapenda", "bpbd")
+
+
+# `explicit_status` (round 12, guide §2 "Needs an explicit status"): a teacher, a health
+# worker or a Satpol PP member whose author fields have no status word and no structural post
+# is no ASN for labeling ("Guru SDN 2 X", "Perawat RSUD"); the school's or hospital's `_asn_`
+# tag is then `_unsure_`.
+NEEDS_STATUS = frozenset("""guru perawat bidan satpol nakes ners dokter apoteker
+pengajar tendik""".split())
+STATUS_WORDS = frozenset("""asn pns pppk cpns nip aparatur korpri golongan pangkat eselon
+kepala kepsek wakasek kapus kapuskesmas kabid kasi kasie kadis direktur kasubag kasubbag
+pengawas struktural fungsional""".split())
+INSTITUTIONS = frozenset("sdn smpn sman smkn rsud puskesmas".split())
 
 
 @lru_cache(maxsize=100_000)

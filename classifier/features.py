@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from classifier.cues import cue_tag, office_tag
+from classifier.cues import INSTITUTIONS, NEEDS_STATUS, STATUS_WORDS, cue_tag, office_tag
 from classifier.marks import mark_text
 from classifier.slang import SLANG
 
@@ -98,6 +98,7 @@ class PrepSettings:
     caps_words: bool = False  # `_caps_` only for pronounceable words (SEJATI), not acronyms (PPDB)
     daily_numbers: bool = False  # queue/room/quiz numbers are `_contest_`; "nomor 47" no pair number
     office_words: bool = False  # `_asn_` for offices beyond the guide's list and glued handles
+    explicit_status: bool = False  # a teacher/health worker's school or hospital is `_unsure_`
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> PrepSettings:
@@ -112,13 +113,14 @@ class PrepSettings:
                    contest_post=bool(prep.get("contest_post", False)),
                    caps_words=bool(prep.get("caps_words", False)),
                    daily_numbers=bool(prep.get("daily_numbers", False)),
-                   office_words=bool(prep.get("office_words", False)))
+                   office_words=bool(prep.get("office_words", False)),
+                   explicit_status=bool(prep.get("explicit_status", False)))
 
     def as_dict(self) -> dict[str, bool]:
         out = {"stem": self.stem, "marks": self.marks, "negation": self.negation}
         # only when on: older states prepare as they were trained
         for key in ("kin", "contest", "caps", "selfref", "contest_post", "caps_words",
-                    "daily_numbers", "office_words"):
+                    "daily_numbers", "office_words", "explicit_status"):
             if getattr(self, key):
                 out[key] = True
         return out
@@ -317,10 +319,23 @@ class TextPreparer:
                         spans.append(span)
                     tokens.append(part)
                     spans.append(span)
+        if self.settings.explicit_status:
+            _unsure_status(tokens)
         if marks:
             mark_text(tokens, spans, True, self.settings.negation, self.settings.kin,
                       self.settings.contest)  # a bio speaks of its author anyway
         return Prepared(source, tuple(tokens), tuple(spans))
+
+
+def _unsure_status(tokens: list[str]) -> None:
+    """In place: `_asn_` before a school or hospital word becomes `_unsure_` for an author
+    whose fields name a teacher or health worker and no status or structural post."""
+    present = set(tokens)
+    if NEEDS_STATUS.isdisjoint(present) or not STATUS_WORDS.isdisjoint(present):
+        return
+    for i in range(len(tokens) - 1):
+        if tokens[i] == "_asn_" and tokens[i + 1] in INSTITUTIONS:
+            tokens[i] = "_unsure_"
 
 
 _DEFAULT = TextPreparer()

@@ -32,8 +32,8 @@ __all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
 # 3: round 6 (`_caps_` counts as campaign evidence in the combiner column); 4: round 7 (wider
 # `_selfasn_`, whole-post `_contest_`, `_caps_` only on capitals read as words); 5: round 10
-# (`daily_numbers`); 6: round 11 (`office_words`)
-FEATURES_VERSION = 6
+# (`daily_numbers`); 6: round 11 (`office_words`); 7: round 12 (`explicit_status`)
+FEATURES_VERSION = 7
 
 PARAMS: dict[str, Any] = {
     "stem": False, "text_char": True, "folds": 5, "word_ngrams": 2, "char_ngrams": (2, 5),
@@ -72,6 +72,9 @@ PARAMS: dict[str, Any] = {
     # eleventh round (six deals): offices beyond the guide's list and handles read whole
     # ("p3k", "rizal_kppnpalu", "Kacabdis"): `_asn_` (cues.office_tag, features.py)
     "office_words": True,
+    # twelfth round (six deals): a teacher's or health worker's school or hospital is no ASN
+    # evidence without a status word or a structural post (guide §2; cues.NEEDS_STATUS)
+    "explicit_status": True,
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -272,7 +275,8 @@ def train_model(
                             contest_post=bool(params["contest_post"]),
                             caps_words=bool(params["caps_words"]),
                             daily_numbers=bool(params["daily_numbers"]),
-                            office_words=bool(params["office_words"]))
+                            office_words=bool(params["office_words"]),
+                            explicit_status=bool(params["explicit_status"]))
     texts, authors = prepare_records(labeled, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
