@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.errors import N_, TemplatedError
+from storage.errors import N_, TemplatedError, os_reason
 
 __all__ = [
     "SETTINGS",
@@ -406,7 +406,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
                           byte=exc.start) from None
     except (OSError, ValueError) as exc:
         raise ConfigError(N_("{path}: cannot read: {error}"), path=path,
-                          error=str(getattr(exc, "strerror", None) or exc)) from None
+                          error=os_reason(exc)) from None  # a short reason when known
 
 
 def _source_text(item: Mapping[str, Any], key: str, where: str, limit: int) -> str | None:

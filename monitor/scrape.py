@@ -34,7 +34,7 @@ from scrapers import (
 from scrapers.base import ScrapedPost
 from storage.audit import append_audit
 from storage.db import Database
-from storage.errors import N_, Message, TemplatedError, error_kind
+from storage.errors import N_, Message, TemplatedError, exception_text
 from storage.records import PostRecord
 from storage.retry import write_with_retry
 from storage.scrape_state import (
@@ -161,25 +161,22 @@ def _adapter_counts(result: FetchResult) -> tuple[int, int]:
 
 
 def _failure_text(exc: BaseException) -> str:
-    """A failed run's error, `Kind: message`: a scraper's error as a `Message` (its own template
-    and values nested under the kind, a class name kept in the English text and said as its
-    label, storage.errors.error_kind), so that `pantau scrape` prints it in the reader's
-    language; any other error as English text."""
-    if isinstance(exc, ScraperError):
-        # "{kind}: {error}" is structure, no message id: the kind's label and the error's
-        # template translate
-        return Message("{kind}: {error}", kind=error_kind(type(exc).__name__),
-                       error=exc.as_message())
-    return f"{type(exc).__name__}: {exc}"
+    """A failed run's error, `Kind: message`, as a `Message` (storage.errors.exception_text):
+    a scraper's error with its own template and values nested under its kind (a class name
+    kept in the English text and said as its label, storage.errors.error_kind), any other by
+    its kind's label and English text, so that `pantau scrape` prints it in the reader's
+    language."""
+    return exception_text(exc)
 
 
 def crash_reason(exc: BaseException) -> str:
     """Why a run raised instead of reporting (a source gone meanwhile, a bug): an error raised
     with a template (every TemplatedError: a use case's, storage's, a scraper's) as its
-    `Message`, said in the reader's language; any other error as its type and English text."""
+    `Message`, said in the reader's language; any other error as its type and English text,
+    said to readers by its kind's label (storage.errors.exception_kind)."""
     if isinstance(exc, TemplatedError):
         return exc.as_message()
-    return f"{type(exc).__name__}: {exc}"
+    return exception_text(exc)
 
 
 def crashed(name: str, exc: BaseException) -> ScrapeReport:
@@ -262,8 +259,9 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         totals = await _store(db, source.id, result, scorer)
     except Exception as exc:
         log.exception("source=%s outcome=store_failed", name)
+        # the driver's words stay the English text; readers read its kind's label
         return _fail(db, report, source.id, Message(
-            N_("storing failed: {error}"), error=f"{type(exc).__name__}: {str(exc)[:300]}"))
+            N_("storing failed: {error}"), error=exception_text(exc, limit=300)))
     report.fetched = totals.fetched + adapter_rejected + adapter_duplicates
     report.new, report.updated, report.unchanged = totals.new, totals.updated, totals.unchanged
     report.duplicates = totals.duplicates + adapter_duplicates

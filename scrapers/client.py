@@ -33,7 +33,7 @@ from scrapers.clock import SYSTEM_CLOCK, Clock
 from scrapers.errors import N_, FetchError, InvalidSource, RateLimited
 from scrapers.hosts import HostGate, host_key
 from scrapers.localfile import read_file_url
-from scrapers.netguard import Resolver, check_host, check_url, resolve
+from scrapers.netguard import Resolver, check_host, check_url, resolve, transport_reason
 from scrapers.pinning import pinned_transport
 from scrapers.retry import RETRY_STATUSES, backoff, parse_retry_after
 from scrapers.robots import RobotsCache, robots_url
@@ -169,7 +169,7 @@ class PoliteClient:
             try:
                 response = await self._once(url, headers, self.settings.max_response_bytes, ends)
             except (httpx.TransportError, TimeoutError) as exc:
-                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                reason = transport_reason(exc)  # said in the reader's language when known
                 if attempt == last:
                     raise FetchError(N_("{url}: {reason} (after {tries} tries)"), url=url,
                                      reason=reason, tries=attempt + 1) from exc

@@ -16,6 +16,7 @@ from contextlib import suppress
 from urllib.parse import urlsplit
 
 from scrapers.errors import N_, FetchError, InvalidSource
+from storage.errors import Worded, os_reason
 
 __all__ = [
     "ALLOWED_SCHEMES",
@@ -26,6 +27,7 @@ __all__ = [
     "is_public_address",
     "refuse_private",
     "resolve",
+    "transport_reason",
 ]
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -133,7 +135,37 @@ async def check_host(url: str, resolver: Resolver = resolve) -> None:
     try:
         addresses = await resolver(host, parts.port or (443 if parts.scheme == "https" else 80))
     except OSError as exc:
+        # the resolver's words stay the English text; a known gaierror code is said as a
+        # short reason in the reader's language ("host name not known")
         raise FetchError(
-            N_("cannot resolve {host}: {error}"), host=host, error=str(exc.strerror or exc)
+            N_("cannot resolve {host}: {error}"), host=host, error=os_reason(exc)
         ) from exc
     refuse_private(url, host, addresses)
+
+
+def _system_error(exc: BaseException) -> OSError | None:
+    """The system's error under a transport error (httpx wraps httpcore's, which wraps the
+    socket's), if it has an errno: the one whose words say what went wrong."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def transport_reason(exc: BaseException) -> str:
+    """Why a request failed below HTTP, `Type: text` (httpx's and the system's English words,
+    kept as the English text), `Worded` with what went wrong in the reader's language when the
+    system's error under it is a known one: a host name that does not resolve, a connection
+    refused, reset or timed out (storage.errors.os_reason)."""
+    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    cause = _system_error(exc)
+    reason = os_reason(cause) if cause is not None else None
+    if not isinstance(reason, Worded):
+        return text
+    if isinstance(cause, socket.gaierror):
+        return Worded(text, N_("cannot resolve the host name: {reason}"), reason=reason)
+    return Worded(text, N_("cannot connect: {reason}"), reason=reason)

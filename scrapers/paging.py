@@ -14,7 +14,7 @@ from scrapers.base import FetchResult, Snapshot, SourceConfig
 from scrapers.errors import N_, FetchError, InvalidSource, ParseError
 from scrapers.options import respects_robots
 from scrapers.text import decode_body
-from storage.errors import Message
+from storage.errors import Message, exception_text
 
 if TYPE_CHECKING:
     from scrapers.client import PoliteClient
@@ -55,7 +55,9 @@ def run_parser(parse: Callable[[Snapshot], T], snapshot: Snapshot) -> T:
         raise
     except (Exception, RecursionError) as exc:
         log.warning("parser failed on %s", snapshot.url, exc_info=True)
-        error = f"{type(exc).__name__}: {exc}"[:_ERROR_CHARS]
+        # `Type: text`, the parser's own English words (cut) kept for scripts, its kind said
+        # to readers as a label (storage.errors.exception_kind)
+        error = exception_text(exc, limit=max(0, _ERROR_CHARS - len(type(exc).__name__) - 2))
         raise ParseError(N_("unreadable response ({error})"), error=error) from exc
 
 

@@ -23,17 +23,21 @@ CLI and the web app translate them where they are shown (monitor.cli.app.refusal
 monitor.services.guard). A value may itself be a `Message`, translated with the rest.
 
 A `Worded` value is an outside text kept as it is in the English (the system's words for an
-errno, `os_reason`; a parser's own warning; an error's class name, `error_kind`), which a
-reader, an English one too, reads as a label of the catalog instead.
+errno, `os_reason`; a parser's own warning; an error's class name, `error_kind` and, for any
+exception, `exception_kind`), which a reader, an English one too, reads as a label of the
+catalog instead. `exception_text` says any exception so: `Type: message` in the English, its
+translated message alone (or its kind's label and English text) for readers.
 """
 
 from __future__ import annotations
 
 import errno
+import socket
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["N_", "Message", "Worded", "ERROR_KINDS", "error_kind", "os_reason", "render",
+__all__ = ["N_", "Message", "Worded", "ERROR_KINDS", "error_kind", "exception_kind",
+           "exception_text", "os_reason", "render",
            "TemplatedError", "StorageError", "SchemaNotReady", "RowNotFound", "ReviewNotFound", "UserNotFound",
            "SourceNotFound", "StaleVersion", "StaleDecision", "DuplicateRow", "InvalidValue",
            "UserError"]
@@ -111,7 +115,52 @@ def error_kind(name: str) -> str:
     return name if label is None else Worded(name, label)
 
 
-# errno → a short reason, for the errors met reading a file; the system's words stay the English
+# Python's and the database driver's kinds of error (class names, the nearest in an error's
+# MRO decides) that a bug or a refusal outside our own error trees raises, said to readers as
+# these labels; any other kind as UNEXPECTED. The class name stays in the English text.
+_EXCEPTION_KINDS = {
+    "UnicodeError": N_("Text encoding error"),
+    "ValueError": N_("Invalid value"),
+    "LookupError": N_("Missing field"),
+    "TypeError": N_("Unexpected data type"),
+    "AttributeError": N_("Unexpected data structure"),
+    "RecursionError": N_("Nested too deeply"),
+    "MemoryError": N_("Out of memory"),
+    "TimeoutError": N_("Timed out"),
+    "OSError": N_("System error"),
+    "OperationalError": N_("Database operation failed"),
+    "IntegrityError": N_("Database refused the data"),
+    "DataError": N_("Database refused the data"),
+    "SQLAlchemyError": N_("Database error"),
+}
+UNEXPECTED = N_("Unexpected error")
+
+
+def exception_kind(exc: BaseException) -> Worded:
+    """An exception's class name, `Worded` with its label: a kind of ours (ERROR_KINDS), a
+    common kind of Python's or the database's, else "Unexpected error"."""
+    name = type(exc).__name__
+    label = ERROR_KINDS.get(name) or next(
+        (_EXCEPTION_KINDS[c.__name__] for c in type(exc).__mro__ if c.__name__ in _EXCEPTION_KINDS),
+        UNEXPECTED)
+    return Worded(name, label)
+
+
+def exception_text(exc: BaseException, limit: int | None = None) -> Message:
+    """An error as `Type: message`, the English text scripts and logs read as ever, said to
+    readers without a class name: an error raised with a template (TemplatedError) as its
+    translated message alone (a kind of ours, ERROR_KINDS, before it as its label); any other
+    as its kind's label (`exception_kind`) and its English text, cut at `limit` characters."""
+    name = type(exc).__name__
+    if isinstance(exc, TemplatedError):
+        if name in ERROR_KINDS:  # "{kind}: {error}" is structure, no message id
+            return Message("{kind}: {error}", kind=error_kind(name), error=exc.as_message())
+        return Message("{error}", error=Worded(f"{name}: {exc}", exc.template, **exc.params))
+    return Message("{kind}: {error}", kind=exception_kind(exc), error=str(exc)[:limit])
+
+
+# errno → a short reason, for the errors met reading or writing a file and connecting to a
+# host; the system's words stay the English
 _OS_REASONS = {
     errno.ENOENT: N_("file not found"),
     errno.EACCES: N_("permission denied"),
@@ -121,14 +170,32 @@ _OS_REASONS = {
     errno.ENAMETOOLONG: N_("the file name is too long"),
     errno.ELOOP: N_("too many symbolic links"),
     errno.EIO: N_("input/output error"),
+    errno.ENOSPC: N_("no space left on the disk"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.ECONNREFUSED: N_("connection refused"),
+    errno.ECONNRESET: N_("connection reset by the other side"),
+    errno.ETIMEDOUT: N_("connection timed out"),
+    errno.ENETUNREACH: N_("network unreachable"),
+    errno.EHOSTUNREACH: N_("host unreachable"),
 }
+
+# socket.gaierror's codes (getaddrinfo's, not errno's: the numbers overlap) → a short reason
+_DNS_REASONS = {
+    socket.EAI_NONAME: N_("host name not known"),
+    socket.EAI_AGAIN: N_("the name server did not answer, for now"),
+    socket.EAI_FAIL: N_("the name server failed"),
+} | {code: N_("the host name has no address")  # glibc's codes, absent elsewhere
+     for code in (getattr(socket, "EAI_NODATA", None), getattr(socket, "EAI_ADDRFAMILY", None))
+     if code is not None}
 
 
 def os_reason(exc: BaseException) -> str:
-    """Why the system refused a file: the system's own words (`strerror`, else the error's
-    text), `Worded` with a short reason the catalog translates when its errno is a known one."""
+    """Why the system refused a file or a host name: the system's own words (`strerror`, else
+    the error's text), `Worded` with a short reason the catalog translates when its errno (a
+    name lookup's socket.gaierror code) is a known one."""
     text = str(getattr(exc, "strerror", None) or exc)
-    reason = _OS_REASONS.get(getattr(exc, "errno", None) or 0)
+    reasons = _DNS_REASONS if isinstance(exc, socket.gaierror) else _OS_REASONS
+    reason = reasons.get(getattr(exc, "errno", None) or 0)
     return text if reason is None else Worded(text, reason)
 
 

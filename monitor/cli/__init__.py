@@ -30,7 +30,10 @@ def _known_problem(exc: Exception) -> str | None:
         from monitor.cli.app import error_text
 
         return error_text(exc)
-    if isinstance(exc, OSError):
+    if isinstance(exc, OSError):  # the system's words as a short reason when the errno is known
+        from monitor.cli.app import text_in_language
+        from storage.errors import os_reason
+
         where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}"
+        return f"{where}{text_in_language(os_reason(exc))}"
     return None

@@ -8,9 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import AppContext, _, cli, emit_json, fail, lazy, open_db, pass_app
+from monitor.cli.app import (
+    AppContext,
+    _,
+    cli,
+    emit_json,
+    fail,
+    lazy,
+    open_db,
+    pass_app,
+    text_in_language,
+)
 from monitor.cli.data_commands import audit_group
 from monitor.cli.help_text import N_
+from storage.errors import os_reason
 
 if TYPE_CHECKING:  # loaded when a command runs, so `pantau --help` stays light
     from monitor.evidence import anchor as anchors
@@ -56,7 +67,10 @@ def trust_from_option(value: str | None) -> Trust:
     if path.is_file():
         try:
             return signature_check.Trust(key=keys.public_key_from_pem(path.read_bytes()[:65536]))
-        except (OSError, keys.KeyFileError) as exc:
+        except OSError as exc:
+            fail(_("--public-key {value}: {reason}").format(
+                value=value, reason=text_in_language(os_reason(exc))))
+        except keys.KeyFileError as exc:
             fail(_("--public-key {value}: {reason}").format(value=value, reason=exc))
     fingerprint = keys.normalise_fingerprint(value)
     if fingerprint is None:
@@ -131,7 +145,8 @@ def audit_anchor(app: AppContext, out: Path, as_json: bool) -> None:
         fail(str(exc), code=1)
         raise
     except OSError as exc:
-        fail(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror))
+        fail(_("cannot write {path}: {reason}").format(
+            path=out, reason=text_in_language(os_reason(exc))))
         raise
     finally:
         db.dispose()

@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from monitor.evidence.keys import DeploymentKey, KeyFileError, PublicKey, ensure_key
-from monitor.evidence.text import _
+from monitor.evidence.text import _, said
 from storage.audit_anchor import audit_row, chain_head, count_through, verify_chain_through
 from storage.db import Database
+from storage.errors import os_reason
 
 __all__ = [
     "ANCHOR_FORMAT",
@@ -120,7 +121,7 @@ def read_anchor(path: Path, trusted: PublicKey) -> Anchor:
             raw = handle.read(_MAX_ANCHOR_BYTES + 1)
     except OSError as exc:
         raise AnchorError(_("cannot read the anchor {path}: {reason}").format(
-            path=path, reason=exc.strerror)) from exc
+            path=path, reason=said(os_reason(exc)))) from exc
     if len(raw) > _MAX_ANCHOR_BYTES:
         raise AnchorError(_("{path} is too large to be an anchor").format(path=path))
     anchor, signature = _parse(raw, path)

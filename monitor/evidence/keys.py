@@ -19,7 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from monitor.evidence.text import _
+from monitor.evidence.text import _, said
+from storage.errors import os_reason
 
 __all__ = [
     "KEY_DIR",
@@ -135,7 +136,7 @@ def _read_private(path: Path) -> Ed25519PrivateKey:
 
 def _cannot_read(path: Path, exc: OSError) -> str:
     return _("cannot read the deployment key {path}: {reason}").format(path=path,
-                                                                      reason=exc.strerror)
+                                                                      reason=said(os_reason(exc)))
 
 
 def ensure_key(home: Path) -> tuple[DeploymentKey, bool]:
@@ -151,7 +152,7 @@ def ensure_key(home: Path) -> tuple[DeploymentKey, bool]:
         created = _create(key_path(home))
     except OSError as exc:
         raise KeyFileError(_("cannot create the deployment key in {path}: {reason}").format(
-            path=directory, reason=exc.strerror)) from exc
+            path=directory, reason=said(os_reason(exc)))) from exc
     key = load_key(home)
     assert key is not None  # just created, or created by a concurrent process
     return key, created

@@ -22,7 +22,6 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from monitor.config import ConfigError
@@ -33,7 +32,7 @@ from monitor.jobs.timers import ApsTimer, Timer
 from monitor.metrics import Metrics
 from storage import leases, schedule
 from storage.db import Database
-from storage.errors import N_, TemplatedError
+from storage.errors import N_, exception_text
 from storage.schedule import SourceSchedule
 
 __all__ = ["Scheduler", "SchedulerConfig"]
@@ -225,13 +224,11 @@ class Scheduler:
         except Exception as exc:  # nobody recorded this one: count it in the source's health
             log.exception("source=%s run crashed", lease.name)
             failed, retry_after = True, cadence.retry_after_of(exc)
-            # the English text as ever; an error raised with a template keeps it beside the
-            # text, so that the source's last error is said in the reader's language
-            template, params = ((exc.template, exc.params) if isinstance(exc, TemplatedError)
-                                else (None, None))
-            await self._offload(partial(schedule.record_run_failure, template=template,
-                                        params=params), self.db, lease.source_id,
-                                f"{type(exc).__name__}: {exc}", self.clock.now())
+            # the English text as ever (`Type: message`), its template and values kept beside
+            # it, so that the source's last error is said in the reader's language: an error
+            # raised with a template as its message alone, any other by its kind's label
+            await self._offload(schedule.record_run_failure, self.db, lease.source_id,
+                                exception_text(exc), self.clock.now())
             self._count(lease.name, None)
         await self._finish(lease, failed, retry_after)
 

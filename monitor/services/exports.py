@@ -18,6 +18,7 @@ from monitor.services.guard import require
 from storage.audit import AuditCheck, append_audit, verify_log
 from storage.cases import Deadlines
 from storage.db import Database
+from storage.errors import os_reason
 from storage.reviews import REVIEW_STATUSES
 
 __all__ = ["ExportFilter", "RecordedExport", "export", "recorded_export", "verify_audit"]
@@ -56,7 +57,7 @@ def export(db: Database, actor: Actor, fmt: str, out: Path | BinaryIO, flt: Expo
                                deadlines=deadlines)
     except OSError as exc:
         raise ServiceError(N_("cannot write {path}: {reason}"), path=shown,
-                           reason=exc.strerror or str(exc)) from None
+                           reason=os_reason(exc)) from None  # a short reason when known
     with db.session() as session:
         append_audit(session, actor=actor.name, action="export", entity="export",
                      entity_id=out.name if isinstance(out, Path) else "-",

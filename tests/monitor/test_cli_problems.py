@@ -95,9 +95,17 @@ def test_a_model_row_that_is_not_a_skops_file(home: Path) -> None:
         _artifact(home, lambda data, sha: kept[0])
 
 
-def test_an_unwritable_output_file(home: Path) -> None:
-    done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "no/such/dir/out.jsonl")
-    _says_one_line(done, "No such file or directory")
+@pytest.mark.parametrize(("lang", "reason"), [
+    ("en", "file not found"),
+    (None, "berkas tidak ditemukan"),  # the default language
+])
+def test_an_unwritable_output_file(home: Path, lang: str | None, reason: str) -> None:
+    """The system's words ("No such file or directory") are said as a short reason in the
+    reader's language, the path kept."""
+    done = _pantau(home, "classify", "--input", "in.jsonl", "--output", "no/such/dir/out.jsonl",
+                   lang=lang)
+    _says_one_line(done, f"no/such/dir/out.jsonl: {reason}")
+    assert "No such file" not in done.stderr
 
 
 def test_an_input_that_cannot_be_read(home: Path) -> None:

@@ -198,3 +198,19 @@ def test_every_configuration_message_id_is_translated() -> None:
         "python", str(path), keywords={"N_": None})}
     assert len(found) >= 35
     assert not sorted(m for m in found if ID(m) == m)
+
+
+def test_a_config_file_that_cannot_be_read_is_said_by_a_short_reason(tmp_path: Path) -> None:
+    """The system's words stay in the English text; a reader reads a short reason for a known
+    errno, in Indonesian by default, in English with the English catalog."""
+    absent = tmp_path / "absent.toml"
+    with pytest.raises(ConfigError) as raised:
+        load_settings(absent, environ={}, cwd=tmp_path)
+    assert str(raised.value) == f"{absent}: cannot read: No such file or directory"
+    assert raised.value.translated(ID) == f"{absent}: tidak dapat dibaca: berkas tidak ditemukan"
+    assert raised.value.translated(EN) == f"{absent}: cannot read: file not found"
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path, environ={}, cwd=tmp_path)  # a directory
+    assert raised.value.translated(ID) == (
+        f"{tmp_path}: tidak dapat dibaca: itu direktori, bukan berkas")
+    assert raised.value.translated(EN) == f"{tmp_path}: cannot read: it is a directory, not a file"

@@ -197,7 +197,9 @@ def test_a_rate_limit_is_stored_with_its_reason_as_a_nested_message(db: Database
     assert report.retry_after is None  # the host named no time
 
 
-def test_a_failure_that_is_no_scrapers_error_is_stored_as_english_text_only(db: Database, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_that_is_no_scrapers_error_keeps_its_type_and_is_said_by_its_kinds_label(db: Database, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A bug's error keeps `Type: text` as the stored English; a reader reads a label for its
+    kind instead of the class name: Indonesian by default, English with the English catalog."""
     class Broken:
         type = "rss"
 
@@ -210,7 +212,38 @@ def test_a_failure_that_is_no_scrapers_error_is_stored_as_english_text_only(db: 
     with db.session() as session:
         source = session.scalars(select(Source)).one()
     assert source.last_error == "RuntimeError: adapter bug {x}"
-    assert (source.last_error_template, source.last_error_params) == (None, None)
+    assert source.last_error_template == "{kind}: {error}"
+    with db.reader() as session:
+        [row] = list_sources(session)
+    assert row.last_error_in(gettext_for("id")) == "Kesalahan tak terduga: adapter bug {x}"
+    assert row.last_error_in(gettext_for("en")) == "Unexpected error: adapter bug {x}"
+
+
+def test_a_store_that_fails_keeps_the_drivers_words_and_is_said_by_its_kinds_label(db: Database, feed: FeedServer, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The database refusing the run's posts: the driver's class name and words stay the
+    English text (scripts read it); readers read what kind of failure it was, in Indonesian by
+    default, in English with the English catalog."""
+    from sqlalchemy.exc import OperationalError
+
+    async def locked(*args: object) -> None:
+        raise OperationalError("INSERT INTO posts", {}, Exception("database is locked"))
+
+    feed.body = rss({"a1": "satu"})
+    add_source(db, SourceSpec("berita", "rss", feed.url, interval=60), settings)
+    monkeypatch.setattr("monitor.scrape._store", locked)
+    report = scrape(db, settings)
+    english = report.errors[0]
+    assert not report.ok and english.startswith(
+        "storing failed: OperationalError: (builtins.Exception) database is locked")
+    assert english.translated(gettext_for("id")).startswith(
+        "penyimpanan gagal: Operasi basis data gagal: (builtins.Exception) database is locked")
+    with db.reader() as session:
+        [row] = list_sources(session)
+    assert row.last_error == english
+    assert row.last_error_in(gettext_for("id")) == english.translated(gettext_for("id"))
+    assert row.last_error_in(gettext_for("en")).startswith(
+        "storing failed: Database operation failed: (builtins.Exception) database is locked")
+    assert "OperationalError" not in row.last_error_in(gettext_for("en"))
 
 
 def test_a_page_without_items_is_stored_with_its_template_and_values(db: Database, feed: FeedServer, settings) -> None:  # type: ignore[no-untyped-def]

@@ -156,3 +156,15 @@ def test_an_items_error_is_a_message_its_reason_cut_to_fit() -> None:
     assert isinstance(long, Message) and len(long) == 300
     assert long.startswith("item #4: ValueError: xxx")
     assert long.translated(lambda m: catalog.get(m) or m).startswith("butir #4: ValueError: xxx")
+
+
+def test_every_exception_kind_and_system_reason_is_translated_in_indonesian() -> None:
+    """The labels any exception's kind is said by, and the short reasons for the system's
+    words (a file's errno, a name lookup's code), each have an Indonesian translation."""
+    from storage import errors
+
+    catalog = _catalog("id")
+    labels = {*errors._EXCEPTION_KINDS.values(), errors.UNEXPECTED,
+              *errors._OS_REASONS.values(), *errors._DNS_REASONS.values()}
+    assert len(labels) >= 30
+    assert not sorted(label for label in labels if not catalog.get(label))

@@ -121,3 +121,73 @@ def test_one_private_address_among_public_ones_refuses_before_connecting() -> No
     with pytest.raises(InvalidSource):
         _pool_get("https://mixed.example/", PinnedBackend(False, FakeDns(mixed), inner))
     assert inner.connected == []
+
+
+class NoSuchName:
+    """A resolver that knows no name, as getaddrinfo says it (socket.gaierror, EAI_NONAME)."""
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        import socket
+
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+def _refused(url: str, allow_private: bool, resolver: Any = None) -> Any:
+    from scrapers import FetchError
+
+    settings = fast_settings(allow_private_networks=allow_private, respect_robots=False,
+                             max_retries=0)
+
+    async def work() -> Snapshot:
+        async with PoliteClient(settings, resolver=resolver or NoSuchName()) as client:
+            return await client.get(url)
+
+    with pytest.raises(FetchError) as raised:
+        run(work())
+    return raised.value
+
+
+def test_a_host_name_that_does_not_resolve_is_said_in_the_readers_language() -> None:
+    """The resolver's words ("Name or service not known") stay the English text; a reader
+    reads a short reason, in Indonesian by default, in English with the English catalog."""
+    from monitor.i18n import gettext_for
+
+    error = _refused("http://nowhere.example/p", allow_private=False)
+    assert str(error) == "cannot resolve nowhere.example: Name or service not known"
+    assert error.translated(gettext_for("id")) == (
+        "alamat nowhere.example tidak dapat ditemukan: nama host tidak dikenal")
+    assert error.translated(gettext_for("en")) == (
+        "cannot resolve nowhere.example: host name not known")
+
+
+def test_a_name_the_connection_cannot_resolve_is_said_in_the_readers_language() -> None:
+    """Private networks allowed, the name is looked up at connect time only (PinnedBackend):
+    httpx's words stay the English text, a reader reads what went wrong."""
+    from monitor.i18n import gettext_for
+
+    url = "http://nowhere.example/p"
+    error = _refused(url, allow_private=True)
+    assert str(error) == (f"{url}: ConnectError: cannot resolve nowhere.example: "
+                          "[Errno -2] Name or service not known (after 1 tries)")
+    assert error.translated(gettext_for("id")) == (
+        f"{url}: alamat host tidak dapat ditemukan: nama host tidak dikenal "
+        "(setelah 1 kali percobaan)")
+    assert error.translated(gettext_for("en")) == (
+        f"{url}: cannot resolve the host name: host name not known (after 1 tries)")
+
+
+def test_a_refused_connection_is_said_in_the_readers_language() -> None:
+    import socket
+
+    from monitor.i18n import gettext_for
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/p"
+    error = _refused(url, allow_private=True, resolver=FakeDns(["127.0.0.1"]))
+    assert str(error).startswith(f"{url}: ConnectError: ")
+    assert error.translated(gettext_for("id")) == (
+        f"{url}: tidak dapat terhubung: koneksi ditolak (setelah 1 kali percobaan)")
+    assert error.translated(gettext_for("en")) == (
+        f"{url}: cannot connect: connection refused (after 1 tries)")

@@ -5,8 +5,11 @@ template clears them. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import errno
+import socket
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,12 +18,23 @@ from test_leases import _row, _source
 
 from storage import leases, schedule
 from storage.db import Database
-from storage.errors import ERROR_KINDS, N_, Message, Worded, error_kind, os_reason
+from storage.errors import (
+    ERROR_KINDS,
+    N_,
+    Message,
+    SourceNotFound,
+    Worded,
+    error_kind,
+    exception_kind,
+    exception_text,
+    os_reason,
+)
 from storage.migrate import _config, upgrade
 from storage.models import Base
 from storage.scrape_state import record_source_failure, record_source_success
 from storage.sources import find_source
 from storage.stored_errors import (
+    error_fields,
     kind_in_language,
     params_from_json,
     params_to_json,
@@ -35,7 +49,14 @@ CATALOG = {TEMPLATE: "{url}: respons HTTP {status} ({why})",
            "Fetch failed": "Gagal mengambil", "file not found": "berkas tidak ditemukan",
            "{url}: cannot read: {reason}": "{url}: tidak dapat dibaca: {reason}",
            "node {owner} stopped mid-run (lease until {until})":
-               "node {owner} berhenti di tengah proses (klaim berlaku sampai {until})"}
+               "node {owner} berhenti di tengah proses (klaim berlaku sampai {until})",
+           "no source named {name!r}": "tidak ada sumber bernama {name!r}",
+           "Unexpected error": "Kesalahan tak terduga", "Invalid value": "Nilai tidak valid",
+           "Missing field": "Bidang data tidak ada",
+           "Database operation failed": "Operasi basis data gagal",
+           "no space left on the disk": "ruang disk penuh",
+           "host name not known": "nama host tidak dikenal",
+           "the name server did not answer, for now": "server DNS belum menjawab untuk sementara"}
 
 
 def indonesian(message_id: str) -> str:
@@ -258,10 +279,84 @@ def test_a_worded_value_keeps_its_outside_text_in_english_and_round_trips_as_jso
 
 
 def test_an_os_error_without_a_known_errno_keeps_the_systems_words() -> None:
-    assert os_reason(OSError(28, "No space left on device")) == "No space left on device"
-    assert not isinstance(os_reason(OSError(28, "No space left on device")), Message)
+    busy = OSError(errno.EBUSY, "Device or resource busy")
+    assert os_reason(busy) == "Device or resource busy"
+    assert not isinstance(os_reason(busy), Message)
     assert os_reason(ValueError("embedded null byte")) == "embedded null byte"
     assert isinstance(os_reason(PermissionError(13, "Permission denied")), Worded)
+
+
+def test_a_full_disk_is_said_by_a_short_reason_the_systems_words_kept() -> None:
+    full = os_reason(OSError(errno.ENOSPC, "No space left on device"))
+    assert isinstance(full, Worded) and full == "No space left on device"
+    assert full.translated(indonesian) == "ruang disk penuh"
+    assert full.translated(lambda m: m) == "no space left on the disk"
+
+
+@pytest.mark.parametrize(("code", "words", "indonesian_reason", "english_reason"), [
+    (socket.EAI_NONAME, "Name or service not known", "nama host tidak dikenal",
+     "host name not known"),
+    (socket.EAI_AGAIN, "Temporary failure in name resolution",
+     "server DNS belum menjawab untuk sementara", "the name server did not answer, for now"),
+], ids=["unknown name", "no answer"])
+def test_a_host_name_that_does_not_resolve_is_said_by_a_short_reason(
+        code: int, words: str, indonesian_reason: str, english_reason: str) -> None:
+    """A name lookup's failure (socket.gaierror, getaddrinfo's own codes) keeps the resolver's
+    words as the English text; a reader reads a short reason, in Indonesian by default."""
+    reason = os_reason(socket.gaierror(code, words))
+    assert isinstance(reason, Worded) and reason == words
+    assert reason.translated(indonesian) == indonesian_reason
+    assert reason.translated(lambda m: m) == english_reason
+    unknown = os_reason(socket.gaierror(socket.EAI_SERVICE, "Servname not supported"))
+    assert unknown == "Servname not supported" and not isinstance(unknown, Message)
+
+
+def test_an_error_raised_with_a_template_is_said_as_its_message_alone() -> None:
+    """`Type: message` stays the stored English text (scripts read it); readers read the
+    translated message without the class name, which has no label."""
+    error = exception_text(SourceNotFound(N_("no source named {name!r}"), name="a"))
+    assert error == "SourceNotFound: no source named 'a'"
+    assert error.translated(indonesian) == "tidak ada sumber bernama 'a'"
+    assert error.translated(lambda m: m) == "no source named 'a'"
+    stored = error_fields(error)
+    assert stored["last_error"] == "SourceNotFound: no source named 'a'"
+    said = (stored["last_error"], stored["last_error_template"], stored["last_error_params"])
+    assert text_in_language(*said, indonesian) == "tidak ada sumber bernama 'a'"
+    assert text_in_language(*said, lambda m: m) == "no source named 'a'"
+    assert text_in_language(*said, None) == "SourceNotFound: no source named 'a'"
+
+
+def test_any_other_error_is_said_by_its_kinds_label_and_its_english_text() -> None:
+    """A bug's or a driver's error keeps `Type: text` as the English; readers read a label
+    for the kind (the nearest known one in its class's ancestry, else "Unexpected error") and
+    the text as it is, cut at `limit`."""
+    import json
+
+    from sqlalchemy.exc import OperationalError
+
+    bug = exception_text(RuntimeError("adapter bug"))
+    assert bug == "RuntimeError: adapter bug"
+    assert bug.translated(indonesian) == "Kesalahan tak terduga: adapter bug"
+    assert bug.translated(lambda m: m) == "Unexpected error: adapter bug"
+    try:
+        json.loads("{")
+    except ValueError as exc:  # JSONDecodeError: a ValueError
+        bad = exception_text(exc)
+    assert bad.startswith("JSONDecodeError: Expecting property name")
+    assert bad.translated(indonesian).startswith("Nilai tidak valid: Expecting property name")
+    assert exception_text(KeyError("id")).translated(indonesian) == "Bidang data tidak ada: 'id'"
+    locked = exception_text(OperationalError("INSERT", {}, Exception("database is locked")),
+                            limit=40)
+    assert locked.startswith("OperationalError: (builtins.Exception) database is")
+    assert len(locked) == len("OperationalError: ") + 40
+    assert locked.translated(indonesian).startswith(
+        "Operasi basis data gagal: (builtins.Exception) database is")
+    kind = exception_kind(RuntimeError())
+    assert kind == "RuntimeError" and kind.translated(indonesian) == "Kesalahan tak terduga"
+    stored = error_fields(bug)
+    assert text_in_language(stored["last_error"], stored["last_error_template"],
+                            stored["last_error_params"], indonesian) == (
+        "Kesalahan tak terduga: adapter bug")
 
 
 def _columns(db: Database) -> set[str]:

@@ -168,3 +168,29 @@ def test_the_periodic_job_writes_anchors_and_never_raises(deployment: Database,
         session.scalars(select(AuditEntry).limit(1)).one().details = {"edited": True}
     assert anchor_job(deployment, tmp_path / "home", tmp_path / "anchors") is None
     assert len(list((tmp_path / "anchors").iterdir())) == 1
+
+
+def test_an_anchor_that_cannot_be_written_is_said_by_a_short_reason(
+        deployment: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system's words ("No such file or directory") are said as a short reason in the
+    reader's language, the path kept: Indonesian by default, English with PANTAU_LANG=en."""
+    out = tmp_path / "no" / "such" / "anchor.json"
+    code, _, err = pantau("audit", "anchor", "--out", str(out))
+    assert code == 2 and f"cannot write {out}: file not found" in err
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    code, _, err = pantau("audit", "anchor", "--out", str(out))
+    assert code == 2 and f"tidak dapat menulis {out}: berkas tidak ditemukan" in err
+    assert "No such file" not in err
+
+
+def test_an_anchor_that_cannot_be_read_is_said_by_a_short_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trusted = ensure_key(tmp_path / "home")[0].public
+    absent = tmp_path / "absent.json"
+    with pytest.raises(AnchorError) as refused:
+        read_anchor(absent, trusted)
+    assert str(refused.value) == f"cannot read the anchor {absent}: file not found"
+    monkeypatch.delenv("PANTAU_LANG")
+    with pytest.raises(AnchorError) as refused:
+        read_anchor(absent, trusted)
+    assert str(refused.value) == f"jangkar {absent} tidak dapat dibaca: berkas tidak ditemukan"

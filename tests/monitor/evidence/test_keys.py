@@ -99,3 +99,21 @@ def test_init_creates_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     key = load_key(tmp_path / "home")
     assert code == 0 and key is not None and f"signing key: {key.public.fingerprint}" in err
 
+
+
+def test_a_key_that_cannot_be_read_is_said_by_a_short_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system's words ("Not a directory") become a short reason in the reader's language,
+    the path kept: Indonesian by default, English with PANTAU_LANG=en."""
+    home = tmp_path / "home"
+    home.write_text("a file, not a directory")
+    with pytest.raises(KeyFileError) as refused:
+        ensure_key(home)
+    assert str(refused.value) == (f"cannot read the deployment key {key_path(home)}: "
+                                  "a part of the path is not a directory")
+    monkeypatch.delenv("PANTAU_LANG")  # tests/monitor/conftest.py sets en
+    with pytest.raises(KeyFileError) as refused:
+        ensure_key(home)
+    assert str(refused.value) == (f"kunci deployment {key_path(home)} tidak dapat dibaca: "
+                                  "sebagian jalurnya bukan direktori")
+    assert "Not a directory" not in str(refused.value)

@@ -111,25 +111,27 @@ def _last_error(db: Database, name: str) -> str | None:
                                {"n": name}).scalar_one()
 
 
-def test_a_crash_raised_with_a_template_is_kept_in_the_sources_health_to_be_translated(
+def test_a_crash_raised_with_a_template_is_said_as_its_message_alone(
         db: Database, tmp_path: Path) -> None:
-    """An exception nobody recorded keeps its English text in the source's last error, as
-    ever; raised with a template (a source gone meanwhile), the template and values are kept
-    beside it, so that the listing says it in Indonesian by default."""
+    """An exception nobody recorded keeps `Type: message` as the English text in the source's
+    last error, as ever; raised with a template (a source gone meanwhile), a reader reads the
+    translated message alone, without the class name: Indonesian by default, English with the
+    English catalog. Any other exception is said by a label for its kind and its text."""
     from monitor.errors import N_, NotFound
     from monitor.i18n import gettext_for
     from storage.sources import find_source
 
-    add_sources(db, tmp_path, ["hilang"], interval=10)
+    add_sources(db, tmp_path, ["hilang", "rusak"], interval=10)
     clock = FakeClock()
     runs = ScriptedRuns(db, clock)
     gone = NotFound(N_("no source named {name!r} (see `pantau sources list`)"), name="hilang")
     runs.scripts["hilang"] = lambda n: Outcome(raises=gone)
+    runs.scripts["rusak"] = lambda n: Outcome(raises=RuntimeError("adapter bug"))
 
     async def body() -> None:
         scheduler = node(db, clock, runs, "n1", config(resync=5.0))
         await scheduler.start()
-        while not runs.times["hilang"]:
+        while not (runs.times["hilang"] and runs.times["rusak"]):
             await clock.run_for(1)
         await clock.run_for(1)
         await scheduler.stop(grace=0)
@@ -137,7 +139,13 @@ def test_a_crash_raised_with_a_template_is_kept_in_the_sources_health_to_be_tran
     simulate(body)
     english = "NotFound: no source named 'hilang' (see `pantau sources list`)"
     assert _last_error(db, "hilang") == english
+    assert _last_error(db, "rusak") == "RuntimeError: adapter bug"
     with db.reader() as session:
-        row = find_source(session, "hilang")
-    assert row is not None and row.last_error_in(gettext_for("id")) == (
-        "NotFound: tidak ada sumber bernama 'hilang' (lihat `pantau sources list`)")
+        gone_row, broken_row = find_source(session, "hilang"), find_source(session, "rusak")
+    assert gone_row is not None and broken_row is not None
+    assert gone_row.last_error_in(gettext_for("id")) == (
+        "tidak ada sumber bernama 'hilang' (lihat `pantau sources list`)")
+    assert gone_row.last_error_in(gettext_for("en")) == (
+        "no source named 'hilang' (see `pantau sources list`)")
+    assert broken_row.last_error_in(gettext_for("id")) == "Kesalahan tak terduga: adapter bug"
+    assert broken_row.last_error_in(gettext_for("en")) == "Unexpected error: adapter bug"

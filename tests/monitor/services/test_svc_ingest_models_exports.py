@@ -136,8 +136,8 @@ def run_settings(tmp_path: Path, db: Database) -> Settings:
 def test_a_run_that_crashes_is_reported_as_stopped_in_the_readers_language(
         db: Database, run_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """One source's crash is its report's error, never the others' loss: an error raised with
-    a template is said in the reader's language (Indonesian by default), any other as its type
-    and English text."""
+    a template is said in the reader's language (Indonesian by default), any other by a label
+    for its kind and its English text (its type kept in the English text)."""
     from monitor.config import SourceSpec
     from monitor.i18n import gettext_for
     from monitor.scrape import run_source
@@ -165,7 +165,9 @@ def test_a_run_that_crashes_is_reported_as_stopped_in_the_readers_language(
     assert error.translated(gettext_for("en")) == error
     assert not broken.ok and broken.errors == ["the run stopped: RuntimeError: adapter bug"]
     assert broken.errors[0].translated(gettext_for("id")) == (
-        "proses terhenti: RuntimeError: adapter bug")
+        "proses terhenti: Kesalahan tak terduga: adapter bug")
+    assert broken.errors[0].translated(gettext_for("en")) == (
+        "the run stopped: Unexpected error: adapter bug")
 
 
 def test_a_run_of_a_source_that_is_gone_is_refused_as_not_found(
@@ -184,3 +186,20 @@ def test_a_run_of_a_source_that_is_gone_is_refused_as_not_found(
     assert str(refused.value) == "no source named 'ghost' (see `pantau sources list`)"
     assert refused.value.translated(gettext_for("id")) == (
         "tidak ada sumber bernama 'ghost' (lihat `pantau sources list`)")
+
+
+def test_an_export_that_cannot_be_written_is_said_by_a_short_reason(
+        db: Database, tmp_path: Path) -> None:
+    """The system's words ("No such file or directory") stay the English text; a reader reads
+    a short reason, in Indonesian by default, in English with the English catalog."""
+    from monitor.errors import ServiceError
+    from monitor.i18n import gettext_for
+
+    budi = person(db, "budi", "lead")
+    out = tmp_path / "no" / "such" / "out.jsonl"
+    with pytest.raises(ServiceError) as refused:
+        exports.export(db, budi, "jsonl", out, ExportFilter())
+    assert str(refused.value) == f"cannot write {out}: No such file or directory"
+    assert refused.value.translated(gettext_for("id")) == (
+        f"tidak dapat menulis {out}: berkas tidak ditemukan")
+    assert refused.value.translated(gettext_for("en")) == f"cannot write {out}: file not found"
