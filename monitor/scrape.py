@@ -160,15 +160,6 @@ def _adapter_counts(result: FetchResult) -> tuple[int, int]:
     return int(getattr(result, "rejected", 0) or 0), int(getattr(result, "duplicates", 0) or 0)
 
 
-def _failure_text(exc: BaseException) -> str:
-    """A failed run's error, `Kind: message`, as a `Message` (storage.errors.exception_text):
-    a scraper's error with its own template and values nested under its kind (a class name
-    kept in the English text and said as its label, storage.errors.error_kind), any other by
-    its kind's label and English text, so that `pantau scrape` prints it in the reader's
-    language."""
-    return exception_text(exc)
-
-
 def crash_reason(exc: BaseException) -> str:
     """Why a run raised instead of reporting (a source gone meanwhile, a bug): an error raised
     with a template (every TemplatedError: a use case's, storage's, a scraper's) as its
@@ -250,7 +241,7 @@ async def run_source(db: Database, name: str, *, client: PoliteClient, scorer: S
         retry_after = getattr(exc, "retry_after", None)
         if isinstance(retry_after, int | float) and not isinstance(retry_after, bool):
             report.retry_after = float(retry_after)
-        return _fail(db, report, source.id, _failure_text(exc),
+        return _fail(db, report, source.id, exception_text(exc),
                      exc if isinstance(exc, ScraperError) else None)
     report.not_modified, report.errors = result.not_modified, list(result.errors)
     report.snapshots = len(result.snapshots)

@@ -6,10 +6,9 @@ columns themselves are written only by storage.leases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 
@@ -58,19 +57,17 @@ def get_schedule(db: Database, source_id: int) -> SourceSchedule | None:
         return None if row is None else _schedule(row)
 
 
-def record_run_failure(db: Database, source_id: int, message: str, now: datetime, *,
-                       template: str | None = None,
-                       params: Mapping[str, Any] | None = None) -> int:
+def record_run_failure(db: Database, source_id: int, message: str, now: datetime) -> int:
     """A run that ended in an exception nobody recorded: count it in the source's health,
-    `message` the English text, with the template and values of the error it ends with when it
-    was raised with one (storage.errors.TemplatedError), to be shown translated.
+    `message` the English text; a `Message` (storage.errors.exception_text) brings its template
+    and values, stored beside it (error_fields) to be shown translated.
 
     Returns the new number of consecutive failures (0 if the source is gone).
     """
     with db.session() as session:
         session.execute(update(Source).where(Source.id == source_id).values(
             last_run_at=now, last_error_at=now, consecutive_failures=Source.consecutive_failures + 1,
-            **error_fields(message, template, params)))
+            **error_fields(message)))
         return int(session.scalar(select(Source.consecutive_failures)
                                   .where(Source.id == source_id)) or 0)
 
