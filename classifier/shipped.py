@@ -4,7 +4,8 @@
 the seed corpus with the default parameters (recall target 0.95, seed 0). It is reproducible:
 `python -m classifier.shipped` (or `pantau train --no-reviews`) trains the same version
 again, and `tests/classifier/test_shipped.py` checks that a fresh training has the same
-fingerprint (training-data SHA-256, parameters, version) and bit-identical coefficients.
+fingerprint (training-data SHA-256, parameters, version) and the same coefficients (to
+the last bits an lbfgs fit may differ by from one CPU to another).
 It is loaded like any registry artifact: SHA-256 checked, trusted types only, no pickle.
 
 Installing it into the database registry (`pantau init`) does not load it: `shipped_artifact`

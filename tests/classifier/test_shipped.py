@@ -39,22 +39,33 @@ def shipped() -> Model:
     return load_artifact(SHIPPED_DIR / f"{meta['version']}.skops", meta["artifact_sha256"])
 
 
+# lbfgs solvers (the combiner, the category model in float32) differ in the last bits from one
+# CPU to another (an AMD EPYC host: 3e-15 and 1e-6); everything else is bit-identical
+LAST_BITS = 1e-5
+
+
 def test_fingerprint_matches_a_fresh_training(shipped: Model, model: Model) -> None:
-    assert fingerprint(shipped.metadata) == fingerprint(model.metadata)
+    ours, fresh = fingerprint(shipped.metadata), fingerprint(model.metadata)
+    assert ours.pop("threshold") == pytest.approx(fresh.pop("threshold"), abs=1e-9)
+    assert ours == fresh
     assert shipped.version == model.version
 
 
-def test_coefficients_are_bit_identical(shipped: Model, model: Model) -> None:
+def test_coefficients_are_identical_to_the_last_bits(shipped: Model, model: Model) -> None:
     for key, fitted in model.state.items():
         ours = shipped.state[key]
         if isinstance(fitted, FastTfidfVectorizer):
             assert ours.vocabulary_ == fitted.vocabulary_, key
             assert np.array_equal(ours.idf_, fitted.idf_), key
         elif hasattr(fitted, "coef_"):
-            assert np.array_equal(ours.coef_, fitted.coef_), key
-            assert np.array_equal(ours.intercept_, fitted.intercept_), key
+            scale = max(1.0, float(np.abs(ours.coef_).max()))
+            assert np.allclose(ours.coef_, fitted.coef_, rtol=0, atol=LAST_BITS * scale), key
+            assert np.allclose(ours.intercept_, fitted.intercept_, rtol=0,
+                               atol=LAST_BITS * scale), key
         elif isinstance(fitted, np.ndarray):
             assert np.array_equal(ours, fitted), key
+        elif isinstance(fitted, float):  # the threshold
+            assert ours == pytest.approx(fitted, abs=1e-9), key
         else:
             assert ours == fitted or list(ours) == list(fitted), key
 
@@ -65,7 +76,9 @@ def test_small_and_scores_like_the_fresh_model(shipped: Model, model: Model,
     assert meta is not None
     assert (SHIPPED_DIR / f"{meta['version']}.skops").stat().st_size < MAX_BYTES
     sample = seed_records[::20]
-    assert [p.score for p in shipped.predict(sample)] == [p.score for p in model.predict(sample)]
+    ours, fresh = shipped.predict(sample), model.predict(sample)
+    assert [p.score for p in ours] == pytest.approx([p.score for p in fresh], abs=1e-6)
+    assert [p.flagged for p in ours] == [p.flagged for p in fresh]
 
 
 def test_ensure_default_installs_it_without_training(tmp_path: Path, shipped: Model) -> None:
