@@ -1,11 +1,17 @@
 """The honest evaluation: figures from text the model was not tuned on (issue 13).
 
-Four measurements, reported side by side (`python -m classifier.honest [--params JSON]`):
+Five measurements, reported side by side (`python -m classifier.honest [--params JSON]`):
 
 - **Grouped cross-validation on the seed corpus**: records are grouped by writer persona (same
   author handle) and by template (word-set Jaccard ≥ 0.5, joined transitively), and whole
   groups are held out, so a fold never scores a near-copy of a post it trained on. Each fold is
   a full `train_model` run (its own threshold), so the figures are those of a shipped model.
+- **Spliced long posts** (thirteenth round, classifier/splice.py): in each fold of the grouped
+  CV, 120 long posts made of that fold's held-out records — an ASN's neutral post, neutral
+  filler and one short guest line (a campaign post's text, or a reminder's, a programme's,
+  voter information's, news', another neutral post's), labeled as the guest. It measures the
+  failure the held-out sets show (a campaign line diluted by a long post) from seed posts no
+  fold model trained on, reported pooled over the deals (`spliced_cv`).
 - **The held-out set** `classifier/eval/holdout.jsonl`: posts written afresh in other styles,
   regions and races; never trained on (the seed loader does not read `eval/`).
 - **The fresh set** `classifier/eval/fresh.jsonl`: posts written by another writer who read
@@ -43,6 +49,7 @@ from classifier.corpus import load_seed_corpus
 from classifier.evaluate import breakdown
 from classifier.groups import group_ids
 from classifier.model import Model
+from classifier.splice import spliced_records
 from classifier.train import train_model
 from storage.records import PostRecord, record_from_dict
 
@@ -52,6 +59,7 @@ __all__ = ["EVAL_DIR", "HELD_OUT_SETS", "group_ids", "grouped_predictions", "hon
 EVAL_DIR = Path(__file__).parent / "eval"
 HELD_OUT_SETS = ("holdout", "fresh", "fresh-a", "fresh-c", "fresh-d", "fresh-e", "fresh-f")  # labeled posts never trained on, reported like the CV
 _POLITICAL = frozenset({"public_campaign", "civic_info", "news_report", "neutrality_reminder"})
+SPLICED_PER_FOLD = 120  # long posts spliced from each fold's held-out records
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev-set.jsonl"
 
 
@@ -70,27 +78,43 @@ def _predict(model: Model, records: Sequence[PostRecord]) -> dict[str, Any]:
 
 
 def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | None = None,
-                        folds: int = 5, deal: int = 0) -> dict[str, Any]:
+                        folds: int = 5, deal: int = 0, spliced: int = 0) -> dict[str, Any]:
     """Out-of-group predictions: each record scored by a model trained without its group.
 
     `deal` seeds how groups are dealt to folds. One deal moves the flags of a hard case by
     several posts on its own (seventh round: asn_neutral 41–50 of 527 over three deals of the
-    same model), so choices are read over several deals (`honest_report(deals=…)`)."""
+    same model), so choices are read over several deals (`honest_report(deals=…)`).
+
+    With `spliced`, each fold also scores that many long posts spliced from its held-out
+    records only (classifier.splice): a short line inside a long ASN post, the failure of
+    round 12, measured on parents no fold model trained on (`out["spliced"]`)."""
     groups = group_ids(records)
     order = np.random.default_rng(deal).permutation(np.unique(groups))
     fold_of_group = {g: k % folds for k, g in enumerate(order)}
     fold = np.array([fold_of_group[g] for g in groups])
     scores, flagged = np.zeros(len(records)), np.zeros(len(records), bool)
     categories: list[str | None] = [None] * len(records)
+    spliced_rows: list[PostRecord] = []
+    spliced_got: list[dict[str, Any]] = []
     for k in range(folds):
         test = [int(i) for i in np.flatnonzero(fold == k)]
         model = train_model([records[int(i)] for i in np.flatnonzero(fold != k)], params=params)
+        if spliced:
+            made = [s.record for s in spliced_records(records, spliced, seed=1000 * deal + k + 1,
+                                                      candidates=test)]
+            spliced_rows += made
+            spliced_got.append(_predict(model, made))
         got = _predict(model, [records[i] for i in test])
         scores[test], flagged[test] = got["score"], got["flagged"]
         for i, c in zip(test, got["category"], strict=False):
             categories[i] = c
     out: dict[str, Any] = {"score": scores, "flagged": flagged, "category": categories}
     out["groups"] = len(np.unique(groups))
+    if spliced_got:
+        out["spliced"] = (spliced_rows, {
+            "score": np.concatenate([g["score"] for g in spliced_got]),
+            "flagged": np.concatenate([g["flagged"] for g in spliced_got]),
+            "category": [c for g in spliced_got for c in g["category"]]})
     return out
 
 
@@ -143,19 +167,29 @@ def mean_report(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
-                  dev: bool = True, deals: int = 1) -> dict[str, Any]:
-    """Grouped CV (deal 0, and the mean over `deals` deals of groups to folds), held-out set,
-    fresh set, ordinary text and (if present) the dev set, for `params`."""
+                  dev: bool = True, deals: int = 1, spliced: int = SPLICED_PER_FOLD) -> dict[str, Any]:
+    """Grouped CV (deal 0, and the mean over `deals` deals of groups to folds) with its
+    spliced long posts, held-out sets, ordinary text and (if present) the dev set."""
     seed = load_seed_corpus()
     doc: dict[str, Any] = {"params": params or {}}
     if grouped:
-        runs = []
+        runs: list[dict[str, Any]] = []
+        spliced_runs: list[tuple[list[PostRecord], dict[str, Any]]] = []
         for deal in range(max(1, deals)):
-            pred = grouped_predictions(seed, params, deal=deal)
+            pred = grouped_predictions(seed, params, deal=deal, spliced=spliced)
             runs.append(dict(report(seed, pred), groups=pred["groups"]))
+            if "spliced" in pred:
+                spliced_runs.append(pred["spliced"])
         doc["grouped_cv"] = runs[0]
         if deals > 1:
             doc["grouped_cv_mean"] = mean_report(runs)
+        if spliced_runs:  # pooled over deals: each deal splices other posts
+            rows = [r for made, _ in spliced_runs for r in made]
+            doc["spliced_cv"] = dict(report(rows, {
+                "score": np.concatenate([p["score"] for _, p in spliced_runs]),
+                "flagged": np.concatenate([p["flagged"] for _, p in spliced_runs]),
+                "category": [c for _, p in spliced_runs for c in p["category"]]}),
+                deals=len(spliced_runs))
     model = train_model(seed, params=params)
     doc["model_version"], doc["threshold"] = model.version, round(model.threshold, 4)
     for name in HELD_OUT_SETS:
@@ -171,12 +205,12 @@ def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
 
 def _summary(doc: dict[str, Any]) -> str:
     lines = [f"model {doc['model_version']} threshold {doc['threshold']}"]
-    for key in ("grouped_cv", "grouped_cv_mean", *HELD_OUT_SETS, "dev_set"):
+    for key in ("grouped_cv", "grouped_cv_mean", "spliced_cv", *HELD_OUT_SETS, "dev_set"):
         if key not in doc:
             continue
         r = doc[key]
-        if key == "grouped_cv_mean":
-            key = f"mean of {r['deals']}"
+        if key in ("grouped_cv_mean", "spliced_cv"):
+            key = f"{'mean' if key == 'grouped_cv_mean' else 'spliced'} of {r['deals']}"
         fpr = " ".join(f"{k}={v['fpr']:.3f}" for k, v in r["fpr_by_hard_case"].items())
         rec = " ".join(f"{k}={v['recall']:.2f}" for k, v in r["recall_by_category"].items())
         lines.append(f"{key:<11} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
@@ -195,9 +229,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-grouped", action="store_true", help="skip the grouped CV")
     parser.add_argument("--deals", type=int, default=1,
                         help="deals of groups to folds for the grouped CV (mean reported)")
+    parser.add_argument("--spliced", type=int, default=SPLICED_PER_FOLD,
+                        help="long posts spliced from each fold's held-out records (0: none)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    doc = honest_report(json.loads(args.params), grouped=not args.no_grouped, deals=args.deals)
+    doc = honest_report(json.loads(args.params), grouped=not args.no_grouped, deals=args.deals,
+                        spliced=args.spliced)
     print(json.dumps(doc) if args.json else _summary(doc))
     return 0
 

@@ -23,11 +23,13 @@ from classifier.evaluate import choose_threshold, metrics_at
 from classifier.features import PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
 from classifier.model import Model, prepare_records, stack_features, text_columns
+from classifier.splice import NEGATIVE_GUESTS, Splice, spliced_records
 from classifier.vectorizer import FastTfidfVectorizer
 from storage.errors import N_, Message
 from storage.records import PostRecord, record_to_dict
 
-__all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256"]
+__all__ = ["PARAMS", "aux_labels", "library_versions", "train_model", "training_sha256",
+           "with_splices"]
 
 # Bump when text preparation or the feature layout changes: it is part of the version hash.
 # 3: round 6 (`_caps_` counts as campaign evidence in the combiner column); 4: round 7 (wider
@@ -75,6 +77,10 @@ PARAMS: dict[str, Any] = {
     # twelfth round (six deals): a teacher's or health worker's school or hospital is no ASN
     # evidence without a status word or a structural post (guide §2; cues.NEEDS_STATUS)
     "explicit_status": True,
+    # thirteenth round (measured, not kept; not a key here so that versions stay as they
+    # were): "splice", long posts spliced from seed posts as a share of the labeled records
+    # (splice.py), with "splice_negatives" (their negative share, 0.5) and "splice_guests"
+    # (the hard cases of the negative guests, splice.NEGATIVE_GUESTS)
 }
 # The category order of the labeling guide §4 with docs/labeling-guide-mobilisation.md.
 CATEGORY_ORDER = ("mobilisation", "partisan_decision", "party_approach", "partisan_activity",
@@ -219,21 +225,25 @@ def _blend(campaign: LogisticRegression, stance: LogisticRegression,
 def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
                     y_asn: np.ndarray, y_camp: np.ndarray, params: dict[str, Any],
                     seed: int, w_camp: np.ndarray, groups: np.ndarray | None,
+                    splices: Sequence[Splice] = (),
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
-    """Out-of-fold (P(ASN), P(campaign), stance score or None, fold of each row); with
-    `bagged`, the fold models averaged become the model's sub-models."""
+    """Out-of-fold (P(ASN), P(campaign), stance score or None, fold of each real row); with
+    `bagged`, the fold models averaged become the model's sub-models. The rows after the
+    real ones are `splices`, each trained on by the folds that hold all its parents."""
+    n = len(y) - len(splices)
     if groups is not None:  # whole writer/template groups out of fold: scores like new text's
         splits = StratifiedGroupKFold(params["folds"], shuffle=True, random_state=seed).split(
-            np.zeros(len(y)), y, groups)
+            np.zeros(n), y[:n], groups)
     else:
         splits = StratifiedKFold(params["folds"], shuffle=True, random_state=seed).split(
-            np.zeros(len(y)), y)
-    p_asn, p_camp, p_stance = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y))
-    fold_of = np.zeros(len(y), dtype=int)
+            np.zeros(n), y[:n])
+    p_asn, p_camp, p_stance = np.zeros(n), np.zeros(n), np.zeros(n)
+    fold_of = np.zeros(n, dtype=int)
     fitted: dict[str, list[LogisticRegression]] = {"asn_clf": [], "campaign_clf": []}
     if params["combiner_stance"]:
         fitted["stance_clf"] = []
     for k, (train, test) in enumerate(splits):
+        train = with_splices(train, splices, n)
         _fit_sub(model, b, y, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
         p_asn[test], p_camp[test], stance = model.sub_scores(sub)
@@ -246,6 +256,15 @@ def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
         for key, models in fitted.items():
             model.state[key] = _average(models)
     return p_asn, p_camp, (p_stance if params["combiner_stance"] else None), fold_of
+
+
+def with_splices(train: np.ndarray, splices: Sequence[Splice], n: int) -> np.ndarray:
+    """A fold's training rows and the spliced rows (numbered from `n`) whose parents are all
+    among them: a spliced post never teaches a fold the line of a post it scores."""
+    inside = np.zeros(n, bool)
+    inside[train] = True
+    extra = [n + j for j, s in enumerate(splices) if all(inside[p] for p in s.parents)]
+    return np.concatenate([train, np.array(extra, dtype=int)]).astype(int)
 
 
 def _average(models: list[LogisticRegression]) -> LogisticRegression:
@@ -264,10 +283,17 @@ def train_model(
     params = {**PARAMS, **(params or {})}
     labeled = sorted((r for r in records if r.label in (0, 1)),
                      key=lambda r: (r.platform, r.external_id, r.text))
-    y, y_asn, y_camp = aux_labels(labeled)
-    if len(labeled) < 20 or y.sum() < 5 or (1 - y).sum() < 5:
+    if len(labeled) < 20 or sum(r.label == 1 for r in labeled) < 5 \
+            or sum(r.label == 0 for r in labeled) < 5:
         raise ValueError(Message(N_("training needs at least 20 labeled records with 5 of "
                                     "each label")))
+    n = len(labeled)
+    splices = (spliced_records(labeled, int(round(float(params["splice"]) * n)), seed=seed,
+                               negative_share=float(params.get("splice_negatives", 0.5)),
+                               negative_guests=params.get("splice_guests", NEGATIVE_GUESTS))
+               if params.get("splice") else [])
+    rows = [*labeled, *(s.record for s in splices)]  # the real records, then the spliced
+    y, y_asn, y_camp = aux_labels(rows)
     settings = PrepSettings(stem=bool(params["stem"]), marks=bool(params["marks"]),
                             negation=bool(params["negation"]), kin=bool(params["kin"]),
                             contest=bool(params["contest"]), caps=bool(params["caps"]),
@@ -277,7 +303,7 @@ def train_model(
                             daily_numbers=bool(params["daily_numbers"]),
                             office_words=bool(params["office_words"]),
                             explicit_status=bool(params["explicit_status"]))
-    texts, authors = prepare_records(labeled, TextPreparer(settings))
+    texts, authors = prepare_records(rows, TextPreparer(settings))
     state: dict[str, Any] = {"threshold": 0.5, "stem": params["stem"], "prep": settings.as_dict()}
     state["text_cues"], state["author_cues"] = list(params["text_cues"]), list(params["author_cues"])
     state["cue_value"] = float(params["cue_value"])
@@ -294,16 +320,17 @@ def train_model(
     model = Model(state, {"version": "training"})
     # hard cases that share campaign words but are not campaigning can weigh more (params)
     w_camp = np.array([float(params["camp_weights"].get(r.hard_case or "", 1.0))
-                       for r in labeled])
+                       for r in rows])
     groups = group_ids(labeled) if params["group_folds"] else None
     p_asn, p_camp, p_stance, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params,
-                                                       seed, w_camp, groups)
+                                                       seed, w_camp, groups, splices)
     state["combiner_features"] = params["combiner_features"]
     if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
         state["combiner_features"] += "+evidence"
     if params["combiner_contest"]:  # a match, an exam, a queue and nothing electoral
         state["combiner_features"] += "+contest"
-    extra = text_columns(texts, state["combiner_features"])
+    extra = text_columns(texts[:n], state["combiner_features"])
+    y_all, y = y, y[:n]  # the combiner and the threshold see the real records only
     if params["combiner_stance"]:  # the stance model's own score (round 8)
         state["combiner_features"] += "+stance"
     stacked = stack_features(p_asn, p_camp, state["combiner_features"], extra, p_stance)
@@ -315,9 +342,9 @@ def train_model(
     state["combiner"] = LogisticRegression(C=100.0).fit(stacked, y)
     state["threshold"] = choose_threshold(y, oof, recall_target)
     if not params["bagged"]:
-        _fit_sub(model, b, y, y_asn, y_camp, np.arange(len(y)), params, w_camp)
-    positives = np.flatnonzero(y == 1)
-    cats = np.array([labeled[i].category or "social_media_campaign" for i in positives])
+        _fit_sub(model, b, y_all, y_asn, y_camp, np.arange(len(y_all)), params, w_camp)
+    positives = np.flatnonzero(y_all == 1)
+    cats = np.array([rows[i].category or "social_media_campaign" for i in positives])
     state["category_blocks"] = [k for k in params["category_blocks"] if b.get(k) is not None]
     if params["category_precedence"]:
         state["category_precedence"] = [list(CATEGORY_ORDER), float(params["category_precedence"])]
