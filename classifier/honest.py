@@ -77,6 +77,13 @@ def _predict(model: Model, records: Sequence[PostRecord]) -> dict[str, Any]:
             "category": [p.category for p in predictions]}
 
 
+def _pooled(preds: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Predictions of several batches as one, in order."""
+    return {"score": np.concatenate([p["score"] for p in preds]),
+            "flagged": np.concatenate([p["flagged"] for p in preds]),
+            "category": [c for p in preds for c in p["category"]]}
+
+
 def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | None = None,
                         folds: int = 5, deal: int = 0, spliced: int = 0) -> dict[str, Any]:
     """Out-of-group predictions: each record scored by a model trained without its group.
@@ -111,10 +118,7 @@ def grouped_predictions(records: Sequence[PostRecord], params: dict[str, Any] | 
     out: dict[str, Any] = {"score": scores, "flagged": flagged, "category": categories}
     out["groups"] = len(np.unique(groups))
     if spliced_got:
-        out["spliced"] = (spliced_rows, {
-            "score": np.concatenate([g["score"] for g in spliced_got]),
-            "flagged": np.concatenate([g["flagged"] for g in spliced_got]),
-            "category": [c for g in spliced_got for c in g["category"]]})
+        out["spliced"] = (spliced_rows, _pooled(spliced_got))
     return out
 
 
@@ -185,11 +189,8 @@ def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
             doc["grouped_cv_mean"] = mean_report(runs)
         if spliced_runs:  # pooled over deals: each deal splices other posts
             rows = [r for made, _ in spliced_runs for r in made]
-            doc["spliced_cv"] = dict(report(rows, {
-                "score": np.concatenate([p["score"] for _, p in spliced_runs]),
-                "flagged": np.concatenate([p["flagged"] for _, p in spliced_runs]),
-                "category": [c for _, p in spliced_runs for c in p["category"]]}),
-                deals=len(spliced_runs))
+            doc["spliced_cv"] = dict(report(rows, _pooled([p for _, p in spliced_runs])),
+                                     deals=len(spliced_runs))
     model = train_model(seed, params=params)
     doc["model_version"], doc["threshold"] = model.version, round(model.threshold, 4)
     for name in HELD_OUT_SETS:
@@ -203,14 +204,17 @@ def honest_report(params: dict[str, Any] | None = None, *, grouped: bool = True,
     return doc
 
 
+_POOLED_NAMES = {"grouped_cv_mean": "mean", "spliced_cv": "spliced"}
+
+
 def _summary(doc: dict[str, Any]) -> str:
     lines = [f"model {doc['model_version']} threshold {doc['threshold']}"]
     for key in ("grouped_cv", "grouped_cv_mean", "spliced_cv", *HELD_OUT_SETS, "dev_set"):
         if key not in doc:
             continue
         r = doc[key]
-        if key in ("grouped_cv_mean", "spliced_cv"):
-            key = f"{'mean' if key == 'grouped_cv_mean' else 'spliced'} of {r['deals']}"
+        if key in _POOLED_NAMES:
+            key = f"{_POOLED_NAMES[key]} of {r['deals']}"
         fpr = " ".join(f"{k}={v['fpr']:.3f}" for k, v in r["fpr_by_hard_case"].items())
         rec = " ".join(f"{k}={v['recall']:.2f}" for k, v in r["recall_by_category"].items())
         lines.append(f"{key:<11} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "

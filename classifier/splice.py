@@ -64,13 +64,15 @@ def spliced_records(records: Sequence[PostRecord], count: int, *, seed: int = 0,
         if guest == host:
             continue
         parts, parents = [records[host].text.strip()], [host]
+        words = _words(records[host])
         for _try in range(20):  # neutral filler up to `min_words`, no record twice
-            if sum(len(p.split()) for p in parts) >= min_words:
+            if words >= min_words:
                 break
             filler = int(rng.choice(fillers))
             if filler not in parents and filler != guest:
                 parts.append(records[filler].text.strip())
                 parents.append(filler)
+                words += _words(records[filler])
         line = records[guest].text.strip()
         if rng.random() < 0.7:
             parts.append(line)
