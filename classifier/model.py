@@ -20,6 +20,7 @@ from classifier.explain import explain_rows
 from classifier.features import Prepared, PrepSettings, TextPreparer, cue_matrix, default_preparer
 from classifier.layout import FeatureLayout
 from classifier.marks import contest_context
+from classifier.segments import signal_lines
 from storage.records import PostRecord
 
 __all__ = [
@@ -214,6 +215,33 @@ class Model:
             p_asn = np.maximum(p_asn, floors)
         return p_asn, p_camp, p_stance
 
+    def line_campaign(self, texts: Sequence[Prepared], p_asn: np.ndarray,
+                      p_camp: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """P(campaign) below `line_min` raised to that of the post's best line with a hard signal
+        (segments.py), for a model trained with `line_signals` and posts with P(ASN) of at
+        least its `line_asn`; `rows` (default all) index `texts`, aligned with the scores."""
+        floor = self.state.get("line_asn")
+        if floor is None:
+            return p_camp
+        idx = np.arange(len(p_camp)) if rows is None else np.asarray(rows)
+        least = float(self.state.get("line_min", 0.0))
+        # a post already at `line_min` cannot be raised by a line: its lines are not read
+        lines, owner = signal_lines(texts, idx[(p_asn >= float(floor)) & (p_camp < least)])
+        if not lines:
+            return p_camp
+        value = float(self.state.get("cue_value", 1.0))
+        b = {"text_word": self.state["text_word"].transform([p.text for p in lines]),
+             "text_cues": cue_matrix(lines, tuple(self.state["text_cues"]), value)}
+        if self.state.get("text_char") is not None:
+            b["text_char"] = self.state["text_char"].transform([p.words for p in lines])
+        p_line = self.state["campaign_clf"].predict_proba(self.campaign_matrix(b))[:, 1]
+        p_line[p_line < least] = 0.0
+        local = np.full(len(texts), -1, dtype=int)
+        local[idx] = np.arange(len(idx))
+        out = p_camp.copy()
+        np.maximum.at(out, local[owner], p_line)
+        return out
+
     def evidence(self, texts: Sequence[Prepared]) -> np.ndarray | None:
         """The combiner's text columns (no evidence, contest), for a model trained with them
         (else None)."""
@@ -245,6 +273,7 @@ class Model:
         texts, authors = self.prepare(records)
         b = self.blocks(texts, authors)
         p_asn, p_camp, p_stance = self.sub_scores(b, asn_status)
+        p_camp = self.line_campaign(texts, p_asn, p_camp)
         extra = self.evidence(texts)
         scores = self.combine(p_asn, p_camp, extra, p_stance)
         flagged = scores >= self.threshold

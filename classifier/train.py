@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from classifier.cues import VOICE, cue_tag
 from classifier.evaluate import choose_threshold, metrics_at
-from classifier.features import PrepSettings, TextPreparer, cue_matrix
+from classifier.features import Prepared, PrepSettings, TextPreparer, cue_matrix
 from classifier.groups import group_ids
 from classifier.model import Model, prepare_records, stack_features, text_columns
 from classifier.splice import NEGATIVE_GUESTS, Splice, spliced_records
@@ -77,6 +77,11 @@ PARAMS: dict[str, Any] = {
     # twelfth round (six deals): a teacher's or health worker's school or hospital is no ASN
     # evidence without a status word or a structural post (guide §2; cues.NEEDS_STATUS)
     "explicit_status": True,
+    # fourteenth round (six deals): a line of a long post with a pair number, a hand sign or
+    # the election day, in a post that does not speak of the neutrality rules, is also read
+    # alone; a P(campaign) of at least `line_min` raises the post's (segments.py), for posts
+    # whose P(ASN) is at least `line_asn`
+    "line_signals": True, "line_asn": 0.2, "line_min": 0.9,
     # thirteenth round (measured, not kept; not a key here so that versions stay as they
     # were): "splice", long posts spliced from seed posts as a share of the labeled records
     # (splice.py), with "splice_negatives" (their negative share, 0.5) and "splice_guests"
@@ -225,7 +230,7 @@ def _blend(campaign: LogisticRegression, stance: LogisticRegression,
 def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
                     y_asn: np.ndarray, y_camp: np.ndarray, params: dict[str, Any],
                     seed: int, w_camp: np.ndarray, groups: np.ndarray | None,
-                    splices: Sequence[Splice] = (),
+                    splices: Sequence[Splice] = (), texts: Sequence[Prepared] | None = None,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """Out-of-fold (P(ASN), P(campaign), stance score or None, fold of each real row); with
     `bagged`, the fold models averaged become the model's sub-models. The rows after the
@@ -247,6 +252,8 @@ def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
         _fit_sub(model, b, y, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
         p_asn[test], p_camp[test], stance = model.sub_scores(sub)
+        if texts is not None:  # lines with a hard signal (fourteenth round)
+            p_camp[test] = model.line_campaign(texts, p_asn[test], p_camp[test], test)
         if stance is not None:
             p_stance[test] = stance
         fold_of[test] = k
@@ -317,13 +324,16 @@ def train_model(
             b[key] = vec.fit_transform([p.words if key == "text_char" else p.text for p in source])
     if params["campaign_mask"]:
         state["campaign_mask"] = status_free_mask(state["text_word"], params["campaign_mask"])
+    if params["line_signals"]:  # lines with a hard signal read alone too (fourteenth round)
+        state["line_asn"], state["line_min"] = float(params["line_asn"]), float(params["line_min"])
     model = Model(state, {"version": "training"})
     # hard cases that share campaign words but are not campaigning can weigh more (params)
     w_camp = np.array([float(params["camp_weights"].get(r.hard_case or "", 1.0))
                        for r in rows])
     groups = group_ids(labeled) if params["group_folds"] else None
     p_asn, p_camp, p_stance, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params,
-                                                       seed, w_camp, groups, splices)
+                                                       seed, w_camp, groups, splices,
+                                                       texts if "line_asn" in state else None)
     state["combiner_features"] = params["combiner_features"]
     if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
         state["combiner_features"] += "+evidence"

@@ -69,6 +69,7 @@ def test_scores_follow_the_stance_score(stance_model: Model,
     b = stance_model.blocks(texts, authors)
     p_asn, p_camp, p_stance = stance_model.sub_scores(b)
     assert p_stance is not None
+    p_camp = stance_model.line_campaign(texts, p_asn, p_camp)  # round 14, as predict does
     extra = stance_model.evidence(texts)
     assert extra is not None  # the evidence column is still read beside the stance score
     scores = stance_model.combine(p_asn, p_camp, extra, p_stance)
