@@ -20,7 +20,7 @@ from classifier.explain import explain_rows
 from classifier.features import Prepared, PrepSettings, TextPreparer, cue_matrix, default_preparer
 from classifier.layout import FeatureLayout
 from classifier.marks import contest_context
-from classifier.segments import signal_lines
+from classifier.segments import HARD_SIGNALS, signal_lines
 from storage.records import PostRecord
 
 __all__ = [
@@ -226,7 +226,9 @@ class Model:
         idx = np.arange(len(p_camp)) if rows is None else np.asarray(rows)
         least = float(self.state.get("line_min", 0.0))
         # a post already at `line_min` cannot be raised by a line: its lines are not read
-        lines, owner = signal_lines(texts, idx[(p_asn >= float(floor)) & (p_camp < least)])
+        marks = self.state.get("line_marks")
+        lines, owner = signal_lines(texts, idx[(p_asn >= float(floor)) & (p_camp < least)],
+                                    HARD_SIGNALS if marks is None else frozenset(marks))
         if not lines:
             return p_camp
         value = float(self.state.get("cue_value", 1.0))

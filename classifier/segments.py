@@ -35,14 +35,16 @@ FRAME = frozenset({
 MIN_LINE_TOKENS = 3
 
 
-def signal_lines(texts: Sequence[Prepared], rows: Iterable[int]) -> tuple[list[Prepared], np.ndarray]:
-    """The lines with a hard signal of the posts `rows` (indexes into `texts`) that have two
-    lines or more and no word of the neutrality frame, with the row each line belongs to."""
+def signal_lines(texts: Sequence[Prepared], rows: Iterable[int],
+                 signals: frozenset[str] = HARD_SIGNALS) -> tuple[list[Prepared], np.ndarray]:
+    """The lines with a hard signal (`signals`) of the posts `rows` (indexes into `texts`)
+    that have two lines or more and no word of the neutrality frame, with the row each line
+    belongs to."""
     lines: list[Prepared] = []
     owner: list[int] = []
     for row in rows:
         post = texts[row]
-        if HARD_SIGNALS.isdisjoint(post.tokens) or not FRAME.isdisjoint(post.tokens):
+        if signals.isdisjoint(post.tokens) or not FRAME.isdisjoint(post.tokens):
             continue
         ends = [m.start() for m in _BREAK.finditer(post.source)]
         if not ends:
@@ -55,7 +57,7 @@ def signal_lines(texts: Sequence[Prepared], rows: Iterable[int]) -> tuple[list[P
         if len(parts) < 2:
             continue
         for toks, spans in parts.values():
-            if len(toks) >= MIN_LINE_TOKENS and not HARD_SIGNALS.isdisjoint(toks):
+            if len(toks) >= MIN_LINE_TOKENS and not signals.isdisjoint(toks):
                 lines.append(Prepared(post.source, tuple(toks), tuple(spans)))
                 owner.append(int(row))
     return lines, np.array(owner, dtype=int)

@@ -326,6 +326,8 @@ def train_model(
         state["campaign_mask"] = status_free_mask(state["text_word"], params["campaign_mask"])
     if params["line_signals"]:  # lines with a hard signal read alone too (fourteenth round)
         state["line_asn"], state["line_min"] = float(params["line_asn"]), float(params["line_min"])
+        if params.get("line_marks"):  # other signals than segments.HARD_SIGNALS (measured)
+            state["line_marks"] = sorted(params["line_marks"])
     model = Model(state, {"version": "training"})
     # hard cases that share campaign words but are not campaigning can weigh more (params)
     w_camp = np.array([float(params["camp_weights"].get(r.hard_case or "", 1.0))

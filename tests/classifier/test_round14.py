@@ -14,7 +14,7 @@ import pytest
 
 from classifier.features import PrepSettings, TextPreparer
 from classifier.model import Model
-from classifier.segments import signal_lines
+from classifier.segments import HARD_SIGNALS, signal_lines
 from classifier.train import PARAMS
 from storage.records import Author, PostRecord
 
@@ -94,3 +94,12 @@ def test_a_line_below_line_min_changes_nothing(model: Model) -> None:
     texts = [model.preparer.prepare(SCHOOL + "\n" + LINE)]
     strict = Model({**model.state, "line_min": 1.01}, model.metadata)
     assert list(strict.line_campaign(texts, np.ones(1), np.array([0.2]))) == [0.2]
+
+
+def test_other_signals_can_be_asked_for() -> None:
+    """`line_marks` (measured, not kept): candidates' capitals jargon as a signal too."""
+    text = SCHOOL + "\nKonawe butuh SEJATI bpk ibu 🙏"
+    post = TextPreparer(PrepSettings(marks=True, caps=True, caps_words=True)).prepare(text)
+    assert signal_lines([post], [0])[0] == []  # no pair number, hand sign or date
+    lines, owner = signal_lines([post], [0], HARD_SIGNALS | {"_caps_"})
+    assert list(owner) == [0] and "_caps_" in lines[0].tokens and "sejati" in lines[0].tokens
