@@ -172,16 +172,22 @@ class Model:
     # ---- feature blocks -------------------------------------------------------------------
     def blocks(self, texts: list[Prepared], authors: list[Prepared]) -> dict[str, sp.csr_matrix]:
         """The four TF-IDF blocks; `text_char` is absent when the model was trained without it."""
-        t = [p.text for p in texts]
         a = [p.text for p in authors]
-        out = {"text_word": self.state["text_word"].transform(t),
-               "author_word": self.state["author_word"].transform(a),
-               "author_char": self.state["author_char"].transform(a)}
+        out = self.text_blocks(texts)
+        out["author_word"] = self.state["author_word"].transform(a)
+        out["author_char"] = self.state["author_char"].transform(a)
+        value = float(self.state.get("cue_value", 1.0))
+        out["author_cues"] = cue_matrix(authors, tuple(self.state["author_cues"]), value)
+        return out
+
+    def text_blocks(self, texts: Sequence[Prepared]) -> dict[str, sp.csr_matrix]:
+        """The text's blocks alone (words, characters when trained with them, cues): all
+        the campaign model reads, for whole posts and for lines read alone."""
+        value = float(self.state.get("cue_value", 1.0))
+        out = {"text_word": self.state["text_word"].transform([p.text for p in texts]),
+               "text_cues": cue_matrix(list(texts), tuple(self.state["text_cues"]), value)}
         if self.state.get("text_char") is not None:
             out["text_char"] = self.state["text_char"].transform([p.words for p in texts])
-        value = float(self.state.get("cue_value", 1.0))
-        out["text_cues"] = cue_matrix(texts, tuple(self.state["text_cues"]), value)
-        out["author_cues"] = cue_matrix(authors, tuple(self.state["author_cues"]), value)
         return out
 
     def asn_matrix(self, b: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
@@ -226,22 +232,17 @@ class Model:
         idx = np.arange(len(p_camp)) if rows is None else np.asarray(rows)
         least = float(self.state.get("line_min", 0.0))
         # a post already at `line_min` cannot be raised by a line: its lines are not read
+        chosen = np.flatnonzero((p_asn >= float(floor)) & (p_camp < least))
         marks = self.state.get("line_marks")
-        lines, owner = signal_lines(texts, idx[(p_asn >= float(floor)) & (p_camp < least)],
+        lines, owner = signal_lines([texts[i] for i in idx[chosen]],
                                     HARD_SIGNALS if marks is None else frozenset(marks))
         if not lines:
             return p_camp
-        value = float(self.state.get("cue_value", 1.0))
-        b = {"text_word": self.state["text_word"].transform([p.text for p in lines]),
-             "text_cues": cue_matrix(lines, tuple(self.state["text_cues"]), value)}
-        if self.state.get("text_char") is not None:
-            b["text_char"] = self.state["text_char"].transform([p.words for p in lines])
-        p_line = self.state["campaign_clf"].predict_proba(self.campaign_matrix(b))[:, 1]
+        p_line = self.state["campaign_clf"].predict_proba(
+            self.campaign_matrix(self.text_blocks(lines)))[:, 1]
         p_line[p_line < least] = 0.0
-        local = np.full(len(texts), -1, dtype=int)
-        local[idx] = np.arange(len(idx))
         out = p_camp.copy()
-        np.maximum.at(out, local[owner], p_line)
+        np.maximum.at(out, chosen[owner], p_line)
         return out
 
     def evidence(self, texts: Sequence[Prepared]) -> np.ndarray | None:

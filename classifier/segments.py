@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -35,15 +35,13 @@ FRAME = frozenset({
 MIN_LINE_TOKENS = 3
 
 
-def signal_lines(texts: Sequence[Prepared], rows: Iterable[int],
+def signal_lines(posts: Sequence[Prepared],
                  signals: frozenset[str] = HARD_SIGNALS) -> tuple[list[Prepared], np.ndarray]:
-    """The lines with a hard signal (`signals`) of the posts `rows` (indexes into `texts`)
-    that have two lines or more and no word of the neutrality frame, with the row each line
-    belongs to."""
+    """The lines with a hard signal (`signals`) of those `posts` that have two lines or more
+    and no word of the neutrality frame, with the index in `posts` each line belongs to."""
     lines: list[Prepared] = []
     owner: list[int] = []
-    for row in rows:
-        post = texts[row]
+    for index, post in enumerate(posts):
         if signals.isdisjoint(post.tokens) or not FRAME.isdisjoint(post.tokens):
             continue
         ends = [m.start() for m in _BREAK.finditer(post.source)]
@@ -59,5 +57,5 @@ def signal_lines(texts: Sequence[Prepared], rows: Iterable[int],
         for toks, spans in parts.values():
             if len(toks) >= MIN_LINE_TOKENS and not signals.isdisjoint(toks):
                 lines.append(Prepared(post.source, tuple(toks), tuple(spans)))
-                owner.append(int(row))
+                owner.append(index)
     return lines, np.array(owner, dtype=int)

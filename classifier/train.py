@@ -230,7 +230,7 @@ def _blend(campaign: LogisticRegression, stance: LogisticRegression,
 def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
                     y_asn: np.ndarray, y_camp: np.ndarray, params: dict[str, Any],
                     seed: int, w_camp: np.ndarray, groups: np.ndarray | None,
-                    splices: Sequence[Splice] = (), texts: Sequence[Prepared] | None = None,
+                    splices: Sequence[Splice] = (), texts: Sequence[Prepared] = (),
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """Out-of-fold (P(ASN), P(campaign), stance score or None, fold of each real row); with
     `bagged`, the fold models averaged become the model's sub-models. The rows after the
@@ -252,8 +252,8 @@ def _oof_sub_scores(model: Model, b: dict[str, sp.csr_matrix], y: np.ndarray,
         _fit_sub(model, b, y, y_asn, y_camp, train, params, w_camp)
         sub = {key: m[test] for key, m in b.items()}
         p_asn[test], p_camp[test], stance = model.sub_scores(sub)
-        if texts is not None:  # lines with a hard signal (fourteenth round)
-            p_camp[test] = model.line_campaign(texts, p_asn[test], p_camp[test], test)
+        # lines with a hard signal (fourteenth round; nothing for a model without them)
+        p_camp[test] = model.line_campaign(texts, p_asn[test], p_camp[test], test)
         if stance is not None:
             p_stance[test] = stance
         fold_of[test] = k
@@ -334,8 +334,7 @@ def train_model(
                        for r in rows])
     groups = group_ids(labeled) if params["group_folds"] else None
     p_asn, p_camp, p_stance, fold_of = _oof_sub_scores(model, b, y, y_asn, y_camp, params,
-                                                       seed, w_camp, groups, splices,
-                                                       texts if "line_asn" in state else None)
+                                                       seed, w_camp, groups, splices, texts)
     state["combiner_features"] = params["combiner_features"]
     if params["combiner_evidence"]:  # a text with no campaign evidence at all (model.py)
         state["combiner_features"] += "+evidence"

@@ -32,7 +32,7 @@ LONGER = (SCHOOL + " Besok kami lanjut kegiatan menulis cerpen bersama komite se
 
 def _lines(*texts: str) -> list[tuple[int, tuple[str, ...]]]:
     prepared = [PREP.prepare(t) for t in texts]
-    lines, owner = signal_lines(prepared, range(len(prepared)))
+    lines, owner = signal_lines(prepared)
     return [(int(o), line.tokens) for o, line in zip(owner, lines, strict=True)]
 
 
@@ -100,6 +100,6 @@ def test_other_signals_can_be_asked_for() -> None:
     """`line_marks` (measured, not kept): candidates' capitals jargon as a signal too."""
     text = SCHOOL + "\nKonawe butuh SEJATI bpk ibu 🙏"
     post = TextPreparer(PrepSettings(marks=True, caps=True, caps_words=True)).prepare(text)
-    assert signal_lines([post], [0])[0] == []  # no pair number, hand sign or date
-    lines, owner = signal_lines([post], [0], HARD_SIGNALS | {"_caps_"})
+    assert signal_lines([post])[0] == []  # no pair number, hand sign or date
+    lines, owner = signal_lines([post], HARD_SIGNALS | {"_caps_"})
     assert list(owner) == [0] and "_caps_" in lines[0].tokens and "sejati" in lines[0].tokens
